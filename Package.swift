@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+//
+// CAPM: customer asset portfolio management.
+// Module graph (lower layers never import higher ones; see Docs/architecture.md):
+//
+//   CLapack (system library: OpenBLAS + LAPACKE)
+//     └─ CAPMNumerics   dense matrices, BLAS/LAPACK, seeded random numbers
+//          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
+//               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
+//               ├─ Segmentation       k-means, model selection, CAPM segment profiles
+//               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
+//   CAPM            umbrella library re-exporting every engine
+//   capm            command-line tool (CAPMCommand target)
+import PackageDescription
+
+let package = Package(
+    name: "CAPM",
+    products: [
+        .library(name: "CAPM", targets: ["CAPM"]),
+        .executable(name: "capm", targets: ["CAPMCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLapack",
+            path: "Sources/CLapack",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapack-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "CAPMNumerics", dependencies: ["CLapack"]),
+        .target(name: "CAPMData", dependencies: ["CAPMNumerics"]),
+        .target(name: "CustomerValue", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .executableTarget(
+            name: "CAPMCommand",
+            dependencies: [
+                "CAPM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CAPMNumericsTests", dependencies: ["CAPMNumerics"]),
+        .testTarget(name: "CAPMDataTests", dependencies: ["CAPMData"]),
+        .testTarget(name: "CustomerValueTests", dependencies: ["CustomerValue"]),
+        .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
+        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
