@@ -1,16 +1,10 @@
+import CAPMData
+
 /// Errors of the lifetime-value engine: bad data (naming the file, line, column or customer), models that
 /// cannot be fitted, and invalid options.
 public enum CustomerValueError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// A file does not exist or cannot be read.
-    case fileNotReadable(path: String, reason: String)
-    /// A file holds no data rows.
-    case emptyFile(path: String)
-    /// A required column is missing from the header.
-    case missingColumn(path: String, name: String, header: [String])
-    /// A field cannot be parsed or is out of range.
-    case invalidField(path: String, line: Int, column: String, text: String, expected: String)
-    /// A row has fewer fields than the header.
-    case malformedRow(path: String, line: Int, reason: String)
+    /// A data file could not be read (file, line and column in the wrapped error).
+    case data(DataError)
     /// A customer's summary is inconsistent (recency > T, negative frequency, NaN, …).
     case invalidCustomer(customer: String, reason: String)
     /// Too little data for the model (e.g. Gamma-Gamma without repeat buyers).
@@ -25,13 +19,7 @@ public enum CustomerValueError: Error, Equatable, Sendable, CustomStringConverti
     /// One line for the CLI.
     public var description: String {
         switch self {
-        case .fileNotReadable(let path, let reason): return "\(path): cannot read: \(reason)"
-        case .emptyFile(let path): return "\(path): no data rows"
-        case .missingColumn(let path, let name, let header):
-            return "\(path): missing column '\(name)' (header: \(header.joined(separator: ",")))"
-        case .invalidField(let path, let line, let column, let text, let expected):
-            return "\(path):\(line): column '\(column)': '\(text)' is not \(expected)"
-        case .malformedRow(let path, let line, let reason): return "\(path):\(line): \(reason)"
+        case .data(let error): return error.description
         case .invalidCustomer(let customer, let reason): return "customer \(customer): \(reason)"
         case .insufficientData(let model, let reason): return "\(model): \(reason)"
         case .notConverged(let model, let status, let iterations, let gradientNorm):
