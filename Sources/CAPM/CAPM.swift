@@ -5,4 +5,4 @@
 // and one import. See README.md and Docs/architecture.md.
 @_exported import CAPMData
 @_exported import CAPMNumerics
-// engines are added here as they land
+@_exported import CustomerValue
