@@ -49,6 +49,23 @@ struct CLVCommand: ParsableCommand {
     @Option(help: "Margin as a fraction of spend.") var margin: Double = 1
     @Option(help: "Output format: table, json or csv (csv: per-customer predictions).") var format: Format = .table
     @Option(name: .shortAndLong, help: "Per-customer predictions CSV file (written atomically).") var output: String?
+    @Flag(help: "Print the time of each step on stderr (read, summary, fit, predict, write).") var timings = false
+
+    /// Step timer for --timings.
+    final class Stopwatch {
+        let enabled: Bool
+        let clock = ContinuousClock()
+        var last: ContinuousClock.Instant
+        init(enabled: Bool) {
+            self.enabled = enabled
+            last = clock.now
+        }
+        func lap(_ step: String) {
+            let now = clock.now
+            if enabled { FileHandle.standardError.write(Data("time \(step) \(seconds(now - last)) s\n".utf8)) }
+            last = now
+        }
+    }
 
     func validate() throws {
         if model == .sbg {
@@ -62,34 +79,43 @@ struct CLVCommand: ParsableCommand {
 
     func run() throws {
         if model == .sbg { return try runShiftedBetaGeometric() }
-        let customers = try loadSummary()
+        let watch = Stopwatch(enabled: timings)
+        let customers = try loadSummary(watch)
         let patterns = RepeatPatterns(customers)
+        watch.lap("patterns (\(patterns.count))")
         let valuation = try Valuation(
             horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
             timing: timing == .continuous ? .continuous : .endOfPeriod)
         switch model {
-        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation)
-        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation)
-        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation)
+        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation, watch)
+        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation, watch)
+        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation, watch)
         case .sbg: break
         }
     }
 
-    private func loadSummary() throws -> CustomerSummary {
+    private func loadSummary(_ watch: Stopwatch) throws -> CustomerSummary {
         if let summary {
-            return try CustomerSummary.read(contentsOf: URL(fileURLWithPath: summary))
+            let s = try CustomerSummary.read(contentsOf: URL(fileURLWithPath: summary))
+            watch.lap("read summary")
+            return s
         }
         let options = TransactionLog.ReadOptions(
             customerColumn: customerColumn, dateColumn: dateColumn, amountColumn: amountColumn,
             format: CSVFormat(delimiter: try parseDelimiter(delimiter)))
         let log = try TransactionLog.read(contentsOf: URL(fileURLWithPath: transactions ?? ""), options: options)
+        watch.lap("read transactions")
         let end = try observationEnd.map { Int32(try parseDay($0, option: "--observation-end")) }
-        return try CustomerSummary(transactions: log, observationEnd: end, unit: timeUnit)
+        let s = try CustomerSummary(transactions: log, observationEnd: end, unit: timeUnit)
+        watch.lap("summary")
+        return s
     }
 
     private func predict<M: PurchaseModel>(
-        _ fitted: Fitted<M>, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation
+        _ fitted: Fitted<M>, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
+        _ watch: Stopwatch
     ) throws {
+        watch.lap("fit \(M.name)")
         var fits = [fitted.fit]
         var spendModel = SpendModel.constant(1)
         switch spend {
@@ -99,6 +125,7 @@ struct CLVCommand: ParsableCommand {
             let gg = GammaGamma.fit(try GammaGamma.SpendData(customers))
             fits.append(gg.fit)
             spendModel = .gammaGamma(gg.model)
+            watch.lap("fit gamma-gamma")
         }
         report(fits, customers: customers.count, patterns: patterns.count)
         for fit in fits where !fit.converged {
@@ -107,6 +134,8 @@ struct CLVCommand: ParsableCommand {
         }
         let predictions = try CustomerPredictions(
             model: fitted.model, summary: customers, spend: spendModel, valuation: valuation, patterns: patterns)
+        watch.lap("predict")
+        defer { watch.lap("write") }
         if let output {
             try predictions.writeCSV(summary: customers, to: URL(fileURLWithPath: output))
         } else if format == .csv {
