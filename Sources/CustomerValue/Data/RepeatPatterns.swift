@@ -18,6 +18,17 @@ public struct RepeatPatterns: Sendable, Equatable {
     public let patternOfCustomer: [Int32]
     /// Distinct frequencies with the contiguous range of their patterns and the total weight.
     public let frequencyGroups: [FrequencyGroup]
+    /// Index into ``frequencyGroups`` of each pattern.
+    public let groupOfPattern: [Int32]
+    /// Distinct values of T, increasing; ``ageLevel`` indexes it per pattern. Times measured in whole days take
+    /// few distinct values, so `ln(α+T)` is evaluated once per level instead of once per pattern.
+    public let ageLevels: [Double]
+    /// Index into ``ageLevels`` of each pattern.
+    public let ageLevel: [Int32]
+    /// Distinct values of tₓ, increasing.
+    public let recencyLevels: [Double]
+    /// Index into ``recencyLevels`` of each pattern.
+    public let recencyLevel: [Int32]
 
     /// A run of patterns sharing the frequency x.
     public struct FrequencyGroup: Sendable, Equatable {
@@ -105,6 +116,27 @@ public struct RepeatPatterns: Sendable, Equatable {
         self.weight = w
         self.patternOfCustomer = map
         self.frequencyGroups = groups
+        var groupOf = [Int32](repeating: 0, count: f.count)
+        for (g, group) in groups.enumerated() {
+            for i in group.patterns { groupOf[i] = Int32(g) }
+        }
+        self.groupOfPattern = groupOf
+        (self.ageLevels, self.ageLevel) = Self.levels(a)
+        (self.recencyLevels, self.recencyLevel) = Self.levels(r)
+    }
+
+    /// Distinct sorted values and the index of each value among them.
+    private static func levels(_ values: [Double]) -> ([Double], [Int32]) {
+        let distinct = Array(Set(values)).sorted()
+        var position: [Double: Int32] = [:]
+        position.reserveCapacity(distinct.count)
+        for (i, v) in distinct.enumerated() { position[v] = Int32(i) }
+        return (distinct, values.map { position[$0] ?? 0 })
+    }
+
+    /// `f(level)` for every level (used for `ln(α + T)` on dual numbers; levels are few, so sequential).
+    static func mapLevels(_ levels: [Double], _ f: (Double) -> Dual) -> [Dual] {
+        levels.map(f)
     }
 
     /// Expands per-pattern values to per-customer values with ``patternOfCustomer``.

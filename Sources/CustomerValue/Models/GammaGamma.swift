@@ -46,6 +46,11 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         let logMeanSpend: [Double]
         /// Runs of equal frequency.
         let groups: [(x: Double, range: Range<Int>)]
+        /// Index into ``groups`` of each buyer.
+        let groupOfBuyer: [Int32]
+        /// `Σ x ln m̄` and `Σ ln m̄` over buyers (constants of the likelihood's data part).
+        let sumFrequencyLogSpend: Double
+        let sumLogSpend: Double
 
         /// Keeps the customers with x > 0 (and m̄ > 0).
         /// - Throws: ``CustomerValueError/insufficientData(model:reason:)`` when no customer has x > 0 and
@@ -70,6 +75,18 @@ public struct GammaGamma: Sendable, Equatable, Codable {
                 start = end
             }
             self.groups = groups
+            var groupOf = [Int32](repeating: 0, count: keep.count)
+            for (g, group) in groups.enumerated() {
+                for i in group.1 { groupOf[i] = Int32(g) }
+            }
+            self.groupOfBuyer = groupOf
+            var sxl = 0.0, sl = 0.0
+            for i in self.frequency.indices {
+                sxl += self.frequency[i] * self.logMeanSpend[i]
+                sl += self.logMeanSpend[i]
+            }
+            self.sumFrequencyLogSpend = sxl
+            self.sumLogSpend = sl
         }
 
         /// From a summary's frequency and monetary value.
@@ -87,18 +104,31 @@ public struct GammaGamma: Sendable, Equatable, Codable {
     public static func logLikelihood(_ params: [Dual], data: SpendData) -> Dual? {
         let p = params[0], q = params[1], g = params[2]
         let perCustomer = q * log(g) - logGamma(q)
-        let total = ChunkedSum.sum(count: data.groups.count) { range in
-            var acc = Dual.zero
-            for k in range {
-                let (x, members) = data.groups[k]
-                let px = p * x
-                acc += (logGamma(px + q) - logGamma(px) + px * log(x) + perCustomer) * Double(members.count)
-                for i in members {
-                    acc += (px - 1) * data.logMeanSpend[i] - (px + q) * log(g + x * data.meanSpend[i])
-                }
-            }
-            return acc
+        var total = Dual.zero
+        var px = [Dual](repeating: .zero, count: data.groups.count)
+        for (k, group) in data.groups.enumerated() {
+            px[k] = p * group.x
+            total += (logGamma(px[k] + q) - logGamma(px[k]) + px[k] * log(group.x) + perCustomer) * Double(group.range.count)
         }
+        // Per buyer, ℓᵢ = (px−1) ln m̄ − (px+q) ln(γ + x m̄) + (per-x terms). The γ-dependent parts reduce to the sums
+        // Σ x·Lᵢ, Σ Lᵢ, Σ x/(γ+x m̄), Σ 1/(γ+x m̄) with Lᵢ = ln(γ + x m̄), accumulated in plain Doubles (one
+        // logarithm and one division per buyer); the gradient is assembled from them by the chain rule.
+        let gv = g.value
+        let sums = ChunkedSum.sum(count: data.frequency.count) { range in
+            var acc = SIMD4<Double>.zero
+            for i in range {
+                let x = data.frequency[i]
+                let d = gv + x * data.meanSpend[i]
+                let l = log(d), inv = 1 / d
+                acc += SIMD4(x * l, l, x * inv, inv)
+            }
+            return Dual(0, gradient: acc)
+        }.gradient
+        let pv = p.value, qv = q.value
+        let value = pv * (data.sumFrequencyLogSpend - sums[0]) - data.sumLogSpend - qv * sums[1]
+        let gradient = p.gradient * (data.sumFrequencyLogSpend - sums[0]) - q.gradient * sums[1]
+            - g.gradient * (pv * sums[2] + qv * sums[3])
+        total += Dual(value, gradient: gradient)
         return total.value.isFinite ? total : nil
     }
 

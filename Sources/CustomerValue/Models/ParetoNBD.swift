@@ -125,10 +125,8 @@ public struct ParetoNBD: PurchaseModel, Equatable, Codable {
 
     /// `E[Y(t) | x, tₓ, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)`
     /// (Fader & Hardie 2005 note, eq. 20); at s = 1 the bracket over (s−1) becomes `ln((β+T+t)/(β+T))`.
-    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double? {
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double, probabilityAlive p: Double) -> Double? {
         if t <= 0 { return 0 }
-        let p = probabilityAlive(frequency: x, recency: tx, age: T)
-        guard p.isFinite else { return nil }
         return (r + x) / (alpha + T) * Self.lifetimeFactor(s: s, base: beta + T, t: t) * p
     }
 
