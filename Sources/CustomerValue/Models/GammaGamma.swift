@@ -38,7 +38,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
 
     /// Repeat buyers' frequencies and mean spends, grouped by frequency for the fit.
     public struct SpendData: Sendable {
-        /// x > 0 of each repeat buyer (sorted).
+        /// x > 0 of each repeat buyer (sorted by x, ties in input order).
         public let frequency: [Double]
         /// m̄ > 0 of each repeat buyer.
         public let meanSpend: [Double]
@@ -48,8 +48,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         let groups: [(x: Double, range: Range<Int>)]
         /// Index into ``groups`` of each buyer.
         let groupOfBuyer: [Int32]
-        /// `Σ x ln m̄` and `Σ ln m̄` over buyers (constants of the likelihood's data part).
-        let sumFrequencyLogSpend: Double
+        /// `Σ ln m̄` over buyers (a constant of the likelihood's data part).
         let sumLogSpend: Double
 
         /// Keeps the customers with x > 0 (and m̄ > 0).
@@ -58,8 +57,23 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         ///   is not thrown: such customers carry no spend information and are skipped.
         public init(frequency: [Int], meanSpend: [Double]) throws(CustomerValueError) {
             precondition(frequency.count == meanSpend.count)
-            let keep = frequency.indices.filter { frequency[$0] > 0 && meanSpend[$0] > 0 && meanSpend[$0].isFinite }
-                .sorted { (frequency[$0], meanSpend[$0]) < (frequency[$1], meanSpend[$1]) }
+            // Stable counting sort of the repeat buyers by frequency (O(n + distinct x · log)).
+            var counts: [Int: Int] = [:]
+            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
+                counts[frequency[i], default: 0] += 1
+            }
+            var next: [Int: Int] = [:]
+            var offset = 0
+            for x in counts.keys.sorted() {
+                next[x] = offset
+                offset += counts[x] ?? 0
+            }
+            var keep = [Int](repeating: 0, count: offset)
+            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
+                let slot = next[frequency[i]] ?? 0
+                keep[slot] = i
+                next[frequency[i]] = slot + 1
+            }
             guard !keep.isEmpty else {
                 throw .insufficientData(model: GammaGamma.name, reason: "no repeat buyers with a positive mean spend")
             }
@@ -80,13 +94,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
                 for i in group.1 { groupOf[i] = Int32(g) }
             }
             self.groupOfBuyer = groupOf
-            var sxl = 0.0, sl = 0.0
-            for i in self.frequency.indices {
-                sxl += self.frequency[i] * self.logMeanSpend[i]
-                sl += self.logMeanSpend[i]
-            }
-            self.sumFrequencyLogSpend = sxl
-            self.sumLogSpend = sl
+            self.sumLogSpend = self.logMeanSpend.reduce(0, +)
         }
 
         /// From a summary's frequency and monetary value.
@@ -110,8 +118,8 @@ public struct GammaGamma: Sendable, Equatable, Codable {
             px[k] = p * group.x
             total += (logGamma(px[k] + q) - logGamma(px[k]) + px[k] * log(group.x) + perCustomer) * Double(group.range.count)
         }
-        // Per buyer, ℓᵢ = (px−1) ln m̄ − (px+q) ln(γ + x m̄) + (per-x terms). The γ-dependent parts reduce to the sums
-        // Σ x·Lᵢ, Σ Lᵢ, Σ x/(γ+x m̄), Σ 1/(γ+x m̄) with Lᵢ = ln(γ + x m̄), accumulated in plain Doubles (one
+        // Per buyer, ℓᵢ = px(ln m̄ − Lᵢ) − ln m̄ − q Lᵢ + (per-x terms), Lᵢ = ln(γ + x m̄). The data part reduces to
+        // the sums Σ x(ln m̄ − Lᵢ), Σ Lᵢ, Σ x/(γ+x m̄), Σ 1/(γ+x m̄), accumulated in plain Doubles (one
         // logarithm and one division per buyer); the gradient is assembled from them by the chain rule.
         let gv = g.value
         let sums = ChunkedSum.sum(count: data.frequency.count) { range in
@@ -120,13 +128,13 @@ public struct GammaGamma: Sendable, Equatable, Codable {
                 let x = data.frequency[i]
                 let d = gv + x * data.meanSpend[i]
                 let l = log(d), inv = 1 / d
-                acc += SIMD4(x * l, l, x * inv, inv)
+                acc += SIMD4(x * (data.logMeanSpend[i] - l), l, x * inv, inv)
             }
             return Dual(0, gradient: acc)
         }.gradient
         let pv = p.value, qv = q.value
-        let value = pv * (data.sumFrequencyLogSpend - sums[0]) - data.sumLogSpend - qv * sums[1]
-        let gradient = p.gradient * (data.sumFrequencyLogSpend - sums[0]) - q.gradient * sums[1]
+        let value = pv * sums[0] - data.sumLogSpend - qv * sums[1]
+        let gradient = p.gradient * sums[0] - q.gradient * sums[1]
             - g.gradient * (pv * sums[2] + qv * sums[3])
         total += Dual(value, gradient: gradient)
         return total.value.isFinite ? total : nil
