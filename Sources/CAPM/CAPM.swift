@@ -6,3 +6,4 @@
 @_exported import CAPMData
 @_exported import CAPMNumerics
 // engines are added here as they land
+@_exported import Segmentation
