@@ -1,3 +1,5 @@
+import CAPMData
+
 /// Everything that can go wrong in the segmentation engine because of the data or the options a user gave.
 ///
 /// Programmer errors (an index out of range inside the module) are preconditions; every case here can be
@@ -33,6 +35,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
     case unknownColumn(name: String, available: [String])
     /// A metric that is undefined for this clustering (e.g. silhouette with one cluster).
     case undefinedMetric(metric: String, reason: String)
+    /// An input file could not be read (the underlying error names file, line and column).
+    case input(DataError)
 
     /// One line naming the problem and where it is.
     public var description: String {
@@ -68,6 +72,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
             return "no column named '\(name)'; available: \(available.joined(separator: ", "))"
         case let .undefinedMetric(metric, reason):
             return "\(metric) is undefined: \(reason)"
+        case let .input(error):
+            return "\(error)"
         }
     }
 }
