@@ -8,6 +8,6 @@ struct CAPMTool: ParsableCommand {
         commandName: "capm",
         abstract: "Customer asset portfolio management: value customers, segment them, allocate the budget.",
         version: CAPMVersion.string,
-        subcommands: [InfoCommand.self]
+        subcommands: [InfoCommand.self, SolveCommand.self]
     )
 }
