@@ -1,0 +1,324 @@
+import Foundation
+
+/// Reads linear programs from MPS files (fixed or free layout).
+///
+/// Sections: `NAME`, `OBJSENSE` (`MIN`/`MAX`, on the same or the next line; also `OBJSENSE MAXIMIZE`),
+/// `ROWS` (`N`, `L`, `G`, `E`; the first `N` row is the objective, further `N` rows are dropped),
+/// `COLUMNS` (integer `MARKER` lines are skipped: integer columns are read as continuous), `RHS` (a RHS `b`
+/// on the objective row gives the objective constant `-b`, the HiGHS/CLP convention), `RANGES`
+/// (`L`: `[b-|R|, b]`, `G`: `[b, b+|R|]`, `E`: `[b, b+R]` for `R > 0`, `[b+R, b]` for `R < 0`), `BOUNDS`
+/// (`UP LO FX FR MI PL BV LI UI`; an `UP` bound below zero on a column whose lower bound was not set
+/// makes the lower bound `-infinity`, the CPLEX/HiGHS convention), `ENDATA`.
+///
+/// Reference: IBM MPSX format as documented in *CPLEX File formats* (IBM, 2017), "MPS file format".
+public enum MPSReader {
+    /// Reads the MPS file at `url`.
+    ///
+    /// - Throws: ``LPError`` naming the file and the 1-based line of the first problem.
+    /// - Complexity: O(file size + nonzeros·log).
+    public static func read(contentsOf url: URL, format: MPSFormat = .fixed) throws(LPError) -> LinearProgram {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw .unreadableFile(path: url.path, reason: error.localizedDescription)
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: url.path, format: format)
+    }
+
+    /// Parses MPS text; `path` is only used in error messages.
+    /// - Throws: ``LPError`` naming `path` and the 1-based line of the first problem.
+    public static func parse(_ text: String, path: String = "<string>", format: MPSFormat = .fixed) throws(LPError)
+        -> LinearProgram
+    {
+        var parser = Parser(path: path, format: format)
+        var lineNumber = 0
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+            lineNumber += 1
+            var line = rawLine
+            if line.last == "\r" { line = line.dropLast() }
+            if line.isEmpty || line.first == "*" { continue }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            try parser.consume(line, number: lineNumber)
+            if parser.finished { break }
+        }
+        return try parser.model(lastLine: lineNumber)
+    }
+}
+
+private enum Section: String {
+    case name = "NAME", objsense = "OBJSENSE", rows = "ROWS", columns = "COLUMNS", rhs = "RHS",
+        ranges = "RANGES", bounds = "BOUNDS", endata = "ENDATA", objsenseValue
+}
+
+private enum RowType { case objective, free, less, greater, equal }
+
+private struct Parser {
+    let path: String
+    let format: MPSFormat
+    var section: Section? = nil
+    var finished = false
+    var name = ""
+    var sense = ObjectiveSense.minimize
+    var objectiveName: String? = nil
+    var rowIndex: [String: Int] = [:]  // -1 objective, -2 dropped N row
+    var rowNames: [String] = []
+    var rowTypes: [RowType] = []
+    var rhs: [Double] = []
+    var range: [Double?] = []
+    var objectiveConstant = 0.0
+    var columnIndex: [String: Int] = [:]
+    var columnNames: [String] = []
+    var cost: [Double] = []
+    var entries: [[(row: Int, value: Double)]] = []
+    var lower: [Double] = []
+    var upper: [Double] = []
+    var lowerSet: [Bool] = []
+    var boundLine: [Int] = []
+    var sawColumns = false
+
+    init(path: String, format: MPSFormat) {
+        self.path = path
+        self.format = format
+    }
+
+    func number(_ text: Substring, _ line: Int) throws(LPError) -> Double {
+        guard let v = Double(text), !v.isNaN else { throw .invalidNumber(path: path, line: line, text: String(text)) }
+        return v
+    }
+
+    /// Splits a data line into fields: by white space, or by the fixed columns when `expected` does not contain
+    /// the white-space count (fixed layout only).
+    func fields(_ line: Substring, expected: Set<Int>) -> [Substring] {
+        let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if format == .free || expected.contains(tokens.count) { return tokens }
+        let chars = Array(line)
+        func field(_ a: Int, _ b: Int) -> Substring? {
+            guard a < chars.count else { return nil }
+            let s = String(chars[a..<min(b, chars.count)]).trimmingCharacters(in: .whitespaces)
+            return Substring(s)
+        }
+        var out: [Substring] = []
+        for (a, b) in [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, 61)] {
+            if let f = field(a, b) { out.append(f) }
+        }
+        while let last = out.last, last.isEmpty { out.removeLast() }
+        return out
+    }
+
+    mutating func consume(_ line: Substring, number: Int) throws(LPError) {
+        if let first = line.first, first != " " && first != "\t" {
+            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let head = tokens.first, let s = Section(rawValue: head.uppercased()), s != .objsenseValue else {
+                throw .malformedMPS(path: path, line: number, reason: "unknown section '\(tokens.first ?? "")'")
+            }
+            switch s {
+            case .name:
+                name = tokens.dropFirst().joined(separator: " ")
+                section = .name
+            case .objsense:
+                if tokens.count > 1 { try setSense(tokens[1], number) } else { section = .objsenseValue; return }
+                section = .objsense
+            case .endata: finished = true
+            default:
+                if s == .columns { sawColumns = true }
+                section = s
+            }
+            return
+        }
+        guard let section else { throw .malformedMPS(path: path, line: number, reason: "data before any section") }
+        switch section {
+        case .objsenseValue:
+            let t = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let v = t.first else { return }
+            try setSense(v, number)
+            self.section = .objsense
+        case .rows: try readRow(line, number)
+        case .columns: try readColumn(line, number)
+        case .rhs: try readRHSOrRange(line, number, isRange: false)
+        case .ranges: try readRHSOrRange(line, number, isRange: true)
+        case .bounds: try readBound(line, number)
+        case .name, .objsense, .endata:
+            throw .malformedMPS(path: path, line: number, reason: "unexpected data line in \(section.rawValue)")
+        }
+    }
+
+    mutating func setSense(_ word: Substring, _ line: Int) throws(LPError) {
+        switch word.uppercased() {
+        case "MIN", "MINIMIZE", "MINIMISE": sense = .minimize
+        case "MAX", "MAXIMIZE", "MAXIMISE": sense = .maximize
+        default: throw .malformedMPS(path: path, line: line, reason: "OBJSENSE must be MIN or MAX, not '\(word)'")
+        }
+    }
+
+    mutating func readRow(_ line: Substring, _ n: Int) throws(LPError) {
+        let f = fields(line, expected: [2])
+        guard f.count == 2 else { throw .malformedMPS(path: path, line: n, reason: "a ROWS line needs a type and a name") }
+        let rowName = String(f[1])
+        if rowIndex[rowName] != nil { throw .duplicateName(path: path, line: n, name: rowName) }
+        let type: RowType
+        switch f[0].uppercased() {
+        case "N": type = objectiveName == nil ? .objective : .free
+        case "L": type = .less
+        case "G": type = .greater
+        case "E": type = .equal
+        default: throw .malformedMPS(path: path, line: n, reason: "unknown row type '\(f[0])'")
+        }
+        switch type {
+        case .objective:
+            objectiveName = rowName
+            rowIndex[rowName] = -1
+        case .free: rowIndex[rowName] = -2
+        default:
+            rowIndex[rowName] = rowNames.count
+            rowNames.append(rowName)
+            rowTypes.append(type)
+            rhs.append(0)
+            range.append(nil)
+        }
+    }
+
+    mutating func readColumn(_ line: Substring, _ n: Int) throws(LPError) {
+        let f = fields(line, expected: [3, 5])
+        if f.count >= 3, f[1].uppercased() == "'MARKER'" || f[1].uppercased() == "MARKER" { return }
+        guard f.count == 3 || f.count == 5 else {
+            throw .malformedMPS(path: path, line: n, reason: "a COLUMNS line needs a column and 1 or 2 (row, value) pairs")
+        }
+        let columnName = String(f[0])
+        let j: Int
+        if let last = columnNames.last, last == columnName {
+            j = columnNames.count - 1
+        } else {
+            if columnIndex[columnName] != nil { throw .duplicateName(path: path, line: n, name: columnName) }
+            j = columnNames.count
+            columnIndex[columnName] = j
+            columnNames.append(columnName)
+            cost.append(0)
+            entries.append([])
+            lower.append(0)
+            upper.append(.infinity)
+            lowerSet.append(false)
+            boundLine.append(0)
+        }
+        var k = 1
+        while k + 1 < f.count {
+            let rowName = String(f[k])
+            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
+            let v = try number(f[k + 1], n)
+            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: String(f[k + 1])) }
+            if i == -1 { cost[j] += v } else if i >= 0 { entries[j].append((i, v)) }
+            k += 2
+        }
+    }
+
+    mutating func readRHSOrRange(_ line: Substring, _ n: Int, isRange: Bool) throws(LPError) {
+        let f = fields(line, expected: [2, 3, 4, 5])
+        guard f.count >= 2 && f.count <= 5 else {
+            throw .malformedMPS(path: path, line: n, reason: "a \(isRange ? "RANGES" : "RHS") line needs (row, value) pairs")
+        }
+        var k = f.count % 2  // odd count: a set name comes first
+        while k + 1 < f.count {
+            let rowName = String(f[k])
+            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
+            let v = try number(f[k + 1], n)
+            if i == -1 {
+                if !isRange { objectiveConstant = -v }
+            } else if i >= 0 {
+                if isRange { range[i] = v } else { rhs[i] = v }
+            }
+            k += 2
+        }
+    }
+
+    mutating func readBound(_ line: Substring, _ n: Int) throws(LPError) {
+        let f = fields(line, expected: [2, 3, 4])
+        guard f.count >= 2 else { throw .malformedMPS(path: path, line: n, reason: "a BOUNDS line needs a type and a column") }
+        let type = f[0].uppercased()
+        let needsValue = !["FR", "MI", "PL", "BV"].contains(type)
+        // type [set] column [value]
+        let columnField: Substring
+        var valueField: Substring? = nil
+        switch (needsValue, f.count) {
+        case (true, 4): columnField = f[2]; valueField = f[3]
+        case (true, 3): columnField = f[1]; valueField = f[2]
+        case (false, 2): columnField = f[1]
+        case (false, 3): columnField = f[2]
+        case (false, 4): columnField = f[2]; valueField = f[3]
+        default: throw .malformedMPS(path: path, line: n, reason: "a \(type) bound needs a column\(needsValue ? " and a value" : "")")
+        }
+        let columnName = String(columnField)
+        guard let j = columnIndex[columnName] else { throw .unknownColumn(path: path, line: n, name: columnName) }
+        var v: Double? = nil
+        if let valueField { v = try number(valueField, n) }
+        boundLine[j] = n
+        switch type {
+        case "UP", "UI":
+            guard let v else { break }
+            upper[j] = v
+            if v < 0 && lower[j] == 0 && !lowerSet[j] { lower[j] = -.infinity }
+        case "LO", "LI":
+            guard let v else { break }
+            lower[j] = v
+            lowerSet[j] = true
+        case "FX":
+            guard let v else { break }
+            lower[j] = v
+            upper[j] = v
+            lowerSet[j] = true
+        case "FR":
+            lower[j] = -.infinity
+            upper[j] = .infinity
+            lowerSet[j] = true
+        case "MI":
+            lower[j] = -.infinity
+            lowerSet[j] = true
+        case "PL": upper[j] = .infinity
+        case "BV":
+            lower[j] = 0
+            upper[j] = 1
+            lowerSet[j] = true
+        default: throw .malformedMPS(path: path, line: n, reason: "unknown bound type '\(f[0])'")
+        }
+    }
+
+    func model(lastLine: Int) throws(LPError) -> LinearProgram {
+        guard objectiveName != nil || !rowNames.isEmpty || !columnNames.isEmpty else {
+            throw .malformedMPS(path: path, line: lastLine, reason: "no ROWS or COLUMNS section")
+        }
+        guard sawColumns, !columnNames.isEmpty else { throw .emptyModel }
+        var rowLower = [Double](repeating: 0, count: rowNames.count)
+        var rowUpper = rowLower
+        for i in 0..<rowNames.count {
+            let b = rhs[i]
+            switch rowTypes[i] {
+            case .less:
+                rowUpper[i] = b
+                rowLower[i] = range[i].map { b - abs($0) } ?? -.infinity
+            case .greater:
+                rowLower[i] = b
+                rowUpper[i] = range[i].map { b + abs($0) } ?? .infinity
+            case .equal:
+                if let r = range[i] {
+                    if r >= 0 { rowLower[i] = b; rowUpper[i] = b + r } else { rowLower[i] = b + r; rowUpper[i] = b }
+                } else {
+                    rowLower[i] = b
+                    rowUpper[i] = b
+                }
+            case .objective, .free:
+                rowLower[i] = -.infinity
+                rowUpper[i] = .infinity
+            }
+        }
+        for j in 0..<columnNames.count where lower[j] > upper[j] {
+            throw .malformedMPS(
+                path: path, line: boundLine[j],
+                reason: "column '\(columnNames[j])': lower bound \(lower[j]) exceeds upper bound \(upper[j])")
+        }
+        var matrix = SparseColumnMatrix(rows: rowNames.count)
+        for j in 0..<columnNames.count { matrix.appendColumn(entries[j]) }
+        let model = LinearProgram(
+            name: name, sense: sense, objectiveName: objectiveName ?? "OBJ", objective: cost,
+            objectiveConstant: objectiveConstant, columnLower: lower, columnUpper: upper, rowLower: rowLower,
+            rowUpper: rowUpper, columnNames: columnNames, rowNames: rowNames, matrix: matrix)
+        try model.validate()
+        return model
+    }
+}
