@@ -77,6 +77,9 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Distance kernel: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
 
+    @Option(help: "Rows per GEMM block (tuning).")
+    var blockRows: Int = 256
+
     @Option(help: "Rows above which the silhouette is computed on a seeded sample.")
     var silhouetteSample: Int = 10_000
 
@@ -152,7 +155,8 @@ struct SegmentCommand: ParsableCommand {
         let scaled = try scaler.transform(data.features)
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
-            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, kernel: kernel)
+            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, kernel: kernel,
+            blockRows: blockRows)
         var fixedK = Int(k)
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))

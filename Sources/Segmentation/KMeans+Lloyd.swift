@@ -46,11 +46,10 @@ extension KMeans {
         var repairs = 0
         var iterations = 0
         var lastInertia = 0.0
-        var repairedLastIteration = false
         for iteration in 1...maxIterations {
             let start = ContinuousClock.now
             iterations = iteration
-            let panel = CentroidPanel(centroids: centroids, k: k, d: d)
+            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
                 partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows)
@@ -58,20 +57,16 @@ extension KMeans {
             var sums = [Double](repeating: 0, count: k * d)
             var clusterWeights = [Double](repeating: 0, count: k)
             var changed = 0
-            lastInertia = 0
             for c in 0..<partition.count {
                 for t in 0..<(k * d) { sums[t] += partials.sums[c * k * d + t] }
                 for t in 0..<k { clusterWeights[t] += partials.weights[c * k + t] }
                 changed += partials.changed[c]
-                lastInertia += partials.inertia[c]
             }
-            repairedLastIteration = false
             if clusterWeights.contains(where: { $0 == 0 }) {
                 let fixed = repairEmptyClusters(
                     data, weights: weights, mean: mean, centroids: centroids, labels: labels, sums: &sums,
                     clusterWeights: &clusterWeights, partition: partition, threads: threads)
                 repairs += fixed
-                repairedLastIteration = fixed > 0
             }
             var shift = 0.0
             for c in 0..<k where clusterWeights[c] > 0 {
@@ -93,10 +88,9 @@ extension KMeans {
                 break
             }
         }
-        // Labels and inertia at the final centroids. After strict convergence without a repair, the centroids are
-        // bitwise the previous ones (means of the same sets summed in the same order), so the last pass holds them.
-        if convergence != .labelsStable || repairedLastIteration {
-            let panel = CentroidPanel(centroids: centroids, k: k, d: d)
+        // Labels and inertia at the final centroids (one more pass, as scikit-learn's final E-step and inertia).
+        do {
+            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
                 partials: &partials, accumulate: false, partition: partition, threads: threads, blockRows: blockRows)
@@ -105,6 +99,13 @@ extension KMeans {
         return LloydRun(
             centroids: centroids, labels: labels, inertia: lastInertia, iterations: iterations,
             convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)
+    }
+
+    /// Centroids in input coordinates, c = c′ + μ, for the distance kernels (which read the rows as stored).
+    static func uncentred(_ centred: [Double], mean: [Double], k: Int, d: Int) -> [Double] {
+        var out = centred
+        for c in 0..<k { for j in 0..<d { out[c * d + j] += mean[j] } }
+        return out
     }
 
     /// The fused pass: for every row, the nearest centroid and its squared distance; with `accumulate`, the
@@ -120,7 +121,7 @@ extension KMeans {
         let useGEMM = kernel == .gemm
         data.elements.withUnsafeBufferPointer { xb in
             mean.withUnsafeBufferPointer { mb in
-                panel.lanes.withUnsafeBufferPointer { lb in
+                panel.expanded.withUnsafeBufferPointer { lb in
                     panel.rowMajor.withUnsafeBufferPointer { cb in
                         panel.norms.withUnsafeBufferPointer { nb in
                             labels.withUnsafeMutableBufferPointer { labb in
@@ -223,6 +224,10 @@ extension KMeans {
 }
 
 /// Everything one chunk of a fused pass needs, as raw pointers (the pass is the measured hot loop).
+///
+/// Two modes: an *update* pass (`accumulate`) assigns labels and adds each row's centred features to its cluster's
+/// sums; a *final* pass assigns labels and computes the exact inertia Σ wᵢ ‖(xᵢ − μ) − c‖² (difference form, no
+/// cancellation). Update passes skip the exact distance, as scikit-learn's Lloyd iterations do.
 struct ChunkKernelArguments {
     let rows: Range<Int>
     let d: Int
@@ -240,79 +245,81 @@ struct ChunkKernelArguments {
     let accumulate: Bool
     let blockRows: Int
 
-    /// Records row `i`'s assignment and adds its contribution; returns whether its label changed.
+    /// Records row `i`'s label and, in an update pass, adds its centred features xᵢ − μ (summing centred values
+    /// keeps the sums accurate when features have a large offset); in a final pass returns its weighted exact
+    /// squared distance Σⱼ (xᵢⱼ − cⱼ)² (difference form: no cancellation). Also reports whether the label changed.
     @inline(__always)
-    func record(row i: Int, centred xc: UnsafePointer<Double>, label: Int) -> Bool {
-        let previous = labels[i]
-        labels[i] = Int32(truncatingIfNeeded: label)
+    func record(row i: Int, label: Int) -> (changed: Bool, inertia: Double) {
+        let newLabel = Int32(truncatingIfNeeded: label)
+        let changed = labels[i] != newLabel
+        labels[i] = newLabel
+        let point = x + i &* d
         if accumulate {
-            let w = weights?[i] ?? 1
-            let s = sums + label * d
-            for j in 0..<d { s[j] += w * xc[j] }
-            clusterWeights[label] += w
+            let s = sums + label &* d
+            if let weights {
+                let w = weights[i]
+                for j in 0..<d { s[j] += w * (point[j] - mean[j]) }
+                clusterWeights[label] += w
+            } else {
+                for j in 0..<d { s[j] += point[j] - mean[j] }
+                clusterWeights[label] += 1
+            }
+            return (changed, 0)
         }
-        return previous != Int32(truncatingIfNeeded: label)
+        let c = centroids + label &* d
+        var distance = 0.0
+        for j in 0..<d {
+            let t = point[j] - c[j]
+            distance += t * t
+        }
+        return (changed, (weights?[i] ?? 1) * distance)
     }
 
-    /// The SIMD difference kernel over this chunk's rows.
+    func clearPartials() {
+        guard accumulate else { return }
+        sums.update(repeating: 0, count: k * d)
+        clusterWeights.update(repeating: 0, count: k)
+    }
+
+    /// The SIMD kernel over this chunk's rows: eight centroids per vector operation in the expanded form
+    /// ‖c‖² − 2 x·c, one multiply and one add per coordinate, reading each row in place.
     func runSIMD() -> (inertia: Double, changed: Int) {
-        let xc = UnsafeMutablePointer<Double>.allocate(capacity: d)
-        defer { xc.deallocate() }
         var inertia = 0.0
         var changed = 0
-        for t in 0..<(k * d) where accumulate { sums[t] = 0 }
-        for t in 0..<k where accumulate { clusterWeights[t] = 0 }
+        clearPartials()
         for i in rows {
-            let row = x + i * d
-            for j in 0..<d { xc[j] = row[j] - mean[j] }
-            let (label, distance) = DistanceKernels.nearest(UnsafePointer(xc), d: d, lanes: lanes, groups: groups)
-            inertia += (weights?[i] ?? 1) * distance
-            if record(row: i, centred: xc, label: label) { changed += 1 }
+            let label = DistanceKernels.nearestExpanded(x + i &* d, d: d, lanes: lanes, groups: groups)
+            let (moved, contribution) = record(row: i, label: label)
+            inertia += contribution
+            if moved { changed &+= 1 }
         }
         return (inertia, changed)
     }
 
-    /// The blocked GEMM kernel over this chunk's rows: per block of `blockRows`, D = −2·Xc·Cᵀ (BLAS `dgemm`), the
-    /// arg-min of ‖c‖² + D, then the exact squared distance to the winner for the inertia.
+    /// The blocked GEMM kernel over this chunk's rows: per block of `blockRows` rows (read in place), the block
+    /// D ← ‖c‖² − 2·X·Cᵀ (BLAS `dgemm` with β = 1 onto rows pre-filled with ‖c‖²), then the arg-min per row.
     func runGEMM() -> (inertia: Double, changed: Int) {
         let b = max(1, min(blockRows, rows.count))
-        let xc = UnsafeMutablePointer<Double>.allocate(capacity: b * d)
         let dots = UnsafeMutablePointer<Double>.allocate(capacity: b * k)
-        defer {
-            xc.deallocate()
-            dots.deallocate()
-        }
+        defer { dots.deallocate() }
         var inertia = 0.0
         var changed = 0
-        for t in 0..<(k * d) where accumulate { sums[t] = 0 }
-        for t in 0..<k where accumulate { clusterWeights[t] = 0 }
+        clearPartials()
         var start = rows.lowerBound
         while start < rows.upperBound {
             let count = min(b, rows.upperBound - start)
             for r in 0..<count {
-                let row = x + (start + r) * d
-                let out = xc + r * d
-                for j in 0..<d { out[j] = row[j] - mean[j] }
+                let line = dots + r &* k
+                for c in 0..<k { line[c] = norms[c] }
             }
-            BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: xc, b: centroids, beta: 0, c: dots)
+            BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
             for r in 0..<count {
-                let line = dots + r * k
-                var label = 0
-                var best = norms[0] + line[0]
-                for c in 1..<max(1, k) {
-                    let v = norms[c] + line[c]
-                    if v < best {
-                        best = v
-                        label = c
-                    }
-                }
-                let point = UnsafePointer(xc + r * d)
-                let distance = DistanceKernels.squaredDistance(point, centroids + label * d, d: d)
-                let i = start + r
-                inertia += (weights?[i] ?? 1) * distance
-                if record(row: i, centred: point, label: label) { changed += 1 }
+                let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                let (moved, contribution) = record(row: start &+ r, label: label)
+                inertia += contribution
+                if moved { changed &+= 1 }
             }
-            start += count
+            start &+= count
         }
         return (inertia, changed)
     }

@@ -34,12 +34,12 @@ struct ChunkPartition: Sendable {
     /// thread while the workers run, as OpenBLAS advises for programs that are parallel themselves.
     func forEach(threads: Int, _ body: @Sendable (Int) -> Void) {
         let workers = max(1, min(threads, count))
-        if workers == 1 {
-            for c in 0..<count { body(c) }
-            return
-        }
         let chunks = count
         BLAS.withThreads(1) {
+            if workers == 1 {
+                for c in 0..<chunks { body(c) }
+                return
+            }
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var c = worker
                 while c < chunks {
