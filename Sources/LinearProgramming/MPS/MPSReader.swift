@@ -149,9 +149,8 @@ private struct Parser {
 
     /// Splits a data line into fields: by white space, or by the fixed columns when `expected` does not contain
     /// the white-space count (fixed layout only).
-    func fields(_ line: Bytes, expected: [Int]) -> [Bytes] {
-        let toks = tokens(line)
-        if format == .free || expected.contains(toks.count) { return toks }
+    /// The fixed-column fields of a line (MPSX columns 2–3, 5–12, 15–22, 25–36, 40–47, 50–61).
+    func positionalFields(_ line: Bytes) -> [Bytes] {
         let chars = Array(line)
         func field(_ a: Int, _ b: Int) -> Bytes? {
             guard a < chars.count else { return nil }
@@ -195,13 +194,35 @@ private struct Parser {
             guard let v = tokens(line).first else { return }
             try setSense(v, number)
             self.section = .objsense
-        case .rows: try readRow(line, number)
-        case .columns: try readColumn(line, number)
-        case .rhs: try readRHSOrRange(line, number, isRange: false)
-        case .ranges: try readRHSOrRange(line, number, isRange: true)
-        case .bounds: try readBound(line, number)
+        case .rows, .columns, .rhs, .ranges, .bounds:
+            // Fixed MPS: read by white space first (most files), by the fixed columns when that fails
+            // (names with spaces). Each reader resolves every name before it changes any state.
+            let toks = tokens(line)
+            do {
+                try read(section, toks, number)
+            } catch {
+                guard format == .fixed else { throw error }
+                var positional = positionalFields(line)
+                // Columns 2–3 hold a type only in ROWS and BOUNDS.
+                if section != .rows && section != .bounds, positional.first?.isEmpty == true {
+                    positional.removeFirst()
+                }
+                guard positional.map(Array.init) != toks.map(Array.init) else { throw error }
+                do { try read(section, positional, number) } catch { throw error }
+            }
         case .name, .objsense, .endata:
             throw .malformedMPS(path: path, line: number, reason: "unexpected data line in \(section.rawValue)")
+        }
+    }
+
+    mutating func read(_ section: Section, _ f: [Bytes], _ n: Int) throws(LPError) {
+        switch section {
+        case .rows: try readRow(f, n)
+        case .columns: try readColumn(f, n)
+        case .rhs: try readRHSOrRange(f, n, isRange: false)
+        case .ranges: try readRHSOrRange(f, n, isRange: true)
+        case .bounds: try readBound(f, n)
+        default: break
         }
     }
 
@@ -213,8 +234,7 @@ private struct Parser {
         }
     }
 
-    mutating func readRow(_ line: Bytes, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [2])
+    mutating func readRow(_ f: [Bytes], _ n: Int) throws(LPError) {
         guard f.count == 2 else { throw .malformedMPS(path: path, line: n, reason: "a ROWS line needs a type and a name") }
         let rowName = text(f[1])
         if rowIndex[rowName] != nil { throw .duplicateName(path: path, line: n, name: rowName) }
@@ -240,13 +260,22 @@ private struct Parser {
         }
     }
 
-    mutating func readColumn(_ line: Bytes, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [3, 5])
+    mutating func readColumn(_ f: [Bytes], _ n: Int) throws(LPError) {
         if f.count >= 3, isMarker(f[1]) { return }
         guard f.count == 3 || f.count == 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a COLUMNS line needs a column and 1 or 2 (row, value) pairs")
         }
         let columnName = text(f[0])
+        var pairs: [(Int, Double)] = []
+        var k = 1
+        while k + 1 < f.count {
+            let rowName = text(f[k])
+            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
+            let v = try number(f[k + 1], n)
+            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[k + 1])) }
+            pairs.append((i, v))
+            k += 2
+        }
         let j: Int
         if let last = columnNames.last, last == columnName {
             j = columnNames.count - 1
@@ -262,38 +291,33 @@ private struct Parser {
             lowerSet.append(false)
             boundLine.append(0)
         }
-        var k = 1
-        while k + 1 < f.count {
-            let rowName = text(f[k])
-            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
-            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[k + 1])) }
+        for (i, v) in pairs {
             if i == -1 { cost[j] += v } else if i >= 0 { entries[j].append((i, v)) }
-            k += 2
         }
     }
 
-    mutating func readRHSOrRange(_ line: Bytes, _ n: Int, isRange: Bool) throws(LPError) {
-        let f = fields(line, expected: [2, 3, 4, 5])
+    mutating func readRHSOrRange(_ f: [Bytes], _ n: Int, isRange: Bool) throws(LPError) {
         guard f.count >= 2 && f.count <= 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a \(isRange ? "RANGES" : "RHS") line needs (row, value) pairs")
         }
         var k = f.count % 2  // odd count: a set name comes first
+        var pairs: [(Int, Double)] = []
         while k + 1 < f.count {
             let rowName = text(f[k])
             guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
+            pairs.append((i, try number(f[k + 1], n)))
+            k += 2
+        }
+        for (i, v) in pairs {
             if i == -1 {
                 if !isRange { objectiveConstant = -v }
             } else if i >= 0 {
                 if isRange { range[i] = v } else { rhs[i] = v }
             }
-            k += 2
         }
     }
 
-    mutating func readBound(_ line: Bytes, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [2, 3, 4])
+    mutating func readBound(_ f: [Bytes], _ n: Int) throws(LPError) {
         guard f.count >= 2 else { throw .malformedMPS(path: path, line: n, reason: "a BOUNDS line needs a type and a column") }
         let type = uppercaseText(f[0])
         let needsValue = !["FR", "MI", "PL", "BV"].contains(type)
