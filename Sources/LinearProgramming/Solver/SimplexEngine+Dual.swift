@@ -57,17 +57,20 @@ extension SimplexEngine {
             var rhoNorm = 0.0
             for v in rho { rhoNorm += v * v }
             weights[r] = max(rhoNorm, 1e-12)
-            let alphaRow = pivotRow(rho)
+            // The pivot row is built sparsely: only the columns touched by the nonzeros of ρ are visited
+            // (hyper-sparse ρ is the rule on wide allocation models: one nonzero, a few hundred columns).
+            let touched = sparsePivotRow(rho)
+            defer { clearPivotRow(touched) }
 
             // Candidates for the bound-flipping ratio test.
             var candidates: [Candidate] = []
             var maxAlpha = 0.0
-            for j in 0..<(n + m) where status[j] != .basic && lower[j] != upper[j] {
-                maxAlpha = max(maxAlpha, abs(alphaRow[j]))
+            for j in touched where status[j] != .basic && lower[j] != upper[j] {
+                maxAlpha = max(maxAlpha, abs(pivotRowWork[j]))
             }
             let pivotTol = options.pivotTolerance * max(1, maxAlpha * 1e-3)
-            for j in 0..<(n + m) where status[j] != .basic && lower[j] != upper[j] {
-                let ta = s * alphaRow[j]
+            for j in touched where status[j] != .basic && lower[j] != upper[j] {
+                let ta = s * pivotRowWork[j]
                 if abs(ta) < pivotTol { continue }
                 switch status[j] {
                 case .atLower: if ta <= 0 { continue }
@@ -134,7 +137,7 @@ extension SimplexEngine {
             }
             freshRetries = 0
             let q = entering
-            let alphaRowQ = alphaRow[q]
+            let alphaRowQ = pivotRowWork[q]
             var alphaQ = ftranColumn(q)
             let alphaColQ = alphaQ[r]
             if abs(alphaColQ - alphaRowQ) > 1e-7 * (1 + abs(alphaColQ)) || abs(alphaColQ) < 1e-11 {
@@ -153,8 +156,8 @@ extension SimplexEngine {
                 t = 0
             }
             if t != 0 {
-                for j in 0..<(n + m) where status[j] != .basic {
-                    let aj = alphaRow[j]
+                for j in touched where status[j] != .basic {
+                    let aj = pivotRowWork[j]
                     if aj != 0 { d[j] -= t * s * aj }
                 }
             }

@@ -36,6 +36,9 @@ final class SimplexEngine {
     var factor: BasisFactorization
     var weights: [Double]
     var iterations = 0
+    /// Workspace of the sparse pivot row (all zero between iterations) and its touched flags.
+    var pivotRowWork: [Double]
+    var pivotRowMark: [Bool]
     let options: SolverOptions
     let clock = ContinuousClock()
     let start: ContinuousClock.Instant
@@ -63,6 +66,8 @@ final class SimplexEngine {
         for i in 0..<m { status[n + i] = .basic }
         factor = BasisFactorization(rows: m, structurals: n)
         weights = [Double](repeating: 1, count: m)
+        pivotRowWork = [Double](repeating: 0, count: n + m)
+        pivotRowMark = [Bool](repeating: false, count: n + m)
         self.options = options
         start = clock.now
         rng = Xoshiro256(seed: options.seed)
@@ -126,6 +131,39 @@ final class SimplexEngine {
             for k in rowStarts[i]..<rowStarts[i + 1] { alpha[Int(rowColumns[k])] += r * rowValues[k] }
         }
         return alpha
+    }
+
+    /// Computes the pivot row `ρᵀ·[A I]` into ``pivotRowWork`` by rows of `A`, returning the touched variables.
+    /// - Complexity: O(Σ over rows with ρ_i ≠ 0 of the row length), independent of the number of columns.
+    func sparsePivotRow(_ rho: [Double]) -> [Int] {
+        var touched: [Int] = []
+        for i in 0..<m {
+            let r = rho[i]
+            if r == 0 { continue }
+            let v = n + i
+            pivotRowWork[v] = r
+            if !pivotRowMark[v] {
+                pivotRowMark[v] = true
+                touched.append(v)
+            }
+            for k in rowStarts[i]..<rowStarts[i + 1] {
+                let j = Int(rowColumns[k])
+                pivotRowWork[j] += r * rowValues[k]
+                if !pivotRowMark[j] {
+                    pivotRowMark[j] = true
+                    touched.append(j)
+                }
+            }
+        }
+        return touched
+    }
+
+    /// Resets the workspace entries written by ``sparsePivotRow(_:)``.
+    func clearPivotRow(_ touched: [Int]) {
+        for j in touched {
+            pivotRowWork[j] = 0
+            pivotRowMark[j] = false
+        }
     }
 
     /// Factors the current basis, repairing singular bases with logicals, and recomputes `x_B`, `y`, `d`.
