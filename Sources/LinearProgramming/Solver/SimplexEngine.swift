@@ -137,21 +137,34 @@ final class SimplexEngine {
     /// - Complexity: O(Σ over rows with ρ_i ≠ 0 of the row length), independent of the number of columns.
     func sparsePivotRow(_ rho: [Double]) -> [Int] {
         var touched: [Int] = []
-        for i in 0..<m {
-            let r = rho[i]
-            if r == 0 { continue }
-            let v = n + i
-            pivotRowWork[v] = r
-            if !pivotRowMark[v] {
-                pivotRowMark[v] = true
-                touched.append(v)
-            }
-            for k in rowStarts[i]..<rowStarts[i + 1] {
-                let j = Int(rowColumns[k])
-                pivotRowWork[j] += r * rowValues[k]
-                if !pivotRowMark[j] {
-                    pivotRowMark[j] = true
-                    touched.append(j)
+        // Hot loop (alloc_1000_50_10 in Benchmarks/scripts/lp/compare_highs.py --alloc): raw buffers avoid
+        // the per-access exclusivity checks on the class's stored arrays.
+        let n = self.n
+        pivotRowWork.withUnsafeMutableBufferPointer { work in
+            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                rowStarts.withUnsafeBufferPointer { starts in
+                    rowColumns.withUnsafeBufferPointer { columns in
+                        rowValues.withUnsafeBufferPointer { values in
+                            for i in 0..<rho.count {
+                                let r = rho[i]
+                                if r == 0 { continue }
+                                let v = n + i
+                                work[v] = r
+                                if !mark[v] {
+                                    mark[v] = true
+                                    touched.append(v)
+                                }
+                                for k in starts[i]..<starts[i + 1] {
+                                    let j = Int(columns[k])
+                                    work[j] += r * values[k]
+                                    if !mark[j] {
+                                        mark[j] = true
+                                        touched.append(j)
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -160,9 +173,13 @@ final class SimplexEngine {
 
     /// Resets the workspace entries written by ``sparsePivotRow(_:)``.
     func clearPivotRow(_ touched: [Int]) {
-        for j in touched {
-            pivotRowWork[j] = 0
-            pivotRowMark[j] = false
+        pivotRowWork.withUnsafeMutableBufferPointer { work in
+            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                for j in touched {
+                    work[j] = 0
+                    mark[j] = false
+                }
+            }
         }
     }
 
