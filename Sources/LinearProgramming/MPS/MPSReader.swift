@@ -21,7 +21,7 @@ public enum MPSReader {
         do { data = try Data(contentsOf: url) } catch {
             throw .unreadableFile(path: url.path, reason: error.localizedDescription)
         }
-        return try parse(String(decoding: data, as: UTF8.self), path: url.path, format: format)
+        return try parse(bytes: [UInt8](data), path: url.path, format: format)
     }
 
     /// Parses MPS text; `path` is only used in error messages.
@@ -29,16 +29,31 @@ public enum MPSReader {
     public static func parse(_ text: String, path: String = "<string>", format: MPSFormat = .fixed) throws(LPError)
         -> LinearProgram
     {
+        try parse(bytes: Array(text.utf8), path: path, format: format)
+    }
+
+    /// Parses MPS bytes line by line (lines end in LF or CRLF).
+    static func parse(bytes: [UInt8], path: String, format: MPSFormat) throws(LPError) -> LinearProgram {
         var parser = Parser(path: path, format: format)
         var lineNumber = 0
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        var start = 0
+        let count = bytes.count
+        while start < count && !parser.finished {
+            var end = start
+            while end < count && bytes[end] != 10 { end += 1 }
             lineNumber += 1
-            var line = rawLine
-            if line.last == "\r" { line = line.dropLast() }
-            if line.isEmpty || line.first == "*" { continue }
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            try parser.consume(line, number: lineNumber)
-            if parser.finished { break }
+            var last = end
+            if last > start && bytes[last - 1] == 13 { last -= 1 }
+            let first = start
+            start = end + 1
+            if last == first || bytes[first] == 42 { continue }  // empty or '*' comment
+            var blank = true
+            for k in first..<last where bytes[k] != 32 && bytes[k] != 9 {
+                blank = false
+                break
+            }
+            if blank { continue }
+            try parser.consume(bytes[first..<last], number: lineNumber)
         }
         return try parser.model(lastLine: lineNumber)
     }
@@ -50,6 +65,35 @@ private enum Section: String {
 }
 
 private enum RowType { case objective, free, less, greater, equal }
+
+private typealias Bytes = ArraySlice<UInt8>
+
+/// White-space separated tokens of a line.
+private func tokens(_ line: Bytes) -> [Bytes] {
+    var out: [Bytes] = []
+    out.reserveCapacity(6)
+    var i = line.startIndex
+    let end = line.endIndex
+    while i < end {
+        while i < end && (line[i] == 32 || line[i] == 9) { i += 1 }
+        if i == end { break }
+        let s = i
+        while i < end && line[i] != 32 && line[i] != 9 { i += 1 }
+        out.append(line[s..<i])
+    }
+    return out
+}
+
+private func text(_ t: Bytes) -> String { String(decoding: t, as: UTF8.self) }
+
+/// Whether a token is `MARKER` or `'MARKER'` (any case).
+private func isMarker(_ t: Bytes) -> Bool {
+    let core = t.first == 39 && t.last == 39 && t.count >= 2 ? t.dropFirst().dropLast() : t
+    guard core.count == 6 else { return false }
+    return zip(core, "MARKER".utf8).allSatisfy { $0 & 0xDF == $1 }
+}
+
+private func uppercaseText(_ t: Bytes) -> String { text(t).uppercased() }
 
 private struct Parser {
     let path: String
@@ -80,23 +124,43 @@ private struct Parser {
         self.format = format
     }
 
-    func number(_ text: Substring, _ line: Int) throws(LPError) -> Double {
-        guard let v = Double(text), !v.isNaN else { throw .invalidNumber(path: path, line: line, text: String(text)) }
-        return v
+    func number(_ t: Bytes, _ line: Int) throws(LPError) -> Double {
+        // C strtod on a NUL-terminated copy; the whole token must be consumed. A Fortran exponent
+        // ("1.5D+03") is read as "E". Magnitudes of 1e30 and above mean infinity (the MPS convention).
+        var buffer = [CChar](repeating: 0, count: t.count + 1)
+        var k = 0
+        for b in t {
+            buffer[k] = CChar(bitPattern: b == 68 || b == 100 ? 69 : b)  // Fortran exponent D → E
+            k += 1
+        }
+        var value = 0.0
+        var ok = false
+        buffer.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            var endPointer: UnsafeMutablePointer<CChar>? = nil
+            value = strtod(base, &endPointer)
+            if let endPointer, endPointer == UnsafeMutablePointer(mutating: base) + t.count, t.count > 0 { ok = true }
+        }
+        guard ok, !value.isNaN else { throw .invalidNumber(path: path, line: line, text: text(t)) }
+        if value >= 1e30 { return .infinity }
+        if value <= -1e30 { return -.infinity }
+        return value
     }
 
     /// Splits a data line into fields: by white space, or by the fixed columns when `expected` does not contain
     /// the white-space count (fixed layout only).
-    func fields(_ line: Substring, expected: Set<Int>) -> [Substring] {
-        let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        if format == .free || expected.contains(tokens.count) { return tokens }
+    /// The fixed-column fields of a line (MPSX columns 2–3, 5–12, 15–22, 25–36, 40–47, 50–61).
+    func positionalFields(_ line: Bytes) -> [Bytes] {
         let chars = Array(line)
-        func field(_ a: Int, _ b: Int) -> Substring? {
+        func field(_ a: Int, _ b: Int) -> Bytes? {
             guard a < chars.count else { return nil }
-            let s = String(chars[a..<min(b, chars.count)]).trimmingCharacters(in: .whitespaces)
-            return Substring(s)
+            var lo = a
+            var hi = min(b, chars.count)
+            while lo < hi && (chars[lo] == 32 || chars[lo] == 9) { lo += 1 }
+            while hi > lo && (chars[hi - 1] == 32 || chars[hi - 1] == 9) { hi -= 1 }
+            return chars[lo..<hi]
         }
-        var out: [Substring] = []
+        var out: [Bytes] = []
         for (a, b) in [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, 61)] {
             if let f = field(a, b) { out.append(f) }
         }
@@ -104,18 +168,18 @@ private struct Parser {
         return out
     }
 
-    mutating func consume(_ line: Substring, number: Int) throws(LPError) {
-        if let first = line.first, first != " " && first != "\t" {
-            let tokens = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let head = tokens.first, let s = Section(rawValue: head.uppercased()), s != .objsenseValue else {
-                throw .malformedMPS(path: path, line: number, reason: "unknown section '\(tokens.first ?? "")'")
+    mutating func consume(_ line: Bytes, number: Int) throws(LPError) {
+        if let first = line.first, first != 32 && first != 9 {
+            let toks = tokens(line)
+            guard let head = toks.first, let s = Section(rawValue: uppercaseText(head)), s != .objsenseValue else {
+                throw .malformedMPS(path: path, line: number, reason: "unknown section '\(toks.first.map(text) ?? "")'")
             }
             switch s {
             case .name:
-                name = tokens.dropFirst().joined(separator: " ")
+                name = toks.dropFirst().map(text).joined(separator: " ")
                 section = .name
             case .objsense:
-                if tokens.count > 1 { try setSense(tokens[1], number) } else { section = .objsenseValue; return }
+                if toks.count > 1 { try setSense(toks[1], number) } else { section = .objsenseValue; return }
                 section = .objsense
             case .endata: finished = true
             default:
@@ -127,40 +191,60 @@ private struct Parser {
         guard let section else { throw .malformedMPS(path: path, line: number, reason: "data before any section") }
         switch section {
         case .objsenseValue:
-            let t = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let v = t.first else { return }
+            guard let v = tokens(line).first else { return }
             try setSense(v, number)
             self.section = .objsense
-        case .rows: try readRow(line, number)
-        case .columns: try readColumn(line, number)
-        case .rhs: try readRHSOrRange(line, number, isRange: false)
-        case .ranges: try readRHSOrRange(line, number, isRange: true)
-        case .bounds: try readBound(line, number)
+        case .rows, .columns, .rhs, .ranges, .bounds:
+            // Fixed MPS: read by white space first (most files), by the fixed columns when that fails
+            // (names with spaces). Each reader resolves every name before it changes any state.
+            let toks = tokens(line)
+            do {
+                try read(section, toks, number)
+            } catch {
+                guard format == .fixed else { throw error }
+                var positional = positionalFields(line)
+                // Columns 2–3 hold a type only in ROWS and BOUNDS.
+                if section != .rows && section != .bounds, positional.first?.isEmpty == true {
+                    positional.removeFirst()
+                }
+                guard positional.map(Array.init) != toks.map(Array.init) else { throw error }
+                do { try read(section, positional, number) } catch { throw error }
+            }
         case .name, .objsense, .endata:
             throw .malformedMPS(path: path, line: number, reason: "unexpected data line in \(section.rawValue)")
         }
     }
 
-    mutating func setSense(_ word: Substring, _ line: Int) throws(LPError) {
-        switch word.uppercased() {
-        case "MIN", "MINIMIZE", "MINIMISE": sense = .minimize
-        case "MAX", "MAXIMIZE", "MAXIMISE": sense = .maximize
-        default: throw .malformedMPS(path: path, line: line, reason: "OBJSENSE must be MIN or MAX, not '\(word)'")
+    mutating func read(_ section: Section, _ f: [Bytes], _ n: Int) throws(LPError) {
+        switch section {
+        case .rows: try readRow(f, n)
+        case .columns: try readColumn(f, n)
+        case .rhs: try readRHSOrRange(f, n, isRange: false)
+        case .ranges: try readRHSOrRange(f, n, isRange: true)
+        case .bounds: try readBound(f, n)
+        default: break
         }
     }
 
-    mutating func readRow(_ line: Substring, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [2])
+    mutating func setSense(_ word: Bytes, _ line: Int) throws(LPError) {
+        switch uppercaseText(word) {
+        case "MIN", "MINIMIZE", "MINIMISE": sense = .minimize
+        case "MAX", "MAXIMIZE", "MAXIMISE": sense = .maximize
+        default: throw .malformedMPS(path: path, line: line, reason: "OBJSENSE must be MIN or MAX, not '\(text(word))'")
+        }
+    }
+
+    mutating func readRow(_ f: [Bytes], _ n: Int) throws(LPError) {
         guard f.count == 2 else { throw .malformedMPS(path: path, line: n, reason: "a ROWS line needs a type and a name") }
-        let rowName = String(f[1])
+        let rowName = text(f[1])
         if rowIndex[rowName] != nil { throw .duplicateName(path: path, line: n, name: rowName) }
         let type: RowType
-        switch f[0].uppercased() {
+        switch uppercaseText(f[0]) {
         case "N": type = objectiveName == nil ? .objective : .free
         case "L": type = .less
         case "G": type = .greater
         case "E": type = .equal
-        default: throw .malformedMPS(path: path, line: n, reason: "unknown row type '\(f[0])'")
+        default: throw .malformedMPS(path: path, line: n, reason: "unknown row type '\(text(f[0]))'")
         }
         switch type {
         case .objective:
@@ -176,13 +260,22 @@ private struct Parser {
         }
     }
 
-    mutating func readColumn(_ line: Substring, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [3, 5])
-        if f.count >= 3, f[1].uppercased() == "'MARKER'" || f[1].uppercased() == "MARKER" { return }
+    mutating func readColumn(_ f: [Bytes], _ n: Int) throws(LPError) {
+        if f.count >= 3, isMarker(f[1]) { return }
         guard f.count == 3 || f.count == 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a COLUMNS line needs a column and 1 or 2 (row, value) pairs")
         }
-        let columnName = String(f[0])
+        let columnName = text(f[0])
+        var pairs: [(Int, Double)] = []
+        var k = 1
+        while k + 1 < f.count {
+            let rowName = text(f[k])
+            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
+            let v = try number(f[k + 1], n)
+            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[k + 1])) }
+            pairs.append((i, v))
+            k += 2
+        }
         let j: Int
         if let last = columnNames.last, last == columnName {
             j = columnNames.count - 1
@@ -198,44 +291,39 @@ private struct Parser {
             lowerSet.append(false)
             boundLine.append(0)
         }
-        var k = 1
-        while k + 1 < f.count {
-            let rowName = String(f[k])
-            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
-            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: String(f[k + 1])) }
+        for (i, v) in pairs {
             if i == -1 { cost[j] += v } else if i >= 0 { entries[j].append((i, v)) }
-            k += 2
         }
     }
 
-    mutating func readRHSOrRange(_ line: Substring, _ n: Int, isRange: Bool) throws(LPError) {
-        let f = fields(line, expected: [2, 3, 4, 5])
+    mutating func readRHSOrRange(_ f: [Bytes], _ n: Int, isRange: Bool) throws(LPError) {
         guard f.count >= 2 && f.count <= 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a \(isRange ? "RANGES" : "RHS") line needs (row, value) pairs")
         }
         var k = f.count % 2  // odd count: a set name comes first
+        var pairs: [(Int, Double)] = []
         while k + 1 < f.count {
-            let rowName = String(f[k])
+            let rowName = text(f[k])
             guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
+            pairs.append((i, try number(f[k + 1], n)))
+            k += 2
+        }
+        for (i, v) in pairs {
             if i == -1 {
                 if !isRange { objectiveConstant = -v }
             } else if i >= 0 {
                 if isRange { range[i] = v } else { rhs[i] = v }
             }
-            k += 2
         }
     }
 
-    mutating func readBound(_ line: Substring, _ n: Int) throws(LPError) {
-        let f = fields(line, expected: [2, 3, 4])
+    mutating func readBound(_ f: [Bytes], _ n: Int) throws(LPError) {
         guard f.count >= 2 else { throw .malformedMPS(path: path, line: n, reason: "a BOUNDS line needs a type and a column") }
-        let type = f[0].uppercased()
+        let type = uppercaseText(f[0])
         let needsValue = !["FR", "MI", "PL", "BV"].contains(type)
         // type [set] column [value]
-        let columnField: Substring
-        var valueField: Substring? = nil
+        let columnField: Bytes
+        var valueField: Bytes? = nil
         switch (needsValue, f.count) {
         case (true, 4): columnField = f[2]; valueField = f[3]
         case (true, 3): columnField = f[1]; valueField = f[2]
@@ -244,7 +332,7 @@ private struct Parser {
         case (false, 4): columnField = f[2]; valueField = f[3]
         default: throw .malformedMPS(path: path, line: n, reason: "a \(type) bound needs a column\(needsValue ? " and a value" : "")")
         }
-        let columnName = String(columnField)
+        let columnName = text(columnField)
         guard let j = columnIndex[columnName] else { throw .unknownColumn(path: path, line: n, name: columnName) }
         var v: Double? = nil
         if let valueField { v = try number(valueField, n) }
@@ -275,7 +363,7 @@ private struct Parser {
             lower[j] = 0
             upper[j] = 1
             lowerSet[j] = true
-        default: throw .malformedMPS(path: path, line: n, reason: "unknown bound type '\(f[0])'")
+        default: throw .malformedMPS(path: path, line: n, reason: "unknown bound type '\(text(f[0]))'")
         }
     }
 

@@ -1,3 +1,4 @@
+import CAPMNumerics
 import Foundation
 
 /// Solves linear programs with the bounded dual simplex method.
@@ -75,12 +76,13 @@ public enum LPSolver {
         }
         let engine = SimplexEngine(matrix: a, cost: cost, lower: lower, upper: upper, options: options)
         if let warmStart { engine.setBasis(columns: warmStart.columns, rows: warmStart.rows) }
-        let outcome = run(engine)
+        // The LAPACK calls here are small triangular solves: OpenBLAS threads only add synchronization.
+        let outcome = BLAS.withThreads(1) { run(engine, perturb: warmStart == nil && options.perturbation) }
         return makeSolution(model: model, engine: engine, scaling: scaling, outcome: outcome)
     }
 
     /// The phase logic; returns the final outcome.
-    static func run(_ e: SimplexEngine) -> PhaseOutcome {
+    static func run(_ e: SimplexEngine, perturb: Bool) -> PhaseOutcome {
         e.refactor()
         e.correctDualInfeasibilities(allowShift: false)
         if e.unrepairableDualInfeasibilities() > 0 {
@@ -90,7 +92,7 @@ public enum LPSolver {
             if e.unrepairableDualInfeasibilities() > 0 { return feasibilityThenPrimal(e) }
         }
         var perturbed = false
-        if e.options.perturbation {
+        if perturb {
             e.perturbCosts()
             perturbed = true
         }

@@ -121,24 +121,34 @@ struct Presolve {
             outcome = .reduced(reduced)
             return
         }
-        var reduced = LinearProgram(name: model.name, sense: model.sense)
-        reduced.objectiveName = model.objectiveName
+        if keptRows.count == m && keptColumns.count == n {
+            // Nothing removed: hand the model on unchanged (no copy of a 500,000-column matrix).
+            outcome = .reduced(model)
+            return
+        }
         var newRow = [Int](repeating: -1, count: m)
+        var reducedRowLower: [Double] = []
+        var reducedRowUpper: [Double] = []
         for (t, i) in keptRows.enumerated() {
             newRow[i] = t
-            let lo = rowLo[i]
-            let hi = max(rowHi[i], lo)
-            _ = try? reduced.addRow(name: model.rowNames[i], lower: lo, upper: hi)
+            reducedRowLower.append(rowLo[i])
+            reducedRowUpper.append(max(rowHi[i], rowLo[i]))
         }
+        var matrix = SparseColumnMatrix(rows: keptRows.count)
         for j in keptColumns {
             var entries: [(row: Int, value: Double)] = []
             for k in a.columnStarts[j]..<a.columnStarts[j + 1] where newRow[Int(a.rowIndices[k])] >= 0 {
                 entries.append((newRow[Int(a.rowIndices[k])], a.values[k]))
             }
-            _ = try? reduced.addColumn(
-                name: model.columnNames[j], cost: model.objective[j], lower: columnLower[j], upper: max(columnUpper[j], columnLower[j]),
-                coefficients: entries)
+            matrix.appendColumn(entries)
         }
+        let reduced = LinearProgram(
+            name: model.name, sense: model.sense, objectiveName: model.objectiveName,
+            objective: keptColumns.map { model.objective[$0] }, objectiveConstant: 0,
+            columnLower: keptColumns.map { columnLower[$0] },
+            columnUpper: keptColumns.map { max(columnUpper[$0], columnLower[$0]) }, rowLower: reducedRowLower,
+            rowUpper: reducedRowUpper, columnNames: keptColumns.map { model.columnNames[$0] },
+            rowNames: keptRows.map { model.rowNames[$0] }, matrix: matrix)
         outcome = .reduced(reduced)
     }
 

@@ -6,14 +6,6 @@
 /// (sorted once: O(k log k) in the k candidates), dual update, FTRANs of the entering column, the flipped
 /// columns and `ρ_r` (for the steepest-edge weights), primal update, product-form basis update.
 extension SimplexEngine {
-    /// A ratio-test candidate.
-    private struct Candidate {
-        var j: Int
-        var ratio: Double
-        var relaxed: Double
-        var alpha: Double  // s·α_rj
-    }
-
     /// Runs the dual simplex from a dual feasible basis until primal feasibility, proven infeasibility or a limit.
     func dualPhase2() -> PhaseOutcome {
         let ptol = options.primalTolerance
@@ -57,72 +49,45 @@ extension SimplexEngine {
             var rhoNorm = 0.0
             for v in rho { rhoNorm += v * v }
             weights[r] = max(rhoNorm, 1e-12)
-            let alphaRow = pivotRow(rho)
+            // The pivot row is built sparsely: only the columns touched by the nonzeros of ρ are visited
+            // (hyper-sparse ρ is the rule on wide allocation models: one nonzero, a few hundred columns).
+            let touched = sparsePivotRow(rho)
+            defer { clearPivotRow(touched) }
 
-            // Candidates for the bound-flipping ratio test.
-            var candidates: [Candidate] = []
+            // Candidates for the bound-flipping ratio test (one pass over the touched columns; raw buffers
+            // because this loop runs over up to all columns on the allocation benchmarks).
+            var candidates: [RatioCandidate] = []
             var maxAlpha = 0.0
-            for j in 0..<(n + m) where status[j] != .basic && lower[j] != upper[j] {
-                maxAlpha = max(maxAlpha, abs(alphaRow[j]))
+            status.withUnsafeBufferPointer { st in
+                lower.withUnsafeBufferPointer { lo in
+                    upper.withUnsafeBufferPointer { up in
+                        d.withUnsafeBufferPointer { dd in
+                            pivotRowWork.withUnsafeBufferPointer { work in
+                                for j in touched where st[j] != .basic && lo[j] != up[j] {
+                                    let ta = s * work[j]
+                                    let size = abs(ta)
+                                    if size < 1e-12 { continue }
+                                    maxAlpha = max(maxAlpha, size)
+                                    switch st[j] {
+                                    case .atLower: if ta <= 0 { continue }
+                                    case .atUpper: if ta >= 0 { continue }
+                                    case .free, .basic: break
+                                    }
+                                    let dj = dd[j]
+                                    let relaxed = ta > 0 ? (dj + dtol) / ta : (dj - dtol) / ta
+                                    candidates.append(
+                                        RatioCandidate(j: j, ratio: dj / ta, relaxed: relaxed, alpha: ta, weight: size * (up[j] - lo[j])))
+                                }
+                            }
+                        }
+                    }
+                }
             }
             let pivotTol = options.pivotTolerance * max(1, maxAlpha * 1e-3)
-            for j in 0..<(n + m) where status[j] != .basic && lower[j] != upper[j] {
-                let ta = s * alphaRow[j]
-                if abs(ta) < pivotTol { continue }
-                switch status[j] {
-                case .atLower: if ta <= 0 { continue }
-                case .atUpper: if ta >= 0 { continue }
-                case .free, .basic: break
-                }
-                let dj = d[j]
-                if ta > 0 {
-                    candidates.append(Candidate(j: j, ratio: dj / ta, relaxed: (dj + dtol) / ta, alpha: ta))
-                } else {
-                    candidates.append(Candidate(j: j, ratio: dj / ta, relaxed: (dj - dtol) / ta, alpha: ta))
-                }
+            if candidates.contains(where: { abs($0.alpha) < pivotTol }) {
+                candidates.removeAll { abs($0.alpha) < pivotTol }
             }
-            candidates.sort { $0.ratio < $1.ratio || ($0.ratio == $1.ratio && $0.j < $1.j) }
-            // Suffix minima of the relaxed ratios (Harris bound over the not yet passed candidates).
-            var suffixMin = [Double](repeating: .infinity, count: candidates.count + 1)
-            for c in stride(from: candidates.count - 1, through: 0, by: -1) {
-                suffixMin[c] = min(suffixMin[c + 1], candidates[c].relaxed)
-            }
-            var slope = abs(delta)
-            var index = 0
-            var entering = -1
-            var flipEnd = 0
-            while index < candidates.count {
-                let bound = suffixMin[index]
-                var groupEnd = index
-                var decrease = 0.0
-                var bestAlpha = 0.0
-                var bestIndex = -1
-                while groupEnd < candidates.count && candidates[groupEnd].ratio <= bound {
-                    let c = candidates[groupEnd]
-                    let range = upper[c.j] - lower[c.j]
-                    decrease += abs(c.alpha) * range
-                    if abs(c.alpha) > bestAlpha {
-                        bestAlpha = abs(c.alpha)
-                        bestIndex = groupEnd
-                    }
-                    groupEnd += 1
-                }
-                if groupEnd == index {
-                    // Numerically the bound is below the next ratio: take that candidate alone.
-                    bestIndex = index
-                    groupEnd = index + 1
-                    let c = candidates[index]
-                    decrease = abs(c.alpha) * (upper[c.j] - lower[c.j])
-                }
-                if decrease.isFinite && slope - decrease > 0 {
-                    slope -= decrease
-                    index = groupEnd
-                    flipEnd = index
-                    continue
-                }
-                entering = candidates[bestIndex].j
-                break
-            }
+            let (entering, flips) = boundFlippingRatioTest(candidates, slope: abs(delta))
             if entering < 0 {
                 if factor.updateCount > 0 && freshRetries < 2 {
                     freshRetries += 1
@@ -134,7 +99,7 @@ extension SimplexEngine {
             }
             freshRetries = 0
             let q = entering
-            let alphaRowQ = alphaRow[q]
+            let alphaRowQ = pivotRowWork[q]
             var alphaQ = ftranColumn(q)
             let alphaColQ = alphaQ[r]
             if abs(alphaColQ - alphaRowQ) > 1e-7 * (1 + abs(alphaColQ)) || abs(alphaColQ) < 1e-11 {
@@ -153,19 +118,22 @@ extension SimplexEngine {
                 t = 0
             }
             if t != 0 {
-                for j in 0..<(n + m) where status[j] != .basic {
-                    let aj = alphaRow[j]
-                    if aj != 0 { d[j] -= t * s * aj }
+                let step = t * s
+                status.withUnsafeBufferPointer { st in
+                    d.withUnsafeMutableBufferPointer { dd in
+                        pivotRowWork.withUnsafeBufferPointer { work in
+                            for j in touched where st[j] != .basic { dd[j] -= step * work[j] }
+                        }
+                    }
                 }
             }
             d[leaving] = -t * s
             d[q] = 0
             // Bound flips of the passed candidates.
-            if flipEnd > 0 {
+            if !flips.isEmpty {
                 var flipColumn = [Double](repeating: 0, count: m)
                 var any = false
-                for c in candidates[0..<flipEnd] where c.j != q {
-                    let j = c.j
+                for j in flips where j != q {
                     let from = x[j]
                     if status[j] == .atLower {
                         status[j] = .atUpper

@@ -36,6 +36,9 @@ final class SimplexEngine {
     var factor: BasisFactorization
     var weights: [Double]
     var iterations = 0
+    /// Workspace of the sparse pivot row (all zero between iterations) and its touched flags.
+    var pivotRowWork: [Double]
+    var pivotRowMark: [Bool]
     let options: SolverOptions
     let clock = ContinuousClock()
     let start: ContinuousClock.Instant
@@ -63,6 +66,8 @@ final class SimplexEngine {
         for i in 0..<m { status[n + i] = .basic }
         factor = BasisFactorization(rows: m, structurals: n)
         weights = [Double](repeating: 1, count: m)
+        pivotRowWork = [Double](repeating: 0, count: n + m)
+        pivotRowMark = [Bool](repeating: false, count: n + m)
         self.options = options
         start = clock.now
         rng = Xoshiro256(seed: options.seed)
@@ -126,6 +131,56 @@ final class SimplexEngine {
             for k in rowStarts[i]..<rowStarts[i + 1] { alpha[Int(rowColumns[k])] += r * rowValues[k] }
         }
         return alpha
+    }
+
+    /// Computes the pivot row `ρᵀ·[A I]` into ``pivotRowWork`` by rows of `A`, returning the touched variables.
+    /// - Complexity: O(Σ over rows with ρ_i ≠ 0 of the row length), independent of the number of columns.
+    func sparsePivotRow(_ rho: [Double]) -> [Int] {
+        var touched: [Int] = []
+        // Hot loop (alloc_1000_50_10 in Benchmarks/scripts/lp/compare_highs.py --alloc): raw buffers avoid
+        // the per-access exclusivity checks on the class's stored arrays.
+        let n = self.n
+        pivotRowWork.withUnsafeMutableBufferPointer { work in
+            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                rowStarts.withUnsafeBufferPointer { starts in
+                    rowColumns.withUnsafeBufferPointer { columns in
+                        rowValues.withUnsafeBufferPointer { values in
+                            for i in 0..<rho.count {
+                                let r = rho[i]
+                                if r == 0 { continue }
+                                let v = n + i
+                                work[v] = r
+                                if !mark[v] {
+                                    mark[v] = true
+                                    touched.append(v)
+                                }
+                                for k in starts[i]..<starts[i + 1] {
+                                    let j = Int(columns[k])
+                                    work[j] += r * values[k]
+                                    if !mark[j] {
+                                        mark[j] = true
+                                        touched.append(j)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return touched
+    }
+
+    /// Resets the workspace entries written by ``sparsePivotRow(_:)``.
+    func clearPivotRow(_ touched: [Int]) {
+        pivotRowWork.withUnsafeMutableBufferPointer { work in
+            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                for j in touched {
+                    work[j] = 0
+                    mark[j] = false
+                }
+            }
+        }
     }
 
     /// Factors the current basis, repairing singular bases with logicals, and recomputes `x_B`, `y`, `d`.
