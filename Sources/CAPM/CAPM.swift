@@ -6,3 +6,5 @@
 @_exported import CAPMData
 @_exported import CAPMNumerics
 @_exported import CustomerValue
+@_exported import LinearProgramming
+@_exported import Segmentation
