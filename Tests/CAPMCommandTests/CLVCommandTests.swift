@@ -24,6 +24,7 @@ struct CLVCommandTests {
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--transactions", "b"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--model", "nbd"]) }
+        #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--calibration-end", "1997-09-30"]) }
     }
 
     /// The transaction path end to end: CDNOW sample → summary at 1997-09-30 → BG/NBD + Gamma-Gamma → CSV with
