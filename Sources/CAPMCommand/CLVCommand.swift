@@ -191,6 +191,7 @@ struct CLVCommand: ParsableCommand {
                     "logLikelihood": fit.logLikelihood, "aic": fit.aic, "bic": fit.bic,
                     "customers": k == 0 ? customers : Int(fit.observations), "converged": fit.converged,
                     "status": fit.status.rawValue, "iterations": fit.iterations, "gradientNorm": fit.gradientNorm,
+                    "hessianPositiveDefinite": fit.hessianPositiveDefinite,
                 ]
                 entry["standardErrors"] =
                     fit.standardErrors.map { Dictionary(uniqueKeysWithValues: zip(fit.parameterNames, $0)) } ?? NSNull()
@@ -217,6 +218,10 @@ struct CLVCommand: ParsableCommand {
                     text += "  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(fixed(fit.parameters[i], 4))  (SE \(se))\n"
                 }
                 text += "  log-likelihood \(fixed(fit.logLikelihood, 2))  AIC \(fixed(fit.aic, 2))  BIC \(fixed(fit.bic, 2))\n"
+                if !fit.hessianPositiveDefinite {
+                    text += "  warning: the Hessian is not positive definite (an estimate at the boundary of the parameter space or "
+                    text += "not identified); standard errors are unavailable\n"
+                }
             }
             if let holdout {
                 text += "holdout         \(fixed(holdout.duration, 2)) \(timeUnit.rawValue)s: actual repeat purchases \(holdout.actual), "
