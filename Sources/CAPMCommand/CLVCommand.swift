@@ -236,6 +236,12 @@ struct CLVCommand: ParsableCommand {
     }
 
     private func runShiftedBetaGeometric() throws {
+        guard discountRate.isFinite, discountRate > -1 else {
+            throw ValidationError("--discount-rate must be greater than -1")
+        }
+        guard horizon.isFinite, horizon >= 1, horizon <= 1_000_000 else {
+            throw ValidationError("--horizon for sbg is a number of periods between 1 and 1,000,000")
+        }
         let url = URL(fileURLWithPath: survival ?? "")
         let header = try CSVTable.header(of: url)
         guard let column = survivalColumn ?? header.last(where: { $0 != "period" && $0 != "year" }) else {

@@ -91,5 +91,11 @@ struct CLVCommandTests {
                 "--calibration-periods", "7", "--format", "json",
             ]) as? CLVCommand)
         try command.run()
+        var bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--discount-rate=-2"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
+        bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--horizon", "1e300"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
     }
 }
