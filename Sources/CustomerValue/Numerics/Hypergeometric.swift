@@ -23,11 +23,13 @@ public func logHypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Dou
     var k = 0.0
     var n = 0
     while n < maxTerms {
-        term *= (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+        let ratio = (a + k) * (b + k) / ((c + k) * (k + 1)) * z
+        term *= ratio
         sum += term
         k += 1
         n += 1
-        if abs(term) <= 1e-17 * abs(sum) && abs((a + k) * (b + k) / ((c + k) * (k + 1)) * z) < 1 { break }
+        // The ratio tends monotonically to z < 1, so once it is below 1 the remaining terms shrink geometrically.
+        if abs(term) <= 1e-17 * abs(sum) && abs(ratio) < 1 { break }
         if abs(sum) > 1e200 {
             sum *= 1e-200
             term *= 1e-200
@@ -58,7 +60,8 @@ public func logHypergeometric2F1(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual, max
     var n = 0
     while n < maxTerms {
         let ak = av + k, bk = bv + k, ck = cv + k
-        term *= ak * bk / (ck * (k + 1)) * zv
+        let ratio = ak * bk / (ck * (k + 1)) * zv
+        term *= ratio
         la += 1 / ak
         lb += 1 / bk
         lc += 1 / ck
@@ -69,7 +72,7 @@ public func logHypergeometric2F1(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual, max
         sb += term * lb
         sc += term * lc
         sz += term * k
-        if abs(term) <= 1e-17 * abs(sum) && abs((av + k) * (bv + k) / ((cv + k) * (k + 1)) * zv) < 1 { break }
+        if abs(term) <= 1e-17 * abs(sum) && abs(ratio) < 1 { break }
         if abs(sum) > 1e200 {
             sum *= 1e-200
             term *= 1e-200
