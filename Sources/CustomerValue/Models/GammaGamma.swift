@@ -59,22 +59,35 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         ///   is not thrown: such customers carry no spend information and are skipped.
         public init(frequency: [Int], meanSpend: [Double]) throws(CustomerValueError) {
             precondition(frequency.count == meanSpend.count)
-            // Stable counting sort of the repeat buyers by frequency (O(n + distinct x · log)).
-            var counts: [Int: Int] = [:]
-            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
-                counts[frequency[i], default: 0] += 1
-            }
-            var next: [Int: Int] = [:]
-            var offset = 0
-            for x in counts.keys.sorted() {
-                next[x] = offset
-                offset += counts[x] ?? 0
-            }
-            var keep = [Int](repeating: 0, count: offset)
-            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
-                let slot = next[frequency[i]] ?? 0
-                keep[slot] = i
-                next[frequency[i]] = slot + 1
+            // Stable counting sort of the repeat buyers by frequency: O(n + max x) with an array when the largest
+            // frequency is at most 4n, otherwise through a dictionary of the distinct frequencies.
+            func usable(_ i: Int) -> Bool { frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite }
+            let maxX = max(0, frequency.max() ?? 0)
+            var keep: [Int] = []
+            if maxX <= 4 * frequency.count + 16 {
+                var next = [Int](repeating: 0, count: maxX + 2)
+                for i in frequency.indices where usable(i) { next[frequency[i] + 1] += 1 }
+                for x in 0...maxX { next[x + 1] += next[x] }
+                keep = [Int](repeating: 0, count: next[maxX + 1])
+                for i in frequency.indices where usable(i) {
+                    keep[next[frequency[i]]] = i
+                    next[frequency[i]] += 1
+                }
+            } else {
+                var counts: [Int: Int] = [:]
+                for i in frequency.indices where usable(i) { counts[frequency[i], default: 0] += 1 }
+                var next: [Int: Int] = [:]
+                var offset = 0
+                for x in counts.keys.sorted() {
+                    next[x] = offset
+                    offset += counts[x] ?? 0
+                }
+                keep = [Int](repeating: 0, count: offset)
+                for i in frequency.indices where usable(i) {
+                    let slot = next[frequency[i]] ?? 0
+                    keep[slot] = i
+                    next[frequency[i]] = slot + 1
+                }
             }
             guard !keep.isEmpty else {
                 throw .insufficientData(model: GammaGamma.name, reason: "no repeat buyers with a positive mean spend")
