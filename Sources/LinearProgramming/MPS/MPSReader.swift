@@ -112,7 +112,11 @@ private struct Parser {
     var columnIndex: [String: Int] = [:]
     var columnNames: [String] = []
     var cost: [Double] = []
-    var entries: [[(row: Int, value: Double)]] = []
+    /// Matrix entries in file order; the columns are contiguous, column j's entries start at entryStart[j].
+    var entryRows: [Int] = []
+    var entryValues: [Double] = []
+    var entryStart: [Int] = []
+    var lastColumnBytes: [UInt8] = []
     var lower: [Double] = []
     var upper: [Double] = []
     var lowerSet: [Bool] = []
@@ -265,34 +269,48 @@ private struct Parser {
         guard f.count == 3 || f.count == 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a COLUMNS line needs a column and 1 or 2 (row, value) pairs")
         }
-        let columnName = text(f[0])
-        var pairs: [(Int, Double)] = []
-        var k = 1
-        while k + 1 < f.count {
-            let rowName = text(f[k])
-            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
-            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[k + 1])) }
-            pairs.append((i, v))
-            k += 2
+        // Resolve both pairs before changing any state (the fixed-format fallback may re-read the line).
+        let row1 = text(f[1])
+        guard let i1 = rowIndex[row1] else { throw .unknownRow(path: path, line: n, name: row1) }
+        let v1 = try number(f[2], n)
+        guard v1.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[2])) }
+        var i2 = -3
+        var v2 = 0.0
+        if f.count == 5 {
+            let row2 = text(f[3])
+            guard let i = rowIndex[row2] else { throw .unknownRow(path: path, line: n, name: row2) }
+            i2 = i
+            v2 = try number(f[4], n)
+            guard v2.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[4])) }
         }
         let j: Int
-        if let last = columnNames.last, last == columnName {
+        if !columnNames.isEmpty && f[0].elementsEqual(lastColumnBytes) {
             j = columnNames.count - 1
         } else {
+            let columnName = text(f[0])
             if columnIndex[columnName] != nil { throw .duplicateName(path: path, line: n, name: columnName) }
+            lastColumnBytes = Array(f[0])
+            entryStart.append(entryRows.count)
             j = columnNames.count
             columnIndex[columnName] = j
             columnNames.append(columnName)
             cost.append(0)
-            entries.append([])
             lower.append(0)
             upper.append(.infinity)
             lowerSet.append(false)
             boundLine.append(0)
         }
-        for (i, v) in pairs {
-            if i == -1 { cost[j] += v } else if i >= 0 { entries[j].append((i, v)) }
+        add(i1, v1, column: j)
+        if i2 != -3 { add(i2, v2, column: j) }
+    }
+
+    /// Records a COLUMNS entry: an objective coefficient (row −1), a matrix entry, or nothing (dropped N row).
+    @inline(__always) mutating func add(_ i: Int, _ v: Double, column j: Int) {
+        if i == -1 {
+            cost[j] += v
+        } else if i >= 0 {
+            entryRows.append(i)
+            entryValues.append(v)
         }
     }
 
@@ -401,7 +419,11 @@ private struct Parser {
                 reason: "column '\(columnNames[j])': lower bound \(lower[j]) exceeds upper bound \(upper[j])")
         }
         var matrix = SparseColumnMatrix(rows: rowNames.count)
-        for j in 0..<columnNames.count { matrix.appendColumn(entries[j]) }
+        let entryStart = self.entryStart + [entryRows.count]
+        for j in 0..<columnNames.count {
+            let range = entryStart[j]..<entryStart[j + 1]
+            matrix.appendColumn(range.map { (row: entryRows[$0], value: entryValues[$0]) })
+        }
         let model = LinearProgram(
             name: name, sense: sense, objectiveName: objectiveName ?? "OBJ", objective: cost,
             objectiveConstant: objectiveConstant, columnLower: lower, columnUpper: upper, rowLower: rowLower,
