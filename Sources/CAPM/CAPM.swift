@@ -5,5 +5,6 @@
 // and one import. See README.md and Docs/architecture.md.
 @_exported import CAPMData
 @_exported import CAPMNumerics
+@_exported import CustomerValue
 @_exported import LinearProgramming
-// engines are added here as they land
+@_exported import Segmentation

@@ -8,6 +8,9 @@ struct CAPMTool: ParsableCommand {
         commandName: "capm",
         abstract: "Customer asset portfolio management: value customers, segment them, allocate the budget.",
         version: CAPMVersion.string,
-        subcommands: [InfoCommand.self, SolveCommand.self]
+        subcommands: [
+            GenerateCommand.self, DescribeCommand.self, CLVCommand.self, SegmentCommand.self, SolveCommand.self,
+            InfoCommand.self,
+        ]
     )
 }

@@ -1,0 +1,148 @@
+import CAPMNumerics
+
+/// The current centroids laid out for the two distance kernels of a Lloyd pass.
+///
+/// - `expanded`: centroids in groups of 8 for the SIMD kernel: per group, ‖c‖² of its 8 centroids, then −2·cⱼ for
+///   every coordinate j, each in one `SIMD8<Double>`. One point is compared with 8 centroids per vector
+///   multiply-add without horizontal sums. Padding lanes (when 8 ∤ k) hold ‖c‖² = +∞ so they never win.
+/// - `rowMajor` and `norms`: the k × d centroids and their squared norms ‖c‖² for the GEMM form
+///   ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖² (‖x‖² is constant per point and dropped for the arg-min).
+struct CentroidPanel: Sendable {
+    let k: Int
+    let d: Int
+    let groups: Int
+    /// Expanded-form panel: `expanded[g·(d+1)]` holds ‖c‖² of centroids 8g…8g+7 (+∞ in padding lanes), then
+    /// `expanded[g·(d+1) + 1 + j]` holds −2·cⱼ.
+    let expanded: [SIMD8<Double>]
+    let rowMajor: [Double]
+    let norms: [Double]
+
+    init(centroids: [Double], k: Int, d: Int) {
+        precondition(centroids.count == k * d, "CentroidPanel: centroid array has the wrong size")
+        self.k = k
+        self.d = d
+        groups = (k + 7) / 8
+        rowMajor = centroids
+        let norms = (0..<k).map { c in
+            var s = 0.0
+            for j in 0..<d { s += centroids[c * d + j] * centroids[c * d + j] }
+            return s
+        }
+        self.norms = norms
+        var expanded = [SIMD8<Double>](repeating: SIMD8(repeating: 0), count: groups * (d + 1))
+        for g in 0..<groups { expanded[g * (d + 1)] = SIMD8(repeating: .infinity) }
+        for c in 0..<k {
+            let g = c / 8
+            let lane = c % 8
+            expanded[g * (d + 1)][lane] = norms[c]
+            for j in 0..<d { expanded[g * (d + 1) + 1 + j][lane] = -2 * centroids[c * d + j] }
+        }
+        self.expanded = expanded
+    }
+}
+
+/// The distance kernels of a Lloyd pass.
+enum DistanceKernels {
+    /// The nearest centroid to the point `x` by the expanded form ‖c‖² − 2 x·c (the term ‖x‖² is common to all
+    /// centroids), eight centroids per `SIMD8` multiply-add, two groups interleaved; ties go to the lowest index.
+    ///
+    /// Unsafe pointers and `@inline(__always)`: innermost loop of every Lloyd pass (see `runSIMD`).
+    @inline(__always)
+    static func nearestExpanded(
+        _ x: UnsafePointer<Double>, d: Int, lanes: UnsafePointer<SIMD8<Double>>, groups: Int
+    ) -> Int {
+        var bestValue = SIMD8<Double>(repeating: .infinity)
+        var bestGroup = SIMD8<Int64>(repeating: 0)
+        let stride = d &+ 1
+        var g = 0
+        while g &+ 2 <= groups {
+            let p0 = lanes + g &* stride
+            let p1 = p0 + stride
+            var a0 = p0[0]
+            var a1 = p1[0]
+            for j in 0..<d {
+                let xj = SIMD8<Double>(repeating: x[j])
+                a0 += xj * p0[j &+ 1]
+                a1 += xj * p1[j &+ 1]
+            }
+            let m0 = a0 .< bestValue
+            bestValue.replace(with: a0, where: m0)
+            bestGroup.replace(with: Int64(g), where: m0)
+            let m1 = a1 .< bestValue
+            bestValue.replace(with: a1, where: m1)
+            bestGroup.replace(with: Int64(g &+ 1), where: m1)
+            g &+= 2
+        }
+        if g < groups {
+            let p0 = lanes + g &* stride
+            var a0 = p0[0]
+            for j in 0..<d { a0 += SIMD8<Double>(repeating: x[j]) * p0[j &+ 1] }
+            let m0 = a0 .< bestValue
+            bestValue.replace(with: a0, where: m0)
+            bestGroup.replace(with: Int64(g), where: m0)
+        }
+        // Lane reduction: the smallest value, ties to the smallest centroid index.
+        var best = Int(bestGroup[0]) &* 8
+        var bestDistance = bestValue[0]
+        for lane in 1..<8 {
+            let v = bestValue[lane]
+            let c = Int(bestGroup[lane]) &* 8 &+ lane
+            if v < bestDistance || (v == bestDistance && c < best) {
+                best = c
+                bestDistance = v
+            }
+        }
+        return best
+    }
+
+    /// The index of the smallest of `count` values (the first one on ties, as NumPy's `argmin`).
+    ///
+    /// Four independent running minima (indices ≡ 0, 1, 2, 3 mod 4) break the serial compare chain so the CPU
+    /// overlaps them; merged with ties to the lower index. Hot loop of the GEMM kernel (one call per row).
+    @inline(__always)
+    static func argmin(_ values: UnsafePointer<Double>, count: Int) -> Int {
+        if count < 8 {
+            var best = values[0]
+            var index = 0
+            var c = 1
+            while c < count {
+                if values[c] < best {
+                    best = values[c]
+                    index = c
+                }
+                c &+= 1
+            }
+            return index
+        }
+        var b0 = values[0], b1 = values[1], b2 = values[2], b3 = values[3]
+        var i0 = 0, i1 = 1, i2 = 2, i3 = 3
+        var c = 4
+        while c &+ 4 <= count {
+            let v0 = values[c], v1 = values[c &+ 1], v2 = values[c &+ 2], v3 = values[c &+ 3]
+            if v0 < b0 { b0 = v0; i0 = c }
+            if v1 < b1 { b1 = v1; i1 = c &+ 1 }
+            if v2 < b2 { b2 = v2; i2 = c &+ 2 }
+            if v3 < b3 { b3 = v3; i3 = c &+ 3 }
+            c &+= 4
+        }
+        while c < count {
+            if values[c] < b0 || (values[c] == b0 && c < i0) { b0 = values[c]; i0 = c }
+            c &+= 1
+        }
+        if b1 < b0 || (b1 == b0 && i1 < i0) { b0 = b1; i0 = i1 }
+        if b3 < b2 || (b3 == b2 && i3 < i2) { b2 = b3; i2 = i3 }
+        if b2 < b0 || (b2 == b0 && i2 < i0) { b0 = b2; i0 = i2 }
+        return i0
+    }
+
+    /// Squared Euclidean distance Σⱼ (aⱼ − bⱼ)².
+    @inline(__always)
+    static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, d: Int) -> Double {
+        var s = 0.0
+        for j in 0..<d {
+            let t = a[j] - b[j]
+            s += t * t
+        }
+        return s
+    }
+}

@@ -1,0 +1,191 @@
+import CAPMNumerics
+
+/// Internal validity indices of a clustering, computed on the features the clustering used (unweighted, as
+/// scikit-learn's `sklearn.metrics`). Clusters with no points are ignored; at least two non-empty clusters are
+/// needed.
+public enum ClusterMetrics {
+    /// The mean silhouette coefficient (Rousseeuw 1987, "Silhouettes: a graphical aid to the interpretation and
+    /// validation of cluster analysis", J. Comput. Appl. Math. 20): for point i with mean distance a(i) to the
+    /// other points of its cluster and smallest mean distance b(i) to the points of another cluster,
+    /// s(i) = (b − a) / max(a, b), and s(i) = 0 in a singleton cluster. Range −1…1, higher is better.
+    ///
+    /// Exact over all N points when N ≤ `sampleSize`; otherwise over `sampleSize` rows drawn without replacement
+    /// by `Xoshiro256(seed: seed, stream: 0)` (scikit-learn's `silhouette_score(sample_size=…)`).
+    ///
+    /// - Throws: ``SegmentationError/undefinedMetric(metric:reason:)`` when the (sampled) points fall in fewer
+    ///   than 2 clusters or every point is its own cluster.
+    /// - Complexity: O(m²·d) for m = min(N, sampleSize) points, parallel over rows, deterministic.
+    public static func silhouette(
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, sampleSize: Int = 10_000, seed: UInt64 = 0,
+        threads: Int = 1
+    ) throws(SegmentationError) -> Double {
+        try checkLabels(data, labels, k)
+        let rows = sampleRows(n: data.rows, sampleSize: sampleSize, seed: seed)
+        let m = rows.count
+        let d = data.columns
+        var counts = [Int](repeating: 0, count: k)
+        for r in rows { counts[Int(labels[r])] += 1 }
+        let present = counts.filter { $0 > 0 }.count
+        if present < 2 || present == m {
+            throw .undefinedMetric(
+                metric: "silhouette", reason: "\(present) clusters among \(m) points (need 2 ≤ clusters < points)")
+        }
+        let sizes = counts
+        var values = [Double](repeating: 0, count: m)
+        let partition = ChunkPartition(rows: m, maximumChunks: 256)
+        data.elements.withUnsafeBufferPointer { xb in
+            values.withUnsafeMutableBufferPointer { vb in
+                let x = SharedConstPointer(base: xb.baseAddress!)
+                let out = SharedPointer(base: vb.baseAddress!)
+                partition.forEach(threads: threads) { c in
+                    var sums = [Double](repeating: 0, count: k)
+                    for a in partition.range(c) {
+                        for t in 0..<k { sums[t] = 0 }
+                        let pa = x.base + rows[a] * d
+                        for b in 0..<m where b != a {
+                            let distance = DistanceKernels.squaredDistance(pa, x.base + rows[b] * d, d: d).squareRoot()
+                            sums[Int(labels[rows[b]])] += distance
+                        }
+                        let own = Int(labels[rows[a]])
+                        if sizes[own] == 1 {
+                            out.base[a] = 0
+                            continue
+                        }
+                        let within = sums[own] / Double(sizes[own] - 1)
+                        var nearest = Double.infinity
+                        for t in 0..<k where t != own && sizes[t] > 0 {
+                            nearest = min(nearest, sums[t] / Double(sizes[t]))
+                        }
+                        let denominator = max(within, nearest)
+                        out.base[a] = denominator > 0 ? (nearest - within) / denominator : 0
+                    }
+                }
+            }
+        }
+        return values.reduce(0, +) / Double(m)
+    }
+
+    /// The Davies–Bouldin index (Davies & Bouldin 1979, "A cluster separation measure", IEEE TPAMI 1(2)):
+    /// (1/k) Σᵢ maxⱼ≠ᵢ (sᵢ + sⱼ) / ‖cᵢ − cⱼ‖, with cᵢ the mean of cluster i and sᵢ the mean distance of its points
+    /// to cᵢ. Lower is better; 0 when every cluster is a single point.
+    ///
+    /// - Complexity: O(N·d + k²·d).
+    public static func daviesBouldin(
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int
+    ) throws(SegmentationError) -> Double {
+        try checkLabels(data, labels, k)
+        let (centroids, counts) = means(data, labels, k)
+        let d = data.columns
+        let clusters = (0..<k).filter { counts[$0] > 0 }
+        if clusters.count < 2 {
+            throw .undefinedMetric(metric: "Davies–Bouldin index", reason: "fewer than 2 non-empty clusters")
+        }
+        var scatter = [Double](repeating: 0, count: k)
+        for i in 0..<data.rows {
+            let c = Int(labels[i])
+            var s = 0.0
+            for j in 0..<d {
+                let t = data.elements[i * d + j] - centroids[c * d + j]
+                s += t * t
+            }
+            scatter[c] += s.squareRoot()
+        }
+        for c in clusters { scatter[c] /= Double(counts[c]) }
+        var total = 0.0
+        for a in clusters {
+            var worst = 0.0
+            for b in clusters where b != a {
+                var s = 0.0
+                for j in 0..<d {
+                    let t = centroids[a * d + j] - centroids[b * d + j]
+                    s += t * t
+                }
+                let separation = s.squareRoot()
+                let ratio = separation > 0 ? (scatter[a] + scatter[b]) / separation : .infinity
+                worst = max(worst, ratio)
+            }
+            total += worst
+        }
+        return total / Double(clusters.count)
+    }
+
+    /// The Calinski–Harabasz index (Caliński & Harabasz 1974, "A dendrite method for cluster analysis", Comm. in
+    /// Statistics 3(1)): [B / (k − 1)] / [W / (N − k)], B = Σ_c n_c ‖c − x̄‖² the between-cluster and
+    /// W = Σᵢ ‖xᵢ − c_{ℓ(i)}‖² the within-cluster sum of squares (k = non-empty clusters). Higher is better;
+    /// 1 when W = 0 (scikit-learn's convention).
+    ///
+    /// - Complexity: O(N·d).
+    public static func calinskiHarabasz(
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int
+    ) throws(SegmentationError) -> Double {
+        try checkLabels(data, labels, k)
+        let (centroids, counts) = means(data, labels, k)
+        let d = data.columns
+        let n = data.rows
+        let present = counts.filter { $0 > 0 }.count
+        if present < 2 || present >= n {
+            throw .undefinedMetric(
+                metric: "Calinski–Harabasz index", reason: "\(present) clusters among \(n) points (need 2 ≤ k < N)")
+        }
+        var overall = [Double](repeating: 0, count: d)
+        for i in 0..<n { for j in 0..<d { overall[j] += data.elements[i * d + j] } }
+        for j in 0..<d { overall[j] /= Double(n) }
+        var between = 0.0
+        for c in 0..<k where counts[c] > 0 {
+            var s = 0.0
+            for j in 0..<d {
+                let t = centroids[c * d + j] - overall[j]
+                s += t * t
+            }
+            between += Double(counts[c]) * s
+        }
+        var within = 0.0
+        for i in 0..<n {
+            let c = Int(labels[i])
+            for j in 0..<d {
+                let t = data.elements[i * d + j] - centroids[c * d + j]
+                within += t * t
+            }
+        }
+        if within == 0 { return 1 }
+        return (between / Double(present - 1)) / (within / Double(n - present))
+    }
+
+    /// Unweighted cluster means (k × d, row-major) and sizes.
+    static func means(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int) -> ([Double], [Int]) {
+        let d = data.columns
+        var sums = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for i in 0..<data.rows {
+            let c = Int(labels[i])
+            counts[c] += 1
+            for j in 0..<d { sums[c * d + j] += data.elements[i * d + j] }
+        }
+        for c in 0..<k where counts[c] > 0 { for j in 0..<d { sums[c * d + j] /= Double(counts[c]) } }
+        return (sums, counts)
+    }
+
+    static func checkLabels(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int) throws(SegmentationError) {
+        if data.rows == 0 { throw .noPoints }
+        if data.columns == 0 { throw .noFeatures }
+        if labels.count != data.rows {
+            throw .lengthMismatch(what: "labels", expected: data.rows, actual: labels.count)
+        }
+        if k < 1 { throw .invalidClusterCount(k: k, points: data.rows) }
+        if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= k }) {
+            throw .invalidParameter(name: "label", value: "\(labels[bad]) at row \(bad)", reason: "must be in 0..<\(k)")
+        }
+    }
+
+    /// All rows when n ≤ sampleSize, else `sampleSize` distinct rows in increasing order (Floyd's algorithm).
+    static func sampleRows(n: Int, sampleSize: Int, seed: UInt64) -> [Int] {
+        if sampleSize <= 0 || n <= sampleSize { return Array(0..<n) }
+        var rng = Xoshiro256(seed: seed, stream: 0)
+        var taken = Set<Int>()
+        for j in (n - sampleSize)..<n {
+            let t = Int(rng.next() % UInt64(j + 1))
+            if !taken.insert(t).inserted { taken.insert(j) }
+        }
+        return taken.sorted()
+    }
+}

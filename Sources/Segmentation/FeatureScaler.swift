@@ -1,0 +1,156 @@
+import Foundation
+
+/// Per-column feature scaling, fitted on the customers being segmented and stored with the model, so new
+/// customers are mapped into the same space before assignment.
+///
+/// Each column j is transformed as zⱼ = (t(xⱼ) − centreⱼ) / scaleⱼ, where t is `log1p` (ln(1 + x), for skewed
+/// money and count columns) for the chosen columns and the identity otherwise:
+/// - ``Method/zscore``: centre = mean, scale = population standard deviation (scikit-learn's `StandardScaler`);
+/// - ``Method/robust``: centre = median, scale = interquartile range q₇₅ − q₂₅ with linear interpolation between
+///   order statistics (NumPy's default percentile, scikit-learn's `RobustScaler`); when the IQR is zero but the
+///   column is not constant (zero-inflated counts), the standard deviation is used instead;
+/// - ``Method/none``: centre 0, scale 1 (only `log1p` applies).
+public struct FeatureScaler: Sendable, Equatable, Codable {
+    /// How columns are centred and scaled.
+    public enum Method: String, Sendable, Codable, CaseIterable {
+        /// Mean and population standard deviation.
+        case zscore
+        /// Median and interquartile range.
+        case robust
+        /// No centring or scaling.
+        case none
+    }
+
+    /// The scaling method.
+    public let method: Method
+    /// Column names, in feature order.
+    public let names: [String]
+    /// Whether `log1p` is applied to each column before centring.
+    public let log1p: [Bool]
+    /// Centre of each (transformed) column.
+    public let centers: [Double]
+    /// Scale of each (transformed) column, > 0.
+    public let scales: [Double]
+
+    /// Fits a scaler to the columns of `data`.
+    ///
+    /// - Parameters:
+    ///   - names: one name per column (used in errors and stored with the model).
+    ///   - logColumns: names of the columns to pass through `log1p` first.
+    /// - Throws: ``SegmentationError/unknownColumn(name:available:)`` for a `logColumns` name not in `names`,
+    ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column,
+    ///   ``SegmentationError/constantColumn(column:name:)`` when a column has zero spread (z-score, robust).
+    /// - Complexity: O(N·d) for z-score, O(N log N · d) for robust (a sort per column).
+    public static func fit(
+        _ data: FeatureMatrix, names: [String], method: Method, logColumns: Set<String> = []
+    ) throws(SegmentationError) -> FeatureScaler {
+        guard names.count == data.columns else {
+            throw .lengthMismatch(what: "feature names", expected: data.columns, actual: names.count)
+        }
+        for name in logColumns.sorted() where !names.contains(name) {
+            throw .unknownColumn(name: name, available: names)
+        }
+        let logFlags = names.map { logColumns.contains($0) }
+        var centers: [Double] = []
+        var scales: [Double] = []
+        for j in 0..<data.columns {
+            let column = try transformedColumn(data, j, log: logFlags[j], name: names[j])
+            switch method {
+            case .none:
+                centers.append(0)
+                scales.append(1)
+            case .zscore:
+                let (mean, sd) = meanAndDeviation(column)
+                if !(sd > 0) { throw .constantColumn(column: j, name: names[j]) }
+                centers.append(mean)
+                scales.append(sd)
+            case .robust:
+                let sorted = column.sorted()
+                let iqr = percentile(sorted, 0.75) - percentile(sorted, 0.25)
+                if !(sorted[sorted.count - 1] > sorted[0]) { throw .constantColumn(column: j, name: names[j]) }
+                centers.append(percentile(sorted, 0.5))
+                scales.append(iqr > 0 ? iqr : meanAndDeviation(column).deviation)
+            }
+        }
+        return FeatureScaler(method: method, names: names, log1p: logFlags, centers: centers, scales: scales)
+    }
+
+    /// A scaler from stored parameters (e.g. a decoded model).
+    public init(method: Method, names: [String], log1p: [Bool], centers: [Double], scales: [Double]) {
+        self.method = method
+        self.names = names
+        self.log1p = log1p
+        self.centers = centers
+        self.scales = scales
+    }
+
+    /// The scaled features z = (t(x) − centre) / scale.
+    ///
+    /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` for a different column count,
+    ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column.
+    /// - Complexity: O(N·d).
+    public func transform(_ data: FeatureMatrix) throws(SegmentationError) -> FeatureMatrix {
+        guard data.columns == names.count else {
+            throw .lengthMismatch(what: "feature columns", expected: names.count, actual: data.columns)
+        }
+        let d = data.columns
+        var out = data.elements
+        for i in 0..<data.rows {
+            for j in 0..<d {
+                var v = out[i * d + j]
+                if log1p[j] {
+                    if !(v > -1) { throw .logOfInvalidValue(row: i, column: j, name: names[j], value: v) }
+                    v = Foundation.log1p(v)
+                }
+                out[i * d + j] = (v - centers[j]) / scales[j]
+            }
+        }
+        return try FeatureMatrix(rows: data.rows, columns: d, elements: out)
+    }
+
+    /// Maps scaled points back to input units: x = expm1(z·scale + centre) for log columns, z·scale + centre
+    /// otherwise.
+    public func inverseTransform(_ scaled: FeatureMatrix) throws(SegmentationError) -> FeatureMatrix {
+        let d = names.count
+        guard scaled.columns == d else {
+            throw .lengthMismatch(what: "feature columns", expected: d, actual: scaled.columns)
+        }
+        var out = scaled.elements
+        for i in 0..<scaled.rows {
+            for j in 0..<d {
+                let v = out[i * d + j] * scales[j] + centers[j]
+                out[i * d + j] = log1p[j] ? Foundation.expm1(v) : v
+            }
+        }
+        return try FeatureMatrix(rows: scaled.rows, columns: d, elements: out)
+    }
+
+    static func transformedColumn(
+        _ data: FeatureMatrix, _ j: Int, log: Bool, name: String
+    ) throws(SegmentationError) -> [Double] {
+        var column = data.column(j)
+        if log {
+            for i in column.indices {
+                if !(column[i] > -1) { throw .logOfInvalidValue(row: i, column: j, name: name, value: column[i]) }
+                column[i] = Foundation.log1p(column[i])
+            }
+        }
+        return column
+    }
+
+    /// Mean and population standard deviation (two-pass).
+    static func meanAndDeviation(_ values: [Double]) -> (mean: Double, deviation: Double) {
+        let mean = values.reduce(0, +) / Double(values.count)
+        let ss = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (mean, (ss / Double(values.count)).squareRoot())
+    }
+
+    /// The q-quantile of sorted values by linear interpolation between order statistics (NumPy's "linear").
+    static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+}

@@ -1,0 +1,335 @@
+import CAPMNumerics
+import Foundation
+
+/// One Lloyd run's outcome, in centred coordinates.
+struct LloydRun: Sendable {
+    var centroids: [Double]
+    var labels: [Int32]
+    var inertia: Double
+    var iterations: Int
+    var convergence: KMeansConvergence
+    var repairs: Int
+    var iterationSeconds: [Double]
+    var seedingSeconds: Double = 0
+}
+
+/// Per-chunk partial results of one fused pass.
+struct PassPartials {
+    var sums: [Double]  // chunkCount × k × d, Σ wᵢ (xᵢ − μ) per cluster
+    var weights: [Double]  // chunkCount × k, Σ wᵢ per cluster
+    var inertia: [Double]  // chunkCount
+    var changed: [Int]  // chunkCount
+
+    init(chunks: Int, k: Int, d: Int) {
+        sums = [Double](repeating: 0, count: chunks * k * d)
+        weights = [Double](repeating: 0, count: chunks * k)
+        inertia = [Double](repeating: 0, count: chunks)
+        changed = [Int](repeating: 0, count: chunks)
+    }
+}
+
+extension KMeans {
+    /// Lloyd iterations from `initial` (centred k × d centroids) until strict convergence, the shift tolerance,
+    /// or `maxIterations`; then labels and inertia at the final centroids.
+    static func lloyd(
+        _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int,
+        kernel: DistanceKernel, maxIterations: Int, tolerance: Double, partition: ChunkPartition, threads: Int,
+        blockRows: Int
+    ) -> LloydRun {
+        let n = data.rows
+        let d = data.columns
+        var centroids = initial
+        var labels = [Int32](repeating: -1, count: n)
+        var partials = PassPartials(chunks: partition.count, k: k, d: d)
+        var iterationSeconds: [Double] = []
+        var convergence = KMeansConvergence.maxIterations
+        var repairs = 0
+        var iterations = 0
+        var lastInertia = 0.0
+        for iteration in 1...maxIterations {
+            let start = ContinuousClock.now
+            iterations = iteration
+            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+            fusedPass(
+                data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
+                partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows)
+            // Reduce in chunk order: the floating-point result does not depend on the thread count.
+            var sums = [Double](repeating: 0, count: k * d)
+            var clusterWeights = [Double](repeating: 0, count: k)
+            var changed = 0
+            for c in 0..<partition.count {
+                for t in 0..<(k * d) { sums[t] += partials.sums[c * k * d + t] }
+                for t in 0..<k { clusterWeights[t] += partials.weights[c * k + t] }
+                changed += partials.changed[c]
+            }
+            if clusterWeights.contains(where: { $0 == 0 }) {
+                let fixed = repairEmptyClusters(
+                    data, weights: weights, mean: mean, centroids: centroids, labels: labels, sums: &sums,
+                    clusterWeights: &clusterWeights, partition: partition, threads: threads)
+                repairs += fixed
+            }
+            var shift = 0.0
+            for c in 0..<k where clusterWeights[c] > 0 {
+                let scale = 1 / clusterWeights[c]
+                for j in 0..<d {
+                    let updated = sums[c * d + j] * scale
+                    let delta = updated - centroids[c * d + j]
+                    shift += delta * delta
+                    centroids[c * d + j] = updated
+                }
+            }
+            iterationSeconds.append(seconds(since: start))
+            if changed == 0 && iteration > 1 {
+                convergence = .labelsStable
+                break
+            }
+            if shift <= tolerance {
+                convergence = .centroidShift
+                break
+            }
+        }
+        // Labels and inertia at the final centroids (one more pass, as scikit-learn's final E-step and inertia).
+        do {
+            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+            fusedPass(
+                data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
+                partials: &partials, accumulate: false, partition: partition, threads: threads, blockRows: blockRows)
+            lastInertia = partials.inertia.reduce(0, +)
+        }
+        return LloydRun(
+            centroids: centroids, labels: labels, inertia: lastInertia, iterations: iterations,
+            convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)
+    }
+
+    /// Centroids in input coordinates, c = c′ + μ, for the distance kernels (which read the rows as stored).
+    static func uncentred(_ centred: [Double], mean: [Double], k: Int, d: Int) -> [Double] {
+        var out = centred
+        for c in 0..<k { for j in 0..<d { out[c * d + j] += mean[j] } }
+        return out
+    }
+
+    /// The fused pass: for every row, the nearest centroid and its squared distance; with `accumulate`, the
+    /// weighted sums of centred rows and weights per cluster, per chunk. The data stream from memory once.
+    static func fusedPass(
+        _ data: FeatureMatrix, weights: [Double]?, mean: [Double], panel: CentroidPanel, kernel: DistanceKernel,
+        labels: inout [Int32], partials: inout PassPartials, accumulate: Bool, partition: ChunkPartition,
+        threads: Int, blockRows: Int
+    ) {
+        let d = data.columns
+        let k = panel.k
+        let groups = panel.groups
+        let useGEMM = kernel == .gemm
+        data.elements.withUnsafeBufferPointer { xb in
+            mean.withUnsafeBufferPointer { mb in
+                panel.expanded.withUnsafeBufferPointer { lb in
+                    panel.rowMajor.withUnsafeBufferPointer { cb in
+                        panel.norms.withUnsafeBufferPointer { nb in
+                            labels.withUnsafeMutableBufferPointer { labb in
+                                partials.sums.withUnsafeMutableBufferPointer { sb in
+                                    partials.weights.withUnsafeMutableBufferPointer { wb in
+                                        partials.inertia.withUnsafeMutableBufferPointer { ib in
+                                            partials.changed.withUnsafeMutableBufferPointer { chb in
+                                                let x = SharedConstPointer(base: xb.baseAddress!)
+                                                let mu = SharedConstPointer(base: mb.baseAddress!)
+                                                let lanes = SharedConstPointer(base: lb.baseAddress!)
+                                                let cent = SharedConstPointer(base: cb.baseAddress!)
+                                                let norms = SharedConstPointer(base: nb.baseAddress!)
+                                                let lab = SharedPointer(base: labb.baseAddress!)
+                                                let sums = SharedPointer(base: sb.baseAddress!)
+                                                let wsum = SharedPointer(base: wb.baseAddress!)
+                                                let inertia = SharedPointer(base: ib.baseAddress!)
+                                                let changed = SharedPointer(base: chb.baseAddress!)
+                                                withOptionalBuffer(weights) { w in
+                                                partition.forEach(threads: threads) { c in
+                                                    let chunk = ChunkKernelArguments(
+                                                        rows: partition.range(c), d: d, k: k, groups: groups,
+                                                        x: x.base, mean: mu.base, weights: w?.base, lanes: lanes.base,
+                                                        centroids: cent.base, norms: norms.base, labels: lab.base,
+                                                        sums: sums.base + c * k * d, clusterWeights: wsum.base + c * k,
+                                                        accumulate: accumulate, blockRows: blockRows)
+                                                    let (chunkInertia, chunkChanged) =
+                                                        useGEMM ? chunk.runGEMM() : chunk.runSIMD()
+                                                    inertia.base[c] = chunkInertia
+                                                    changed.base[c] = chunkChanged
+                                                }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Re-seeds each empty cluster with the point farthest from its own centroid (largest wᵢ‖xᵢ − c_{ℓ(i)}‖²
+    /// ordering by distance, ties to the lower row), moving that point's contribution out of its old cluster, as
+    /// scikit-learn's `_relocate_empty_clusters`. Returns the number of clusters re-seeded.
+    static func repairEmptyClusters(
+        _ data: FeatureMatrix, weights: [Double]?, mean: [Double], centroids: [Double], labels: [Int32],
+        sums: inout [Double], clusterWeights: inout [Double], partition: ChunkPartition, threads: Int
+    ) -> Int {
+        let d = data.columns
+        let empty = clusterWeights.indices.filter { clusterWeights[$0] == 0 }
+        let m = empty.count
+        // Per chunk, the m farthest rows (distance descending, row ascending).
+        var candidates = [[(distance: Double, row: Int)]](repeating: [], count: partition.count)
+        data.elements.withUnsafeBufferPointer { xb in
+            withOptionalBuffer(weights) { w in
+                candidates.withUnsafeMutableBufferPointer { cb in
+                    let x = SharedConstPointer(base: xb.baseAddress!)
+                    let out = SharedPointer(base: cb.baseAddress!)
+                    partition.forEach(threads: threads) { c in
+                        var top: [(distance: Double, row: Int)] = []
+                        for i in partition.range(c) where (w?.base[i] ?? 1) > 0 {
+                            let label = Int(labels[i])
+                            var s = 0.0
+                            for j in 0..<d {
+                                let t = (x.base[i * d + j] - mean[j]) - centroids[label * d + j]
+                                s += t * t
+                            }
+                            if top.count < m || s > top[top.count - 1].distance {
+                                var position = top.count
+                                while position > 0 && top[position - 1].distance < s { position -= 1 }
+                                top.insert((s, i), at: position)
+                                if top.count > m { top.removeLast() }
+                            }
+                        }
+                        out.base[c] = top
+                    }
+                }
+            }
+        }
+        var merged = candidates.flatMap { $0 }
+        merged.sort { $0.distance != $1.distance ? $0.distance > $1.distance : $0.row < $1.row }
+        var repaired = 0
+        for (slot, cluster) in empty.enumerated() where slot < merged.count {
+            let i = merged[slot].row
+            let w = weights?[i] ?? 1
+            let old = Int(labels[i])
+            for j in 0..<d {
+                let v = (data.elements[i * d + j] - mean[j]) * w
+                sums[old * d + j] -= v
+                sums[cluster * d + j] = v
+            }
+            clusterWeights[cluster] = w
+            clusterWeights[old] -= w
+            repaired += 1
+        }
+        return repaired
+    }
+}
+
+/// Everything one chunk of a fused pass needs, as raw pointers (the pass is the measured hot loop).
+///
+/// Two modes: an *update* pass (`accumulate`) assigns labels and adds each row's centred features to its cluster's
+/// sums; a *final* pass assigns labels and computes the exact inertia Σ wᵢ ‖(xᵢ − μ) − c‖² (difference form, no
+/// cancellation). Update passes skip the exact distance, as scikit-learn's Lloyd iterations do.
+struct ChunkKernelArguments {
+    let rows: Range<Int>
+    let d: Int
+    let k: Int
+    let groups: Int
+    let x: UnsafePointer<Double>
+    let mean: UnsafePointer<Double>
+    let weights: UnsafePointer<Double>?
+    let lanes: UnsafePointer<SIMD8<Double>>
+    let centroids: UnsafePointer<Double>
+    let norms: UnsafePointer<Double>
+    let labels: UnsafeMutablePointer<Int32>
+    let sums: UnsafeMutablePointer<Double>
+    let clusterWeights: UnsafeMutablePointer<Double>
+    let accumulate: Bool
+    let blockRows: Int
+
+    /// Records row `i`'s label and, in an update pass, adds its centred features xᵢ − μ (summing centred values
+    /// keeps the sums accurate when features have a large offset); in a final pass returns its weighted exact
+    /// squared distance Σⱼ (xᵢⱼ − cⱼ)² (difference form: no cancellation). Also reports whether the label changed.
+    @inline(__always)
+    func record(row i: Int, label: Int) -> (changed: Bool, inertia: Double) {
+        let newLabel = Int32(truncatingIfNeeded: label)
+        let changed = labels[i] != newLabel
+        labels[i] = newLabel
+        let point = x + i &* d
+        if accumulate {
+            let s = sums + label &* d
+            if let weights {
+                let w = weights[i]
+                for j in 0..<d { s[j] += w * (point[j] - mean[j]) }
+                clusterWeights[label] += w
+            } else {
+                for j in 0..<d { s[j] += point[j] - mean[j] }
+                clusterWeights[label] += 1
+            }
+            return (changed, 0)
+        }
+        let c = centroids + label &* d
+        var distance = 0.0
+        for j in 0..<d {
+            let t = point[j] - c[j]
+            distance += t * t
+        }
+        return (changed, (weights?[i] ?? 1) * distance)
+    }
+
+    func clearPartials() {
+        guard accumulate else { return }
+        sums.update(repeating: 0, count: k * d)
+        clusterWeights.update(repeating: 0, count: k)
+    }
+
+    /// The SIMD kernel over this chunk's rows: eight centroids per vector operation in the expanded form
+    /// ‖c‖² − 2 x·c, one multiply and one add per coordinate, reading each row in place.
+    func runSIMD() -> (inertia: Double, changed: Int) {
+        var inertia = 0.0
+        var changed = 0
+        clearPartials()
+        for i in rows {
+            let label = DistanceKernels.nearestExpanded(x + i &* d, d: d, lanes: lanes, groups: groups)
+            let (moved, contribution) = record(row: i, label: label)
+            inertia += contribution
+            if moved { changed &+= 1 }
+        }
+        return (inertia, changed)
+    }
+
+    /// The blocked GEMM kernel over this chunk's rows: per block of `blockRows` rows (read in place), the block
+    /// D ← ‖c‖² − 2·X·Cᵀ (BLAS `dgemm` with β = 1 onto rows pre-filled with ‖c‖²), then the arg-min per row.
+    func runGEMM() -> (inertia: Double, changed: Int) {
+        let b = max(1, min(blockRows, rows.count))
+        let dots = UnsafeMutablePointer<Double>.allocate(capacity: b * k)
+        defer { dots.deallocate() }
+        var inertia = 0.0
+        var changed = 0
+        clearPartials()
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let count = min(b, rows.upperBound - start)
+            for r in 0..<count {
+                let line = dots + r &* k
+                for c in 0..<k { line[c] = norms[c] }
+            }
+            BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
+            for r in 0..<count {
+                let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                let (moved, contribution) = record(row: start &+ r, label: label)
+                inertia += contribution
+                if moved { changed &+= 1 }
+            }
+            start &+= count
+        }
+        return (inertia, changed)
+    }
+}
+
+/// Calls `body` with a shared pointer to `array`'s elements, or `nil` when there is no array (unit weights),
+/// without letting the pointer escape.
+func withOptionalBuffer<R>(_ array: [Double]?, _ body: (SharedConstPointer<Double>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { buffer in
+        body(buffer.baseAddress.map { SharedConstPointer(base: $0) })
+    }
+}

@@ -1,0 +1,255 @@
+import CAPMNumerics
+import Foundation
+
+/// Weighted k-means clustering (Lloyd 1982, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2)):
+/// minimise the inertia Σᵢ wᵢ ‖xᵢ − c_{ℓ(i)}‖² over centroids c₁…c_k and labels ℓ.
+///
+/// Each Lloyd iteration assigns every point to its nearest centroid and moves each centroid to the weighted mean
+/// of its points, fused in one streaming pass over the data. The pass is cut into a fixed number of chunks
+/// (``chunkCount``) whose partial sums are reduced in chunk order, so the result is bitwise identical for any
+/// ``threads``. Conventions follow scikit-learn's `KMeans(algorithm="lloyd")`:
+/// - the data are centred on the column means before clustering (the inertia is then computed without the
+///   cancellation of the expanded form), centroids are reported in input units;
+/// - the iteration stops when no label changes (*strict* convergence) or when the total squared centroid shift
+///   Σ_c ‖c_new − c_old‖² ≤ ``tolerance`` × mean column variance, or after ``maxIterations``;
+/// - an empty cluster is re-seeded with the point farthest from its own centroid (then the next farthest…);
+/// - ``restarts`` runs from independent seedings keep the one with the smallest inertia.
+///
+/// Seeding is greedy k-means++ (Arthur & Vassilvitskii 2007, "k-means++: the advantages of careful seeding",
+/// SODA; greedy variant with 2 + ⌊ln k⌋ local trials as in scikit-learn), uniform random rows, or explicit
+/// centroids.
+public struct KMeans: Sendable {
+    /// How the first centroids are chosen.
+    public enum Initialization: Sendable, Equatable {
+        /// Greedy k-means++: each new centroid is the best (lowest resulting inertia) of 2 + ⌊ln k⌋ candidates
+        /// drawn with probability ∝ wᵢ·D(xᵢ)², D the distance to the nearest centroid chosen so far.
+        case kMeansPlusPlus
+        /// k distinct rows drawn with probability ∝ wᵢ without replacement.
+        case random
+        /// Explicit k × d starting centroids (in input units); ``KMeans/restarts`` is ignored.
+        case centroids(FeatureMatrix)
+    }
+
+    /// The distance step of a Lloyd pass.
+    public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
+        /// Chosen from (d, k) by the rule measured in `Docs/segmentation.md`.
+        case automatic
+        /// Exact differences Σ(xⱼ − cⱼ)², eight centroids per SIMD operation.
+        case simd
+        /// Blocked BLAS `dgemm` of −2·X·Cᵀ plus ‖c‖² (the expanded form), per block of ``KMeans/blockRows``.
+        case gemm
+    }
+
+    /// Number of clusters k.
+    public var clusterCount: Int
+    /// Seeding method.
+    public var initialization: Initialization
+    /// Number of independent seedings; the run with the smallest inertia is kept.
+    public var restarts: Int
+    /// Upper bound on Lloyd iterations per run.
+    public var maxIterations: Int
+    /// Relative tolerance on the total squared centroid shift (multiplied by the mean column variance).
+    public var tolerance: Double
+    /// Seed of the random streams: restart r uses `Xoshiro256(seed: seed, stream: r)`.
+    public var seed: UInt64
+    /// Worker threads for the parallel passes (results do not depend on it).
+    public var threads: Int
+    /// Distance kernel.
+    public var kernel: DistanceKernel
+    /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
+    /// ``threads``.
+    public var chunkCount: Int
+    /// Rows per GEMM block (the block's distance matrix is `blockRows × k`, kept in cache).
+    public var blockRows: Int
+
+    /// A k-means configuration with scikit-learn's defaults (k-means++, 300 iterations, tolerance 1e-4).
+    public init(
+        clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
+        maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, kernel: DistanceKernel = .automatic,
+        chunkCount: Int = 64, blockRows: Int = 256
+    ) {
+        self.clusterCount = clusterCount
+        self.initialization = initialization
+        self.restarts = restarts
+        self.maxIterations = maxIterations
+        self.tolerance = tolerance
+        self.seed = seed
+        self.threads = threads
+        self.kernel = kernel
+        self.chunkCount = chunkCount
+        self.blockRows = blockRows
+    }
+
+    /// The kernel ``DistanceKernel/automatic`` resolves to for `d` features and `k` clusters.
+    ///
+    /// Rule from the measurements in `Docs/segmentation.md` ("Measured"): the SIMD difference kernel for
+    /// d ≤ 8 and k ≤ 16, blocked GEMM otherwise.
+    public static func automaticKernel(features d: Int, clusters k: Int) -> DistanceKernel {
+        (d <= 8 && k <= 16) ? .simd : .gemm
+    }
+
+    /// Clusters the rows of `data`.
+    ///
+    /// - Parameters:
+    ///   - data: N × d features (finite by construction of ``FeatureMatrix``).
+    ///   - weights: optional non-negative sample weights, one per row (at least one positive).
+    /// - Returns: the best run's centroids (input units), labels, inertia and convergence report.
+    /// - Throws: ``SegmentationError`` for k outside 1…N, fewer than k distinct rows, bad weights, a wrong
+    ///   initial-centroid shape or options outside their domain.
+    /// - Complexity: O(N·k·d) per iteration; memory: the data plus labels (4 bytes per row) plus
+    ///   O(chunkCount·k·d + blockRows·k); k-means++ seeding adds one N-vector of distances.
+    public func fit(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> KMeansResult {
+        try validate(data, weights: weights)
+        let n = data.rows
+        let d = data.columns
+        let k = clusterCount
+        let distinct = Self.distinctRowCount(data, upTo: k)
+        if distinct < k { throw .tooFewDistinctPoints(k: k, distinct: distinct) }
+        let partition = ChunkPartition(rows: n, maximumChunks: chunkCount)
+        let resolvedKernel = kernel == .automatic ? Self.automaticKernel(features: d, clusters: k) : kernel
+        let (mean, variance) = Self.columnMoments(data, partition: partition, threads: threads)
+        let absoluteTolerance = tolerance * variance.reduce(0, +) / Double(d)
+
+        var best: LloydRun?
+        var restartInertias: [Double] = []
+        var bestRestart = 0
+        let runs: Int
+        if case .centroids = initialization { runs = 1 } else { runs = restarts }
+        for r in 0..<runs {
+            var rng = Xoshiro256(seed: seed, stream: UInt64(r))
+            let start = ContinuousClock.now
+            var initial: [Double]
+            switch initialization {
+            case .kMeansPlusPlus:
+                initial = try Self.seedPlusPlus(
+                    data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng)
+            case .random:
+                initial = Self.seedRandom(data, weights: weights, k: k, rng: &rng)
+            case .centroids(let c):
+                initial = c.elements
+            }
+            let seedingSeconds = Self.seconds(since: start)
+            for c in 0..<k { for j in 0..<d { initial[c * d + j] -= mean[j] } }
+            var run = Self.lloyd(
+                data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
+                maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
+                threads: threads, blockRows: blockRows)
+            run.seedingSeconds = seedingSeconds
+            restartInertias.append(run.inertia)
+            if best.map({ run.inertia < $0.inertia }) ?? true {
+                best = run
+                bestRestart = r
+            }
+        }
+        guard let run = best else { throw .invalidParameter(name: "restarts", value: "\(restarts)", reason: "no run") }
+        var centroids = run.centroids
+        for c in 0..<k { for j in 0..<d { centroids[c * d + j] += mean[j] } }
+        var sizes = [Int](repeating: 0, count: k)
+        for label in run.labels { sizes[Int(label)] += 1 }
+        let centroidMatrix: FeatureMatrix
+        do { centroidMatrix = try FeatureMatrix(rows: k, columns: d, elements: centroids) } catch {
+            // Only reachable if the iteration overflowed (|x| near the Double range).
+            throw .invalidParameter(name: "data", value: "range", reason: "centroids overflowed: \(error)")
+        }
+        return KMeansResult(
+            centroids: centroidMatrix, labels: run.labels, inertia: run.inertia, iterations: run.iterations,
+            convergence: run.convergence, sizes: sizes, restartInertias: restartInertias, bestRestart: bestRestart,
+            kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
+            iterationSeconds: run.iterationSeconds, seedingSeconds: run.seedingSeconds)
+    }
+
+    func validate(_ data: FeatureMatrix, weights: [Double]?) throws(SegmentationError) {
+        if data.rows == 0 { throw .noPoints }
+        if data.columns == 0 { throw .noFeatures }
+        if clusterCount < 1 || clusterCount > data.rows {
+            throw .invalidClusterCount(k: clusterCount, points: data.rows)
+        }
+        if restarts < 1 { throw .invalidParameter(name: "restarts", value: "\(restarts)", reason: "must be ≥ 1") }
+        if maxIterations < 1 {
+            throw .invalidParameter(name: "maxIterations", value: "\(maxIterations)", reason: "must be ≥ 1")
+        }
+        if !(tolerance >= 0) || !tolerance.isFinite {
+            throw .invalidParameter(name: "tolerance", value: "\(tolerance)", reason: "must be finite and ≥ 0")
+        }
+        if threads < 1 { throw .invalidParameter(name: "threads", value: "\(threads)", reason: "must be ≥ 1") }
+        if chunkCount < 1 {
+            throw .invalidParameter(name: "chunkCount", value: "\(chunkCount)", reason: "must be ≥ 1")
+        }
+        if blockRows < 1 { throw .invalidParameter(name: "blockRows", value: "\(blockRows)", reason: "must be ≥ 1") }
+        if let weights {
+            if weights.count != data.rows {
+                throw .lengthMismatch(what: "sample weights", expected: data.rows, actual: weights.count)
+            }
+            var total = 0.0
+            for (i, w) in weights.enumerated() {
+                if !(w >= 0) || !w.isFinite { throw .invalidWeight(row: i, value: w) }
+                total += w
+            }
+            if !(total > 0) || !total.isFinite { throw .invalidWeight(row: nil, value: total) }
+        }
+        if case .centroids(let c) = initialization, c.rows != clusterCount || c.columns != data.columns {
+            throw .initialCentroidsShape(
+                expectedRows: clusterCount, expectedColumns: data.columns, rows: c.rows, columns: c.columns)
+        }
+    }
+
+    /// The number of distinct rows, counting only up to `limit` (stops scanning once `limit` are found).
+    ///
+    /// - Complexity: O(N·d) in the worst case (few distinct rows); typically O(limit·d).
+    static func distinctRowCount(_ data: FeatureMatrix, upTo limit: Int) -> Int {
+        var seen = Set<[Double]>()
+        let d = data.columns
+        for i in 0..<data.rows {
+            // Adding 0.0 maps −0.0 to +0.0 so both hash alike.
+            seen.insert((0..<d).map { data.elements[i * d + $0] + 0.0 })
+            if seen.count >= limit { return seen.count }
+        }
+        return seen.count
+    }
+
+    /// Column means and (population) variances, in a deterministic two-pass chunked computation.
+    static func columnMoments(
+        _ data: FeatureMatrix, partition: ChunkPartition, threads: Int
+    ) -> (mean: [Double], variance: [Double]) {
+        let d = data.columns
+        let n = data.rows
+        var partial = [Double](repeating: 0, count: partition.count * d)
+        var mean = [Double](repeating: 0, count: d)
+        var variance = [Double](repeating: 0, count: d)
+        data.elements.withUnsafeBufferPointer { xb in
+            let x = SharedConstPointer(base: xb.baseAddress!)
+            partial.withUnsafeMutableBufferPointer { pb in
+                let p = SharedPointer(base: pb.baseAddress!)
+                partition.forEach(threads: threads) { c in
+                    let out = p.base + c * d
+                    for i in partition.range(c) { for j in 0..<d { out[j] += x.base[i * d + j] } }
+                }
+            }
+            for c in 0..<partition.count { for j in 0..<d { mean[j] += partial[c * d + j] } }
+            for j in 0..<d { mean[j] /= Double(n) }
+            for i in partial.indices { partial[i] = 0 }
+            let mu = mean
+            partial.withUnsafeMutableBufferPointer { pb in
+                let p = SharedPointer(base: pb.baseAddress!)
+                partition.forEach(threads: threads) { c in
+                    let out = p.base + c * d
+                    for i in partition.range(c) {
+                        for j in 0..<d {
+                            let t = x.base[i * d + j] - mu[j]
+                            out[j] += t * t
+                        }
+                    }
+                }
+            }
+            for c in 0..<partition.count { for j in 0..<d { variance[j] += partial[c * d + j] } }
+            for j in 0..<d { variance[j] /= Double(n) }
+        }
+        return (mean, variance)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,45 @@
+/// Why a Lloyd run stopped.
+public enum KMeansConvergence: String, Sendable, Codable, Equatable {
+    /// No label changed in the last iteration (the fixed point was reached exactly).
+    case labelsStable
+    /// The total squared centroid shift fell to or below the absolute tolerance.
+    case centroidShift
+    /// ``KMeans/maxIterations`` was reached first.
+    case maxIterations
+
+    /// Whether the run converged (`labelsStable` or `centroidShift`).
+    public var converged: Bool { self != .maxIterations }
+}
+
+/// The outcome of ``KMeans/fit(_:weights:)``: the best run over all restarts.
+public struct KMeansResult: Sendable {
+    /// k × d centroids in input units.
+    public let centroids: FeatureMatrix
+    /// The cluster of each row, 0..<k (4 bytes per row to keep millions of customers compact).
+    public let labels: [Int32]
+    /// Σᵢ wᵢ ‖xᵢ − c_{ℓ(i)}‖² at the returned centroids and labels.
+    public let inertia: Double
+    /// Lloyd iterations of the best run.
+    public let iterations: Int
+    /// Why the best run stopped.
+    public let convergence: KMeansConvergence
+    /// Number of rows per cluster.
+    public let sizes: [Int]
+    /// Final inertia of every restart, in restart order.
+    public let restartInertias: [Double]
+    /// Index of the kept restart.
+    public let bestRestart: Int
+    /// The distance kernel that ran.
+    public let kernel: KMeans.DistanceKernel
+    /// The absolute tolerance used: ``KMeans/tolerance`` × mean column variance.
+    public let absoluteTolerance: Double
+    /// Number of empty-cluster re-seedings in the best run.
+    public let emptyClusterRepairs: Int
+    /// Wall-clock seconds of each Lloyd iteration of the best run (fused assign + update pass, plus repairs).
+    public let iterationSeconds: [Double]
+    /// Wall-clock seconds of the best run's seeding.
+    public let seedingSeconds: Double
+
+    /// Whether the best run converged before ``KMeans/maxIterations``.
+    public var converged: Bool { convergence.converged }
+}

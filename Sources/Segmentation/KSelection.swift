@@ -1,0 +1,122 @@
+/// Choosing the number of clusters k over a range by an internal validity index.
+///
+/// For every k in the range the configured ``KMeans`` runs (same seed, restarts, options) and the inertia, the
+/// silhouette (sampled above ``silhouetteSample`` rows), the Davies–Bouldin and the Calinski–Harabasz indices are
+/// recorded. The chosen k optimises ``rule`` (ties go to the smaller k, the simpler segmentation):
+/// - ``Rule/silhouette`` (default): the largest mean silhouette (Rousseeuw 1987);
+/// - ``Rule/calinskiHarabasz``: the largest Calinski–Harabasz index;
+/// - ``Rule/daviesBouldin``: the smallest Davies–Bouldin index.
+/// k = 1 has no index and is never chosen; a range starting at 1 is evaluated from 2.
+public struct KSelection: Sendable {
+    /// The index that picks k.
+    public enum Rule: String, Sendable, Codable, CaseIterable {
+        /// Largest mean silhouette.
+        case silhouette
+        /// Largest Calinski–Harabasz index.
+        case calinskiHarabasz = "calinski-harabasz"
+        /// Smallest Davies–Bouldin index.
+        case daviesBouldin = "davies-bouldin"
+    }
+
+    /// The metrics of one candidate k.
+    public struct Candidate: Sendable, Codable, Equatable {
+        /// Number of clusters.
+        public let k: Int
+        /// Final (weighted) inertia of the best restart.
+        public let inertia: Double
+        /// Mean silhouette (sampled for large N).
+        public let silhouette: Double
+        /// Davies–Bouldin index.
+        public let daviesBouldin: Double
+        /// Calinski–Harabasz index.
+        public let calinskiHarabasz: Double
+        /// Lloyd iterations of the best restart.
+        public let iterations: Int
+        /// Whether it converged.
+        public let converged: Bool
+
+        /// A candidate's record.
+        public init(
+            k: Int, inertia: Double, silhouette: Double, daviesBouldin: Double, calinskiHarabasz: Double,
+            iterations: Int, converged: Bool
+        ) {
+            self.k = k
+            self.inertia = inertia
+            self.silhouette = silhouette
+            self.daviesBouldin = daviesBouldin
+            self.calinskiHarabasz = calinskiHarabasz
+            self.iterations = iterations
+            self.converged = converged
+        }
+    }
+
+    /// The clustering configuration run for every k (its ``KMeans/clusterCount`` is replaced).
+    public var kMeans: KMeans
+    /// The candidate cluster counts.
+    public var range: ClosedRange<Int>
+    /// The rule that picks k.
+    public var rule: Rule
+    /// Rows above which the silhouette is computed on a seeded sample of this size.
+    public var silhouetteSample: Int
+
+    /// A selection over `range` with the given base configuration.
+    public init(kMeans: KMeans, range: ClosedRange<Int>, rule: Rule = .silhouette, silhouetteSample: Int = 10_000) {
+        self.kMeans = kMeans
+        self.range = range
+        self.rule = rule
+        self.silhouetteSample = silhouetteSample
+    }
+
+    /// The outcome: all candidates, the chosen k and its clustering.
+    public struct Outcome: Sendable {
+        /// Metrics per k, in increasing k.
+        public let candidates: [Candidate]
+        /// The chosen k.
+        public let chosenK: Int
+        /// The clustering at the chosen k.
+        public let result: KMeansResult
+    }
+
+    /// Runs k-means for every k in the range (capped at the number of distinct rows) and picks k by ``rule``.
+    ///
+    /// - Throws: ``SegmentationError`` from k-means or the metrics; `invalidParameter` when the range holds no
+    ///   k ≥ 2 that the data allow.
+    /// - Complexity: Σ_k O(iterations·N·k·d) + O(m²·d) per k for the silhouette on m sampled rows.
+    public func run(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> Outcome {
+        let low = max(2, range.lowerBound)
+        let distinct = KMeans.distinctRowCount(data, upTo: range.upperBound)
+        let high = min(range.upperBound, distinct)
+        guard low <= high else {
+            throw .invalidParameter(
+                name: "k range", value: "\(range.lowerBound)...\(range.upperBound)",
+                reason: "needs some 2 ≤ k ≤ \(distinct) (distinct rows)")
+        }
+        var candidates: [Candidate] = []
+        var best: (score: Double, k: Int, result: KMeansResult)?
+        for k in low...high {
+            var model = kMeans
+            model.clusterCount = k
+            let result = try model.fit(data, weights: weights)
+            let silhouette = try ClusterMetrics.silhouette(
+                data, labels: result.labels, clusterCount: k, sampleSize: silhouetteSample, seed: kMeans.seed,
+                threads: kMeans.threads)
+            let db = try ClusterMetrics.daviesBouldin(data, labels: result.labels, clusterCount: k)
+            let ch = try ClusterMetrics.calinskiHarabasz(data, labels: result.labels, clusterCount: k)
+            candidates.append(
+                Candidate(
+                    k: k, inertia: result.inertia, silhouette: silhouette, daviesBouldin: db, calinskiHarabasz: ch,
+                    iterations: result.iterations, converged: result.converged))
+            let score: Double
+            switch rule {
+            case .silhouette: score = silhouette
+            case .calinskiHarabasz: score = ch
+            case .daviesBouldin: score = -db
+            }
+            if best.map({ score > $0.score }) ?? true { best = (score, k, result) }
+        }
+        guard let best else {
+            throw .invalidParameter(name: "k range", value: "\(range)", reason: "no candidate k")
+        }
+        return Outcome(candidates: candidates, chosenK: best.k, result: best.result)
+    }
+}

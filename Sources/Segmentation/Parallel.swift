@@ -1,0 +1,52 @@
+import CAPMNumerics
+import Dispatch
+
+/// A pointer that parallel workers may share because each writes a disjoint part of the memory it points to.
+struct SharedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+}
+
+/// A read-only pointer shared by parallel workers.
+struct SharedConstPointer<T>: @unchecked Sendable {
+    let base: UnsafePointer<T>
+}
+
+/// Fixed work partition for deterministic parallel passes.
+///
+/// The rows are cut into `count` contiguous *chunks* whose boundaries depend only on N and `count`, never on
+/// the number of threads. Each chunk writes its partial results into its own slot; the caller reduces the slots
+/// in chunk order. Floating-point sums are therefore bitwise identical for 1, 2 or 64 threads.
+struct ChunkPartition: Sendable {
+    let rows: Int
+    let count: Int
+
+    init(rows: Int, maximumChunks: Int) {
+        self.rows = rows
+        self.count = max(1, min(maximumChunks, rows))
+    }
+
+    /// The rows of chunk `c`: `[c·N/count, (c+1)·N/count)`.
+    func range(_ c: Int) -> Range<Int> {
+        (c * rows / count)..<((c + 1) * rows / count)
+    }
+
+    /// Runs `body(chunk)` for every chunk on `threads` workers (static round-robin), with OpenBLAS limited to one
+    /// thread while the workers run, as OpenBLAS advises for programs that are parallel themselves.
+    func forEach(threads: Int, _ body: @Sendable (Int) -> Void) {
+        let workers = max(1, min(threads, count))
+        let chunks = count
+        BLAS.withThreads(1) {
+            if workers == 1 {
+                for c in 0..<chunks { body(c) }
+                return
+            }
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var c = worker
+                while c < chunks {
+                    body(c)
+                    c += workers
+                }
+            }
+        }
+    }
+}

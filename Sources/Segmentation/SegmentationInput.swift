@@ -1,0 +1,121 @@
+import CAPMData
+import Foundation
+
+/// The customers to segment, loaded from a file: a feature matrix plus the per-customer columns that segment
+/// profiles summarise.
+///
+/// Two file kinds:
+/// - CSV with a header (e.g. the output of `capm clv`): one row per customer; the id column (default
+///   `customer_id`) is kept as text; the features are the named columns, or by default every numeric column but the
+///   id and the weight column. Every numeric column is also available to the profiles (`clv`, `p_alive`,
+///   `frequency`, `recency`, `T`, `monetary`, …).
+/// - `.npy` (float64/float32, C order, N × d): features only, named `x0 … x{d−1}`; customers are identified by
+///   row number.
+public struct SegmentationInput: Sendable {
+    /// One identifier per customer (row numbers when the file has none).
+    public let ids: [String]
+    /// Feature names, in column order.
+    public let featureNames: [String]
+    /// Raw (unscaled) features.
+    public let features: FeatureMatrix
+    /// Sample weights, when a weight column was named.
+    public let weights: [Double]?
+    /// Every numeric column of a CSV file by name, in file order (empty for `.npy`).
+    public let numericColumns: [(name: String, values: [Double])]
+
+    /// Loads `url` (CSV, or `.npy` by extension).
+    ///
+    /// - Parameters:
+    ///   - features: feature column names (CSV); nil for every numeric column but the id and weight columns.
+    ///   - idColumn: the CSV id column; ignored when the file has no column of that name.
+    ///   - weightColumn: a CSV column of non-negative sample weights.
+    /// - Throws: ``SegmentationError/input(_:)`` for unreadable files (with file, line, column);
+    ///   ``SegmentationError/unknownColumn(name:available:)`` for a feature or weight name not in the header;
+    ///   ``SegmentationError/nonFiniteValue(row:column:value:)``.
+    /// - Complexity: O(file size).
+    public static func load(
+        _ url: URL, features: [String]? = nil, idColumn: String = "customer_id", weightColumn: String? = nil
+    ) throws(SegmentationError) -> SegmentationInput {
+        if url.pathExtension.lowercased() == "npy" {
+            if let features {
+                throw .invalidParameter(
+                    name: "features", value: features.joined(separator: ","), reason: ".npy files have no column names")
+            }
+            let array: NumPyArray
+            do { array = try NumPyArray.read(contentsOf: url) } catch { throw .input(error) }
+            guard array.shape.count == 2 else {
+                throw .invalidParameter(
+                    name: "input", value: url.path, reason: "expected a 2-D array (customers × features), got shape \(array.shape)")
+            }
+            let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
+            return SegmentationInput(
+                ids: (0..<matrix.rows).map(String.init), featureNames: (0..<matrix.columns).map { "x\($0)" },
+                features: matrix, weights: nil, numericColumns: [])
+        }
+        let header: [String]
+        do { header = try CSVTable.header(of: url) } catch { throw .input(error) }
+        for name in (features ?? []) + (weightColumn.map { [$0] } ?? []) where !header.contains(name) {
+            throw .unknownColumn(name: name, available: header)
+        }
+        let hasID = header.contains(idColumn)
+        let numeric = try numericColumnNames(url, header: header, excluding: hasID ? [idColumn] : [])
+        let featureNames = features ?? numeric.filter { $0 != weightColumn }
+        if featureNames.isEmpty { throw .noFeatures }
+        var specs = numeric.map { ColumnSpec(name: $0, type: .double) }
+        for name in featureNames where !numeric.contains(name) { specs.append(ColumnSpec(name: name, type: .double)) }
+        if hasID { specs.append(ColumnSpec(name: idColumn, type: .identifier)) }
+        let table: CSVTable
+        do { table = try CSVTable.read(contentsOf: url, columns: specs) } catch { throw .input(error) }
+        do {
+            let ids: [String]
+            if hasID {
+                let column = try table.identifiers(idColumn)
+                ids = column.codes.map { column.values[Int($0)] }
+            } else {
+                ids = (0..<table.rowCount).map(String.init)
+            }
+            let featureColumns = try featureNames.map { (name) throws(DataError) in try table.doubles(name) }
+            let matrix = try FeatureMatrix(columns: featureColumns)
+            let weights = try weightColumn.map { (name) throws(DataError) in try table.doubles(name) }
+            var columns: [(name: String, values: [Double])] = []
+            for name in numeric { columns.append((name, try table.doubles(name))) }
+            return SegmentationInput(
+                ids: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns)
+        } catch let error as DataError {
+            throw .input(error)
+        } catch let error as SegmentationError {
+            throw error
+        } catch {
+            throw .invalidParameter(name: "input", value: url.path, reason: "\(error)")
+        }
+    }
+
+    /// A numeric column by name (nil when absent).
+    public func column(_ name: String) -> [Double]? {
+        numericColumns.first { $0.name == name }?.values
+    }
+
+    /// The header columns (minus `excluding`) whose values in the first 64 KiB of the file all parse as numbers.
+    static func numericColumnNames(
+        _ url: URL, header: [String], excluding: Set<String>
+    ) throws(SegmentationError) -> [String] {
+        let prefix: Data
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            prefix = try handle.read(upToCount: 1 << 16) ?? Data()
+        } catch {
+            throw .input(.unreadable(path: url.path, reason: "\(error.localizedDescription)"))
+        }
+        var bytes = [UInt8](prefix)
+        if bytes.count == 1 << 16, let lastNewline = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+            bytes = Array(bytes[...lastNewline])
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return header.filter { name in
+            guard !excluding.contains(name) else { return false }
+            return (try? CSVTable.parse(text: text, name: url.path, columns: [ColumnSpec(name: name, type: .double)]))
+                != nil
+        }
+    }
+}

@@ -1,0 +1,44 @@
+/// A fitted segmentation that can be saved (Codable) and applied to new customers: the feature scaler and the
+/// centroids in scaled space.
+public struct SegmentationModel: Sendable, Codable, Equatable {
+    /// The scaling applied to raw features before assignment.
+    public let scaler: FeatureScaler
+    /// k × d centroids in scaled space.
+    public let centroids: FeatureMatrix
+
+    /// A model from a scaler and scaled-space centroids.
+    ///
+    /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` when the centroid width differs from
+    ///   the scaler's column count.
+    public init(scaler: FeatureScaler, centroids: FeatureMatrix) throws(SegmentationError) {
+        guard centroids.columns == scaler.names.count else {
+            throw .lengthMismatch(what: "centroid columns", expected: scaler.names.count, actual: centroids.columns)
+        }
+        self.scaler = scaler
+        self.centroids = centroids
+    }
+
+    /// Number of segments.
+    public var clusterCount: Int { centroids.rows }
+
+    /// The nearest centroid of each new customer (raw features in the scaler's column order), with the exact
+    /// squared distance in scaled space; ties go to the lower segment.
+    ///
+    /// - Throws: ``SegmentationError`` from the scaler (column count, log of a value ≤ −1).
+    /// - Complexity: O(N·k·d).
+    public func assign(_ raw: FeatureMatrix, threads: Int = 1) throws(SegmentationError) -> [Int32] {
+        let scaled = try scaler.transform(raw)
+        let k = centroids.rows
+        let d = centroids.columns
+        var labels = [Int32](repeating: -1, count: scaled.rows)
+        if scaled.rows == 0 { return labels }
+        let partition = ChunkPartition(rows: scaled.rows, maximumChunks: 64)
+        var partials = PassPartials(chunks: partition.count, k: k, d: d)
+        KMeans.fusedPass(
+            scaled, weights: nil, mean: [Double](repeating: 0, count: d),
+            panel: CentroidPanel(centroids: centroids.elements, k: k, d: d),
+            kernel: KMeans.automaticKernel(features: d, clusters: k), labels: &labels, partials: &partials,
+            accumulate: false, partition: partition, threads: max(1, threads), blockRows: 256)
+        return labels
+    }
+}

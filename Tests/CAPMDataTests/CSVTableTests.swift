@@ -1,0 +1,172 @@
+import CAPMData
+import Foundation
+import Testing
+
+let transactionColumns = [
+    ColumnSpec(name: "customer_id", type: .identifier),
+    ColumnSpec(name: "date", type: .date),
+    ColumnSpec(name: "amount", type: .double, nonNegative: true),
+]
+
+@Suite("CSV reader")
+struct CSVTableTests {
+    @Test func readsTypedColumns() throws {
+        let text = "customer_id,date,amount,note\nA,2024-01-05,12.50,x\nB,20240106,3,y\nA,2024/2/29T10:00:00,1e2,z\n"
+        let table = try CSVTable.parse(text: text, columns: transactionColumns + [ColumnSpec(name: "note", type: .string)])
+        #expect(table.rowCount == 3)
+        #expect(table.header == ["customer_id", "date", "amount", "note"])
+        let ids = try table.identifiers("customer_id")
+        #expect(ids.values == ["A", "B"])
+        #expect(ids.codes == [0, 1, 0])
+        #expect(try table.strings("customer_id") == ["A", "B", "A"])
+        let jan5 = Int32(CivilDate.daysFromCivil(year: 2024, month: 1, day: 5))
+        #expect(try table.days("date") == [jan5, jan5 + 1, jan5 + 55])
+        #expect(try table.doubles("amount") == [12.5, 3, 100])
+        #expect(try table.strings("note") == ["x", "y", "z"])
+    }
+
+    /// Every decimal form reads to the nearest double (the fast path and strtod agree with Swift's parser).
+    @Test(arguments: [
+        "0", "-0.5", "+7.", ".25", "123456789012345678901234567890", "1.7976931348623157e308", "4.9e-324",
+        "0.1", "3.14159265358979323846", "1e22", "1e23", "9007199254740993", "2.2250738585072014E-308",
+    ])
+    func numbersAreCorrectlyRounded(text: String) throws {
+        let table = try CSVTable.parse(text: "x\n\(text)\n", columns: [ColumnSpec(name: "x", type: .double)])
+        let expected = try #require(Double(text))
+        #expect(try table.doubles("x")[0].bitPattern == expected.bitPattern)
+    }
+
+    @Test func quotedFieldsWithDelimitersQuotesAndNewlines() throws {
+        let text = "id,name,v\r\n\"a,1\",\"say \"\"hi\"\"\",1\r\nb,\"two\nlines\",2\r\n"
+        let table = try CSVTable.parse(
+            text: text,
+            columns: [
+                ColumnSpec(name: "id", type: .string), ColumnSpec(name: "name", type: .string),
+                ColumnSpec(name: "v", type: .integer),
+            ])
+        #expect(try table.strings("id") == ["a,1", "b"])
+        #expect(try table.strings("name") == ["say \"hi\"", "two\nlines"])
+        #expect(try table.integers("v") == [1, 2])
+    }
+
+    @Test func whitespaceDelimitedWithoutHeader() throws {
+        let text = " 00004 0001 19970101  2   29.33\n 00004 0001 19970118  2   29.73\n\n 00021 0002 19970101  3   63.34\n"
+        let format = CSVFormat(delimiter: .whitespace, hasHeader: false, columnNames: ["id", "sample", "date", "cds", "value"])
+        let table = try CSVTable.parse(
+            text: text,
+            columns: [ColumnSpec(name: "id", type: .identifier), ColumnSpec(name: "value", type: .double)],
+            format: format)
+        #expect(table.rowCount == 3)
+        #expect(try table.identifiers("id").values == ["00004", "00021"])
+        #expect(try table.doubles("value") == [29.33, 29.73, 63.34])
+    }
+
+    @Test func blankLinesAndBOMAreSkipped() throws {
+        let text = "\u{FEFF}customer_id,date,amount\n\nA,2024-01-01,1\n\n"
+        let table = try CSVTable.parse(text: text, columns: transactionColumns)
+        #expect(table.rowCount == 1)
+    }
+
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        let text: String
+        let line: Int
+        let column: Int?
+        var testDescription: String { "line \(line) column \(column.map(String.init) ?? "-")" }
+    }
+
+    /// Malformed files report the exact line and field of the first problem.
+    @Test(arguments: [
+        BadInput(text: "customer_id,date,amount\nA,2024-01-01,1\nB,2024-01-02,abc\n", line: 3, column: 3),
+        BadInput(text: "customer_id,date,amount\nA,2024-01-01,-5\n", line: 2, column: 3),
+        BadInput(text: "customer_id,date,amount\nA,2024-02-30,5\n", line: 2, column: 2),
+        BadInput(text: "customer_id,date,amount\nA,2024-01-01\n", line: 2, column: 2),
+        BadInput(text: "customer_id,date,amount\nA,2024-01-01,1,9\n", line: 2, column: 4),
+        BadInput(text: "customer_id,date,amount\n\n\nA,2024-01-01,nan\n", line: 4, column: 3),
+        BadInput(text: "customer_id,date,amount\n,2024-01-01,1\n", line: 2, column: 1),
+        BadInput(text: "customer_id,date,amount\n\"A,2024-01-01,1\n", line: 2, column: 1),
+        BadInput(text: "customer_id,date,amount\n\"x\ny\",2024-01-01,1\nB,2024-01-01,inf\n", line: 4, column: 3),
+    ])
+    func errorsCarryLineAndColumn(input: BadInput) {
+        do {
+            _ = try CSVTable.parse(text: input.text, name: "bad.csv", columns: transactionColumns)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.line == input.line)
+            #expect(error.column == input.column)
+            #expect(error.description.hasPrefix("bad.csv:\(input.line):"))
+        }
+    }
+
+    @Test func missingColumnAndEmptyFile() {
+        #expect(throws: DataError.missingColumn(path: "f.csv", name: "amount", available: ["customer_id", "date"])) {
+            try CSVTable.parse(text: "customer_id,date\nA,2024-01-01\n", name: "f.csv", columns: transactionColumns)
+        }
+        #expect(throws: DataError.emptyFile(path: "f.csv")) {
+            try CSVTable.parse(text: "customer_id,date,amount\n", name: "f.csv", columns: transactionColumns)
+        }
+        #expect(throws: DataError.emptyFile(path: "f.csv")) {
+            try CSVTable.parse(text: "", name: "f.csv", columns: transactionColumns)
+        }
+        #expect(throws: DataError.fileNotFound(path: "/nonexistent/x.csv")) {
+            try CSVTable.read(contentsOf: URL(fileURLWithPath: "/nonexistent/x.csv"), columns: transactionColumns)
+        }
+    }
+
+    /// A file larger than one parallel chunk parses to the same columns as a row-by-row reference, and an
+    /// error deep in a later chunk reports its true line.
+    @Test func parallelChunksAgreeWithSequentialReference() throws {
+        var text = "customer_id,date,amount\n"
+        var expectedIDs: [String] = []
+        var expectedAmounts: [Double] = []
+        let rows = 400_000
+        for r in 0..<rows {
+            let id = "C\((r * 7919) % 50_021)"
+            let amount = Double((r * 31) % 10_000) / 100
+            text += "\(id),2020-\(1 + r % 12)-\(1 + r % 28),\(amount)\n"
+            expectedIDs.append(id)
+            expectedAmounts.append(amount)
+        }
+        #expect(text.utf8.count > 8 << 20)  // several 4 MiB chunks
+        let table = try CSVTable.parse(text: text, columns: transactionColumns)
+        #expect(table.rowCount == rows)
+        #expect(try table.strings("customer_id") == expectedIDs)
+        #expect(try table.doubles("amount") == expectedAmounts)
+        let ids = try table.identifiers("customer_id")
+        // Codes follow first appearance across chunks.
+        var seen: [String: Int32] = [:]
+        for (k, id) in expectedIDs.enumerated() {
+            if seen[id] == nil { seen[id] = Int32(seen.count) }
+            #expect(ids.codes[k] == seen[id])
+            if k > 2000 { break }
+        }
+        #expect(ids.values.count == seen.count || ids.values.count == Set(expectedIDs).count)
+
+        let badLine = 350_001  // data row 350,000 → line 350,001
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines[badLine - 1] = "X,2020-01-01,oops"
+        let broken = lines.joined(separator: "\n")
+        #expect(throws: DataError.invalidValue(
+            path: "big.csv", line: badLine, column: 3, columnName: "amount", text: "oops", expected: "a non-negative number")
+        ) {
+            try CSVTable.parse(text: broken, name: "big.csv", columns: transactionColumns)
+        }
+    }
+}
+
+@Suite("Civil dates")
+struct CivilDateTests {
+    @Test(arguments: [(1970, 1, 1, 0), (2000, 2, 29, 11_016), (1997, 1, 1, 9_862), (1969, 12, 31, -1)])
+    func knownDayNumbers(year: Int, month: Int, day: Int, days: Int) {
+        #expect(CivilDate.daysFromCivil(year: year, month: month, day: day) == days)
+        let back = CivilDate.civilFromDays(days)
+        #expect(back.year == year && back.month == month && back.day == day)
+    }
+
+    @Test func roundTripOverFourCenturies() {
+        for d in stride(from: -146_097, through: 146_097, by: 37) {
+            let c = CivilDate.civilFromDays(d)
+            #expect(CivilDate.daysFromCivil(year: c.year, month: c.month, day: c.day) == d)
+        }
+        #expect(CivilDate.isoString(days: 9_862) == "1997-01-01")
+    }
+}

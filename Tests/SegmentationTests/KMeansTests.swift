@@ -1,0 +1,159 @@
+import Testing
+@testable import Segmentation
+
+@Suite("k-means")
+struct KMeansTests {
+    static let blobCenters: [[Double]] = [[0, 0, 0], [10, 0, 5], [0, 12, -4], [-9, -9, 9]]
+
+    @Test("well-separated blobs are recovered exactly", arguments: [KMeans.DistanceKernel.simd, .gemm])
+    func recoversBlobs(kernel: KMeans.DistanceKernel) throws {
+        let (data, truth) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 150, spread: 0.5, seed: 7)
+        // k-means++ puts one seed in each blob with high probability; uniform random seeding often does not
+        // (4!/4⁴ ≈ 9% per restart), so it is tested for the fixed point it reaches, not for recovery.
+        for seed in UInt64(1)...5 {
+            let model = KMeans(clusterCount: 4, restarts: 2, seed: seed, threads: 2, kernel: kernel)
+            let result = try model.fit(data)
+            #expect(adjustedRandIndex(truth, result.labels.map(Int.init)) == 1)
+            #expect(result.converged)
+            #expect(result.sizes.sorted() == [150, 150, 150, 150])
+        }
+        let random = try KMeans(clusterCount: 4, initialization: .random, restarts: 3, seed: 11, kernel: kernel)
+            .fit(data)
+        #expect(random.restartInertias.min() == random.inertia)
+        #expect(random.restartInertias[random.bestRestart] == random.inertia)
+        #expect(random.converged)
+    }
+
+    @Test("inertia equals a direct recomputation", arguments: [KMeans.DistanceKernel.simd, .gemm])
+    func inertiaMatchesDirect(kernel: KMeans.DistanceKernel) throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 80, spread: 3, seed: 3)
+        let weights = (0..<data.rows).map { Double(1 + $0 % 3) }
+        for w in [nil, weights] {
+            let result = try KMeans(clusterCount: 6, seed: 5, threads: 2, kernel: kernel).fit(data, weights: w)
+            let direct = directInertia(data, centroids: result.centroids, labels: result.labels, weights: w)
+            #expect(abs(result.inertia - direct) <= 1e-10 * direct)
+        }
+    }
+
+    @Test("results are bitwise identical for 1, 2 and 4 threads", arguments: [KMeans.DistanceKernel.simd, .gemm])
+    func deterministicAcrossThreads(kernel: KMeans.DistanceKernel) throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 500, spread: 4, seed: 9)
+        let weights = (0..<data.rows).map { 0.5 + Double($0 % 7) }
+        let results = try [1, 2, 4].map { threads in
+            try KMeans(clusterCount: 7, restarts: 2, seed: 42, threads: threads, kernel: kernel, chunkCount: 16)
+                .fit(data, weights: weights)
+        }
+        for other in results.dropFirst() {
+            #expect(other.labels == results[0].labels)
+            #expect(other.centroids == results[0].centroids)
+            #expect(other.inertia == results[0].inertia)
+            #expect(other.iterations == results[0].iterations)
+        }
+    }
+
+    @Test("the same seed gives the same result; another seed may differ only in its start")
+    func seedReproducible() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 100, spread: 5, seed: 1)
+        let a = try KMeans(clusterCount: 5, seed: 3).fit(data)
+        let b = try KMeans(clusterCount: 5, seed: 3).fit(data)
+        #expect(a.labels == b.labels)
+        #expect(a.inertia == b.inertia)
+    }
+
+    @Test("SIMD and GEMM kernels agree")
+    func kernelsAgree() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
+        let simd = try KMeans(clusterCount: 9, seed: 8, kernel: .simd).fit(data)
+        let gemm = try KMeans(clusterCount: 9, seed: 8, kernel: .gemm).fit(data)
+        #expect(simd.labels == gemm.labels)
+        #expect(abs(simd.inertia - gemm.inertia) <= 1e-10 * simd.inertia)
+        for (a, b) in zip(simd.centroids.elements, gemm.centroids.elements) { #expect(abs(a - b) <= 1e-10) }
+    }
+
+    @Test("Lloyd fixed point on a hand example")
+    func handExample() throws {
+        let data = try FeatureMatrix([[0], [1], [10], [11], [12]])
+        let start = try FeatureMatrix([[1], [2]])
+        let result = try KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0).fit(data)
+        // Iteration 1: {0,1} → 0.5 and {10,11,12} → 11 (2 is nearer to 10, 11, 12 than 1 is; 1 is a tie → index 0).
+        #expect(result.labels == [0, 0, 1, 1, 1])
+        #expect(result.centroids.elements == [0.5, 11])
+        #expect(result.inertia == 0.25 + 0.25 + 1 + 0 + 1)
+        #expect(result.convergence == .labelsStable)
+        #expect(result.iterations == 2)
+    }
+
+    @Test("weights act like repeated rows")
+    func weightsAreMultiplicities() throws {
+        let data = try FeatureMatrix([[0, 0], [1, 0], [10, 10], [11, 10], [10, 11]])
+        let repeated = try FeatureMatrix([[0, 0], [1, 0], [1, 0], [1, 0], [10, 10], [11, 10], [10, 11], [10, 11]])
+        let start = try FeatureMatrix([[0, 0], [10, 10]])
+        let model = KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0)
+        let weighted = try model.fit(data, weights: [1, 3, 1, 1, 2])
+        let plain = try model.fit(repeated)
+        for (a, b) in zip(weighted.centroids.elements, plain.centroids.elements) { #expect(abs(a - b) <= 1e-12) }
+        #expect(abs(weighted.inertia - plain.inertia) <= 1e-12)
+        #expect(weighted.centroids.elements[0] == 0.75)
+    }
+
+    @Test("an empty cluster is re-seeded with the farthest point")
+    func emptyClusterRepair() throws {
+        // The third centroid is far from every point: it gets no point in the first assignment.
+        let data = try FeatureMatrix([[0], [1], [2], [20], [21], [22], [50]])
+        let start = try FeatureMatrix([[1], [21], [1000]])
+        let result = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0).fit(data)
+        #expect(result.emptyClusterRepairs >= 1)
+        #expect(result.sizes.allSatisfy { $0 > 0 })
+        #expect(result.centroids.elements.contains(50))
+        let direct = directInertia(data, centroids: result.centroids, labels: result.labels)
+        #expect(abs(result.inertia - direct) <= 1e-12)
+    }
+
+    @Test("bad input gives typed errors")
+    func typedErrors() throws {
+        let data = try FeatureMatrix([[0, 1], [2, 3], [4, 5]])
+        #expect(throws: SegmentationError.invalidClusterCount(k: 4, points: 3)) {
+            try KMeans(clusterCount: 4).fit(data)
+        }
+        #expect(throws: SegmentationError.invalidClusterCount(k: 0, points: 3)) {
+            try KMeans(clusterCount: 0).fit(data)
+        }
+        #expect(throws: SegmentationError.nonFiniteValue(row: 1, column: 0, value: .infinity)) {
+            try FeatureMatrix([[0, 1], [.infinity, 3]])
+        }
+        #expect(throws: SegmentationError.self) { try FeatureMatrix([[0, 1], [.nan, 3]]) }
+        let duplicated = try FeatureMatrix([[1, 1], [1, 1], [2, 2], [1, 1]])
+        #expect(throws: SegmentationError.tooFewDistinctPoints(k: 3, distinct: 2)) {
+            try KMeans(clusterCount: 3).fit(duplicated)
+        }
+        #expect(throws: SegmentationError.lengthMismatch(what: "sample weights", expected: 3, actual: 2)) {
+            try KMeans(clusterCount: 2).fit(data, weights: [1, 2])
+        }
+        #expect(throws: SegmentationError.invalidWeight(row: 1, value: -1)) {
+            try KMeans(clusterCount: 2).fit(data, weights: [1, -1, 1])
+        }
+        #expect(throws: SegmentationError.invalidWeight(row: nil, value: 0)) {
+            try KMeans(clusterCount: 2).fit(data, weights: [0, 0, 0])
+        }
+        let wrongShape = try FeatureMatrix([[0, 1, 2], [1, 2, 3]])
+        #expect(throws: SegmentationError.initialCentroidsShape(expectedRows: 2, expectedColumns: 2, rows: 2, columns: 3)) {
+            try KMeans(clusterCount: 2, initialization: .centroids(wrongShape)).fit(data)
+        }
+        #expect(throws: SegmentationError.noFeatures) {
+            try KMeans(clusterCount: 1).fit(FeatureMatrix(rows: 3, columns: 0, elements: []))
+        }
+        #expect(throws: SegmentationError.self) { try KMeans(clusterCount: 2, maxIterations: 0).fit(data) }
+        #expect(throws: SegmentationError.self) { try KMeans(clusterCount: 2, tolerance: -1).fit(data) }
+        // Every error prints as one line.
+        let error = SegmentationError.tooFewDistinctPoints(k: 3, distinct: 2)
+        #expect(!error.description.contains("\n"))
+    }
+
+    @Test("k = 1 gives the mean and the total sum of squares")
+    func singleCluster() throws {
+        let data = try FeatureMatrix([[1, 2], [3, 4], [5, 9]])
+        let result = try KMeans(clusterCount: 1).fit(data)
+        #expect(result.centroids.elements == [3, 5])
+        #expect(abs(result.inertia - (4 + 9 + 0 + 1 + 4 + 16)) <= 1e-12)
+    }
+}

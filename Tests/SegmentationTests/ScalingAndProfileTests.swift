@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import Segmentation
+
+@Suite("scaling, k selection, profiles, model")
+struct ScalingAndProfileTests {
+    @Test("z-score and robust scaling, log1p, inverse")
+    func scaling() throws {
+        let data = try FeatureMatrix([[1, 0], [2, 9], [3, 99], [4, 999], [10, 9999]])
+        let z = try FeatureScaler.fit(data, names: ["a", "money"], method: .zscore)
+        let scaled = try z.transform(data)
+        let column = scaled.column(0)
+        #expect(abs(column.reduce(0, +)) <= 1e-12)
+        #expect(abs(column.map { $0 * $0 }.reduce(0, +) / 5 - 1) <= 1e-12)  // population variance 1
+        // Robust with log1p on money: log1p of 0, 9, 99, 999, 9999 = 0, ln 10, ln 100, ln 1000, ln 10⁴;
+        // median ln 100, q25 = ln 10, q75 = ln 1000.
+        let r = try FeatureScaler.fit(data, names: ["a", "money"], method: .robust, logColumns: ["money"])
+        #expect(r.centers[0] == 3)
+        #expect(r.scales[0] == 2)  // q75 = 4, q25 = 2
+        #expect(abs(r.centers[1] - log(100)) <= 1e-12)
+        #expect(abs(r.scales[1] - (log(1000) - log(10))) <= 1e-12)
+        let back = try r.inverseTransform(r.transform(data))
+        for (x, y) in zip(back.elements, data.elements) { #expect(abs(x - y) <= 1e-9 * max(1, abs(y))) }
+        // Codable round trip.
+        let decoded = try JSONDecoder().decode(FeatureScaler.self, from: JSONEncoder().encode(r))
+        #expect(decoded == r)
+    }
+
+    @Test("scaling errors are typed")
+    func scalingErrors() throws {
+        let data = try FeatureMatrix([[1, 5], [2, 5], [3, 5]])
+        #expect(throws: SegmentationError.constantColumn(column: 1, name: "b")) {
+            try FeatureScaler.fit(data, names: ["a", "b"], method: .zscore)
+        }
+        #expect(throws: SegmentationError.unknownColumn(name: "c", available: ["a", "b"])) {
+            try FeatureScaler.fit(data, names: ["a", "b"], method: .none, logColumns: ["c"])
+        }
+        let negative = try FeatureMatrix([[1], [-1], [3]])
+        #expect(throws: SegmentationError.logOfInvalidValue(row: 1, column: 0, name: "m", value: -1)) {
+            try FeatureScaler.fit(negative, names: ["m"], method: .none, logColumns: ["m"])
+        }
+    }
+
+    @Test("automatic k finds the number of well-separated blobs under every rule", arguments: KSelection.Rule.allCases)
+    func selection(rule: KSelection.Rule) throws {
+        let centers: [[Double]] = [[0, 0], [8, 0], [0, 8], [8, 8]]
+        let (data, _) = try gaussianBlobs(centers: centers, perCluster: 60, spread: 0.6, seed: 5)
+        let outcome = try KSelection(kMeans: KMeans(clusterCount: 1, restarts: 2, seed: 1), range: 2...7, rule: rule)
+            .run(data)
+        #expect(outcome.chosenK == 4)
+        #expect(outcome.candidates.map(\.k) == Array(2...7))
+        let inertias = outcome.candidates.map(\.inertia)
+        #expect(zip(inertias, inertias.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test("segment profiles: shares, means, medians and value × risk labels")
+    func profiles() throws {
+        let labels: [Int32] = [0, 0, 1, 1, 2, 2, 3, 3]
+        let clv: [Double] = [100, 120, 90, 110, 5, 15, 1, 3]
+        let pAlive: [Double] = [0.9, 0.8, 0.2, 0.1, 0.9, 0.7, 0.1, 0.2]
+        let frequency: [Double] = [5, 7, 4, 6, 1, 1, 0, 0]
+        let customers = CustomerColumns(clv: clv, pAlive: pAlive, numeric: [("frequency", frequency)])
+        let profiles = try SegmentProfile.profiles(labels: labels, clusterCount: 4, customers: customers)
+        let total = clv.reduce(0, +)  // 444
+        #expect(profiles.map(\.size) == [2, 2, 2, 2])
+        #expect(profiles[0].clvShare == 220 / total)
+        #expect(profiles[0].meanCLV == 110)
+        #expect(profiles[2].medianCLV == 10)
+        #expect(profiles[3].means == [.init(name: "frequency", value: 0)])
+        // Mean CLV 55.5; CLV-weighted mean P(alive) = Σ clv·p / Σ clv.
+        #expect(profiles.map(\.label) == [.champions, .atRisk, .promising, .dormant])
+        // Absolute thresholds: everyone with mean P(alive) ≥ 0.95 is "not alive".
+        let strict = LabelRule(valueReference: .median, aliveReference: .absolute(0.95))
+        let relabelled = try SegmentProfile.profiles(labels: labels, clusterCount: 4, customers: customers, rule: strict)
+        #expect(relabelled.map(\.label) == [.atRisk, .atRisk, .dormant, .dormant])
+        #expect(throws: SegmentationError.self) {
+            try SegmentProfile.profiles(labels: labels, clusterCount: 4, customers: CustomerColumns(clv: [1, 2]))
+        }
+        #expect(throws: SegmentationError.self) {
+            try SegmentProfile.profiles(
+                labels: labels, clusterCount: 4, customers: CustomerColumns(clv: clv, pAlive: clv))
+        }
+    }
+
+    @Test("a saved model assigns customers as the fit did")
+    func modelRoundTrip() throws {
+        let (raw, _) = try gaussianBlobs(centers: [[10, 100], [20, 300], [30, 200]], perCluster: 50, spread: 2, seed: 8)
+        let scaler = try FeatureScaler.fit(raw, names: ["a", "b"], method: .zscore)
+        let scaled = try scaler.transform(raw)
+        let result = try KMeans(clusterCount: 3, seed: 2).fit(scaled)
+        let model = try SegmentationModel(scaler: scaler, centroids: result.centroids)
+        let decoded = try JSONDecoder().decode(SegmentationModel.self, from: JSONEncoder().encode(model))
+        #expect(try decoded.assign(raw, threads: 2) == result.labels)
+    }
+}
