@@ -6,7 +6,7 @@
 public struct LPSolution: Sendable {
     /// How the solve ended.
     public var status: SolveStatus
-    /// `cᵀx + c₀` at `primal` (meaningful for ``SolveStatus/optimal``).
+    /// `cᵀx + c₀` at `primal` (meaningful for ``SolveStatus/optimal``; NaN for an infeasible model).
     public var objective: Double
     /// The variable values `x`.
     public var primal: [Double]
