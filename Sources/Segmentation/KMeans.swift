@@ -30,6 +30,14 @@ public struct KMeans: Sendable {
         case centroids(FeatureMatrix)
     }
 
+    /// How the Lloyd fixed point is iterated.
+    public enum Algorithm: String, Sendable, CaseIterable, Codable {
+        /// Plain Lloyd: every row against every centroid each iteration (scikit-learn's `algorithm="lloyd"`).
+        case lloyd
+        /// Hamerly's bounds (Hamerly 2010): rows far from any boundary skip all distance work; same fixed point.
+        case hamerly
+    }
+
     /// The distance step of a Lloyd pass.
     public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
         /// Chosen from (d, k) by the rule measured in `Docs/segmentation.md`.
@@ -54,7 +62,9 @@ public struct KMeans: Sendable {
     public var seed: UInt64
     /// Worker threads for the parallel passes (results do not depend on it).
     public var threads: Int
-    /// Distance kernel.
+    /// Iteration scheme.
+    public var algorithm: Algorithm
+    /// Distance kernel of the Lloyd passes.
     public var kernel: DistanceKernel
     /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
     /// ``threads``.
@@ -66,9 +76,10 @@ public struct KMeans: Sendable {
     public init(
         clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
         maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
-        threads: Int = ProcessInfo.processInfo.activeProcessorCount, kernel: DistanceKernel = .automatic,
-        chunkCount: Int = 64, blockRows: Int = 256
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount, algorithm: Algorithm = .lloyd,
+        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256
     ) {
+        self.algorithm = algorithm
         self.clusterCount = clusterCount
         self.initialization = initialization
         self.restarts = restarts
@@ -81,12 +92,14 @@ public struct KMeans: Sendable {
         self.blockRows = blockRows
     }
 
-    /// The kernel ``DistanceKernel/automatic`` resolves to for `d` features and `k` clusters.
+    /// The kernel ``DistanceKernel/automatic`` resolves to for `d` features and `k` clusters: blocked GEMM.
     ///
-    /// Rule from the measurements in `Docs/segmentation.md` ("Measured"): the SIMD difference kernel for
-    /// d ≤ 8 and k ≤ 16, blocked GEMM otherwise.
+    /// Measured (`Docs/segmentation.md`, "Measured"; CPU time per iteration, N = 500k–1M, d ∈ {4, 8, 16, 32},
+    /// k ∈ {4, 8, 32}): GEMM was as fast or faster than the SIMD kernel in every cell but one within noise. Swift
+    /// compiles `SIMD8<Double>` for baseline x86-64 (SSE2, no FMA), while OpenBLAS dispatches AVX2/FMA kernels at
+    /// run time, which outweighs the packing cost of small GEMM blocks. The SIMD kernel stays selectable.
     public static func automaticKernel(features d: Int, clusters k: Int) -> DistanceKernel {
-        (d <= 8 && k <= 16) ? .simd : .gemm
+        .gemm
     }
 
     /// Clusters the rows of `data`.
@@ -131,10 +144,18 @@ public struct KMeans: Sendable {
             }
             let seedingSeconds = Self.seconds(since: start)
             for c in 0..<k { for j in 0..<d { initial[c * d + j] -= mean[j] } }
-            var run = Self.lloyd(
-                data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
-                maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
-                threads: threads, blockRows: blockRows)
+            var run: LloydRun
+            switch algorithm {
+            case .lloyd:
+                run = Self.lloyd(
+                    data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
+                    maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
+                    threads: threads, blockRows: blockRows)
+            case .hamerly:
+                run = Self.hamerly(
+                    data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, blockRows: blockRows)
+            }
             run.seedingSeconds = seedingSeconds
             restartInertias.append(run.inertia)
             if best.map({ run.inertia < $0.inertia }) ?? true {
@@ -155,7 +176,7 @@ public struct KMeans: Sendable {
         return KMeansResult(
             centroids: centroidMatrix, labels: run.labels, inertia: run.inertia, iterations: run.iterations,
             convergence: run.convergence, sizes: sizes, restartInertias: restartInertias, bestRestart: bestRestart,
-            kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
+            algorithm: algorithm, kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
             iterationSeconds: run.iterationSeconds, seedingSeconds: run.seedingSeconds)
     }
 

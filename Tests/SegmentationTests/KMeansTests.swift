@@ -157,3 +157,50 @@ struct KMeansTests {
         #expect(abs(result.inertia - (4 + 9 + 0 + 1 + 4 + 16)) <= 1e-12)
     }
 }
+
+@Suite("Hamerly's bounds")
+struct HamerlyTests {
+    @Test("Hamerly reaches Lloyd's fixed point: same labels, iterations and inertia", arguments: [1, 4, 13])
+    func matchesLloyd(k: Int) throws {
+        let (data, _) = try gaussianBlobs(
+            centers: KMeansTests.blobCenters, perCluster: 300, spread: 3, seed: UInt64(20 + k))
+        let weights = (0..<data.rows).map { 0.5 + Double($0 % 5) }
+        for w in [nil, weights] {
+            let lloyd = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .lloyd, kernel: .simd)
+                .fit(data, weights: w)
+            let hamerly = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .hamerly).fit(data, weights: w)
+            #expect(hamerly.labels == lloyd.labels)
+            #expect(hamerly.iterations == lloyd.iterations)
+            #expect(abs(hamerly.inertia - lloyd.inertia) <= 1e-10 * lloyd.inertia)
+            for (a, b) in zip(hamerly.centroids.elements, lloyd.centroids.elements) {
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)))
+            }
+        }
+    }
+
+    @Test("Hamerly is bitwise identical for 1, 2 and 4 threads")
+    func deterministic() throws {
+        let (data, _) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 400, spread: 4, seed: 3)
+        let results = try [1, 2, 4].map { threads in
+            try KMeans(clusterCount: 9, seed: 2, threads: threads, algorithm: .hamerly, chunkCount: 16).fit(data)
+        }
+        for other in results.dropFirst() {
+            #expect(other.labels == results[0].labels)
+            #expect(other.centroids == results[0].centroids)
+            #expect(other.inertia == results[0].inertia)
+        }
+    }
+
+    @Test("Hamerly repairs empty clusters like Lloyd")
+    func emptyCluster() throws {
+        let data = try FeatureMatrix([[0], [1], [2], [20], [21], [22], [50]])
+        let start = try FeatureMatrix([[1], [21], [1000]])
+        let lloyd = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0).fit(data)
+        let hamerly = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0, algorithm: .hamerly)
+            .fit(data)
+        #expect(hamerly.emptyClusterRepairs >= 1)
+        #expect(hamerly.labels == lloyd.labels)
+        #expect(hamerly.centroids == lloyd.centroids)
+        #expect(hamerly.inertia == lloyd.inertia)
+    }
+}
