@@ -75,8 +75,8 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Relative tolerance on the squared centroid shift (× mean feature variance).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Iteration scheme: lloyd, hamerly.")
-    var algorithm: KMeans.Algorithm = .lloyd
+    @Option(help: "Iteration scheme: automatic, lloyd, hamerly.")
+    var algorithm: KMeans.Algorithm = .automatic
 
     @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
