@@ -91,9 +91,10 @@ def agreement(capm, workdir, rng):
         xp, ip = os.path.join(workdir, "agree_x.npy"), os.path.join(workdir, "agree_init.npy")
         np.save(xp, x)
         np.save(ip, init)
-        for kernel in ["simd", "gemm"]:
+        for kernel in ["lloyd-simd", "lloyd-gemm", "hamerly"]:
+            algorithm, _, kern = kernel.partition("-")
             out, _ = run_capm(capm, xp, k, 2, ["--init", ip, "--tolerance", "0", "--max-iterations", str(iters),
-                                              "--kernel", kernel])
+                                              "--algorithm", algorithm, "--kernel", kern or "automatic"])
             model, _ = sklearn_fit(x, init, k, 2, iters)
             c_capm = np.array(out["centroids"])
             rel_inertia = abs(out["inertia"] - model.inertia_) / model.inertia_
@@ -177,12 +178,13 @@ def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, 
                 for t in threads_list:
                     row = dict(n=n, d=d, k=k, threads=t)
                     for kernel in ["simd", "gemm"]:
-                        out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0",
+                        out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
                                                            "--max-iterations", str(iters), "--kernel", kernel])
                         per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
                         row[f"capm_{kernel}"] = float(np.median(per))
                         row[f"capm_{kernel}_min"] = float(min(per))
-                    auto, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--max-iterations", "1"])
+                    auto, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--max-iterations", "1",
+                                                        "--algorithm", "lloyd"])
                     row["auto_kernel"] = auto["run"]["kernel"]
                     row["sklearn"], row["sklearn_min"] = sklearn_iteration_seconds(x, init, t, iters)
                     bound = max(2 * n * k * d / gemm_peaks[t], n * d * 8 / bandwidth)
@@ -252,7 +254,7 @@ def main():
         if "agreement" not in a.skip:
             results["agreement"] = agreement(a.capm, work, rng)
             print("## Agreement with sklearn from identical starts (1e-9 relative)")
-            print("| N | d | k | kernel | iterations capm/sklearn | rel. inertia diff | rel. centroid diff | ok |")
+            print("| N | d | k | capm engine | iterations capm/sklearn | rel. inertia diff | rel. centroid diff | ok |")
             print("|---|---|---|---|---|---|---|---|")
             for r in results["agreement"]:
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['kernel']} | {r['capm_iterations']}/{r['sklearn_iterations']}"
