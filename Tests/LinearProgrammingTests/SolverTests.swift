@@ -171,6 +171,25 @@ struct SolverTests {
         #expect(s.iterations == 5)
     }
 
+    @Test("time limit is a status")
+    func timeLimit() throws {
+        let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent("sc105.mps"))
+        var options = SolverOptions()
+        options.timeLimit = 1e-9  // already exceeded at the first check (iteration 0)
+        let s = try LPSolver.solve(model, options: options)
+        #expect(s.status == .timeLimit)
+    }
+
+    @Test("the same input gives the same result (seeded perturbation)")
+    func deterministic() throws {
+        let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent("share2b.mps"))
+        let a = try LPSolver.solve(model)
+        let b = try LPSolver.solve(model)
+        #expect(a.iterations == b.iterations)
+        #expect(a.primal == b.primal)
+        #expect(a.rowDuals == b.rowDuals)
+    }
+
     @Test("warm start after a RHS change takes a fraction of the cold iterations", arguments: ["sc105", "share1b"])
     func warmStart(_ name: String) throws {
         var model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent(name + ".mps"))
