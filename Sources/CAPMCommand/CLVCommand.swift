@@ -122,7 +122,9 @@ struct CLVCommand: ParsableCommand {
         case .none: break
         case .observed: spendModel = .observedMean
         case .gammaGamma:
-            let gg = GammaGamma.fit(try GammaGamma.SpendData(customers))
+            let spendData = try GammaGamma.SpendData(customers)
+            watch.lap("spend data")
+            let gg = GammaGamma.fit(spendData)
             fits.append(gg.fit)
             spendModel = .gammaGamma(gg.model)
             watch.lap("fit gamma-gamma")

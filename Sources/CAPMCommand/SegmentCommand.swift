@@ -4,6 +4,7 @@ import Foundation
 
 extension FeatureScaler.Method: ExpressibleByArgument {}
 extension KMeans.DistanceKernel: ExpressibleByArgument {}
+extension KMeans.Algorithm: ExpressibleByArgument {}
 extension KSelection.Rule: ExpressibleByArgument {}
 
 /// `capm segment`: k-means segmentation of customers, automatic k, CAPM segment profiles.
@@ -74,7 +75,10 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Relative tolerance on the squared centroid shift (× mean feature variance).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Distance kernel: automatic, simd, gemm.")
+    @Option(help: "Iteration scheme: automatic, lloyd, hamerly.")
+    var algorithm: KMeans.Algorithm = .automatic
+
+    @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
 
     @Option(help: "Rows per GEMM block (tuning).")
@@ -155,7 +159,7 @@ struct SegmentCommand: ParsableCommand {
         let scaled = try scaler.transform(data.features)
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
-            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, kernel: kernel,
+            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
             blockRows: blockRows)
         var fixedK = Int(k)
         if let initFile {
@@ -215,7 +219,8 @@ struct SegmentCommand: ParsableCommand {
             let labels = profiles?.map { $0.label?.rawValue }
             try AtomicFile.write(to: URL(fileURLWithPath: output)) { writer in
                 try writer.write(labels?.contains { $0 != nil } == true ? "customer_id,segment,label\n" : "customer_id,segment\n")
-                for (i, id) in data.ids.enumerated() {
+                for i in 0..<data.features.rows {
+                    let id = data.id(i)
                     let segment = Int(result.labels[i])
                     if let label = labels?[segment] ?? nil {
                         try writer.write("\(Self.csvField(id)),\(segment),\(label)\n")

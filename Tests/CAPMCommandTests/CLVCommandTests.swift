@@ -66,4 +66,29 @@ struct CLVCommandTests {
         let error = try #require(throws: CustomerValueError.self) { try command.run() }
         #expect(error.description == "customer c7: recency 40.0 exceeds T 30.0")
     }
+
+    @Test func gammaGammaWithoutRepeatBuyersIsATypedError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-clv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("s.csv")
+        var rows = "customer_id,frequency,recency,T,monetary_value\n"
+        for i in 0..<50 { rows += "c\(i),0,0,\(10 + i % 7),0\n" }
+        try rows.write(to: file, atomically: true, encoding: .utf8)
+        var command = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--summary", file.path, "--spend", "gamma-gamma", "--format", "json"]) as? CLVCommand)
+        let error = try #require(throws: CustomerValueError.self) { try command.run() }
+        #expect(error.description == "gamma-gamma: no repeat buyers with a positive mean spend")
+    }
+
+    @Test func shiftedBetaGeometricCohortReproducesPublishedFit() throws {
+        let file = Self.cdnow.appendingPathComponent("sbg_survival.csv")
+        try #require(FileManager.default.fileExists(atPath: file.path), "missing \(file.path)")
+        var command = try #require(
+            try CAPMTool.parseAsRoot([
+                "clv", "--model", "sbg", "--survival", file.path, "--survival-column", "high_end_pct_alive",
+                "--calibration-periods", "7", "--format", "json",
+            ]) as? CLVCommand)
+        try command.run()
+    }
 }
