@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CustomerValue", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [

@@ -6,5 +6,5 @@
 @_exported import CAPMData
 @_exported import CAPMNumerics
 @_exported import CustomerValue
-// engines are added here as they land
+@_exported import LinearProgramming
 @_exported import Segmentation

@@ -8,6 +8,9 @@ struct CAPMTool: ParsableCommand {
         commandName: "capm",
         abstract: "Customer asset portfolio management: value customers, segment them, allocate the budget.",
         version: CAPMVersion.string,
-        subcommands: [GenerateCommand.self, DescribeCommand.self, SegmentCommand.self, InfoCommand.self]
+        subcommands: [
+            GenerateCommand.self, DescribeCommand.self, CLVCommand.self, SegmentCommand.self, SolveCommand.self,
+            InfoCommand.self,
+        ]
     )
 }

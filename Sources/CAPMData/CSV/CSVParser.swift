@@ -1,5 +1,11 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The tokenizer and typed-column builder behind ``CSVTable``.
 ///
 /// Hot loop: every byte of the file passes through ``tokenizeRow``, every requested field through one of
@@ -67,8 +73,7 @@ struct CSVParser {
         var doubles: [[Double]]
         var integers: [[Int]]
         var days: [[Int32]]
-        var codes: [[Int32]]
-        var interners: [ByteInterner]
+        var identifiers: [IdentifierInterner.ChunkFields]
         var error: DataError?
         /// An error whose line is relative to the chunk start; resolved after all chunks finish.
         var localError: (line: Int, make: (Int) -> DataError)?
@@ -79,8 +84,7 @@ struct CSVParser {
             doubles = Array(repeating: [], count: n)
             integers = Array(repeating: [], count: n)
             days = Array(repeating: [], count: n)
-            codes = Array(repeating: [], count: n)
-            interners = (0..<n).map { _ in ByteInterner(expectedCount: 64) }
+            identifiers = Array(repeating: IdentifierInterner.ChunkFields(), count: n)
         }
     }
 
@@ -91,8 +95,9 @@ struct CSVParser {
         let count = bytes.count
         // Chunk boundaries: only for files without quotes, each moved forward to just after a newline.
         var boundaries = [dataStart]
-        let hasQuote = bytes.withUnsafeBufferPointer { b in
-            b[dataStart..<count].contains(CSVParser.quote)
+        let hasQuote = bytes.withUnsafeBufferPointer { b -> Bool in
+            guard let base = b.baseAddress, dataStart < count else { return false }
+            return memchr(base + dataStart, Int32(CSVParser.quote), count - dataStart) != nil
         }
         if !hasQuote && count - dataStart > CSVParser.chunkBytes {
             var next = dataStart + CSVParser.chunkBytes
@@ -125,10 +130,14 @@ struct CSVParser {
             if let local = result.localError { throw local.make(linesBefore + local.line) }
             linesBefore += result.lines
         }
-        return merge(results.compactMap { $0 }, specs: specs)
+        let chunks = results.compactMap { $0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return ParsedColumns(rowCount: 0, columns: []) }
+            return merge(chunks, specs: specs, base: base)
+        }
     }
 
-    private func merge(_ chunks: [ChunkResult], specs: [ColumnSpec]) -> ParsedColumns {
+    private func merge(_ chunks: [ChunkResult], specs: [ColumnSpec], base: UnsafePointer<UInt8>) -> ParsedColumns {
         let rows = chunks.reduce(0) { $0 + $1.rows }
         var columns: [CSVTable.Column] = []
         for (j, spec) in specs.enumerated() {
@@ -142,39 +151,16 @@ struct CSVParser {
             case .date:
                 columns.append(.days(chunks.count == 1 ? chunks[0].days[j] : chunks.flatMap { $0.days[j] }))
             case .identifier:
-                if chunks.count == 1 {
-                    columns.append(.identifiers(IdentifierColumn(values: chunks[0].interners[j].strings(), codes: chunks[0].codes[j])))
-                    continue
-                }
-                // Re-intern each chunk's distinct values in chunk order: global codes follow first appearance.
-                var global = ByteInterner(expectedCount: chunks.reduce(0) { $0 + $1.interners[j].count })
-                var maps: [[Int32]] = []
-                for chunk in chunks {
-                    let local = chunk.interners[j]
-                    maps.append((0..<local.count).map { code in
-                        local.withBytes(of: code) { bytes in global.intern(bytes) }
-                    })
-                }
-                var codes = [Int32](repeating: 0, count: rows)
                 var offsets: [Int] = []
                 var running = 0
                 for chunk in chunks {
                     offsets.append(running)
-                    running += chunk.rows
+                    running += chunk.identifiers[j].count
                 }
-                let chunkCodes = chunks.map { $0.codes[j] }
-                let finalMaps = maps
-                let finalOffsets = offsets
-                codes.withUnsafeMutableBufferPointer { out in
-                    nonisolated(unsafe) let out0 = out
-                    DispatchQueue.concurrentPerform(iterations: chunkCodes.count) { c in
-                        let map = finalMaps[c]
-                        let local = chunkCodes[c]
-                        let offset = finalOffsets[c]
-                        for (r, code) in local.enumerated() { out0[offset + r] = map[Int(code)] }
-                    }
-                }
-                columns.append(.identifiers(IdentifierColumn(values: global.strings(), codes: codes)))
+                columns.append(
+                    .identifiers(
+                        IdentifierInterner.column(
+                            base: base, chunks: chunks.map { $0.identifiers[j] }, chunkRowOffsets: offsets, rows: rows)))
             }
         }
         return ParsedColumns(rowCount: rows, columns: columns)
@@ -193,7 +179,7 @@ struct CSVParser {
             case .double: result.doubles[j].reserveCapacity(estimate)
             case .integer: result.integers[j].reserveCapacity(estimate)
             case .date: result.days[j].reserveCapacity(estimate)
-            case .identifier: result.codes[j].reserveCapacity(estimate)
+            case .identifier: result.identifiers[j].reserve(estimate)
             }
         }
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, fieldCount))
@@ -259,7 +245,7 @@ struct CSVParser {
                         ok = false
                         expected = "a non-empty identifier"
                     } else {
-                        result.codes[j].append(result.interners[j].intern(p, length))
+                        result.identifiers[j].append(base: base, start: s, length: length)
                     }
                 case .string:
                     result.strings[j].append(

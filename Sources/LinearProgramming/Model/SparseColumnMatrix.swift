@@ -1,0 +1,127 @@
+/// A sparse matrix in compressed sparse column (CSC) form.
+///
+/// Column `j` holds the entries `values[k]` in rows `rowIndices[k]` for `k` in
+/// `columnStarts[j] ..< columnStarts[j + 1]`. Row indices inside a column are strictly increasing.
+///
+/// Reference: Duff, Erisman & Reid, *Direct Methods for Sparse Matrices*, 2nd ed. (2017), §2.7.
+public struct SparseColumnMatrix: Sendable, Equatable {
+    /// Number of rows.
+    public private(set) var rows: Int
+    /// Number of columns.
+    public private(set) var columns: Int
+    /// `columns + 1` offsets into ``rowIndices`` and ``values``.
+    public private(set) var columnStarts: [Int]
+    /// The row of each stored entry.
+    public private(set) var rowIndices: [Int32]
+    /// The value of each stored entry.
+    public private(set) var values: [Double]
+
+    /// An empty `rows × 0` matrix.
+    public init(rows: Int) {
+        self.rows = rows
+        self.columns = 0
+        self.columnStarts = [0]
+        self.rowIndices = []
+        self.values = []
+    }
+
+    /// The number of stored entries.
+    public var nonzeros: Int { values.count }
+
+    /// Appends a column given as (row, value) pairs; duplicates are summed, zeros dropped.
+    ///
+    /// - Precondition: every row index is in `0..<rows` (checked by the callers that take user input).
+    /// - Complexity: O(k log k) for k entries.
+    public mutating func appendColumn(_ entries: [(row: Int, value: Double)]) {
+        let sorted = entries.sorted { $0.row < $1.row }
+        var lastRow = -1
+        for (row, value) in sorted {
+            precondition(row >= 0 && row < rows, "row index out of range")
+            if row == lastRow {
+                values[values.count - 1] += value
+            } else {
+                rowIndices.append(Int32(row))
+                values.append(value)
+                lastRow = row
+            }
+        }
+        // Drop entries that are exactly zero (including sums that cancelled).
+        var k = columnStarts[columns]
+        var w = k
+        while k < values.count {
+            if values[k] != 0 {
+                values[w] = values[k]
+                rowIndices[w] = rowIndices[k]
+                w += 1
+            }
+            k += 1
+        }
+        values.removeLast(values.count - w)
+        rowIndices.removeLast(rowIndices.count - w)
+        columnStarts.append(values.count)
+        columns += 1
+    }
+
+    /// Adds an empty row (existing columns get no entry in it) and returns its index.
+    public mutating func appendRow() -> Int {
+        rows += 1
+        return rows - 1
+    }
+
+    /// The entries of column `j`.
+    public func column(_ j: Int) -> (rows: ArraySlice<Int32>, values: ArraySlice<Double>) {
+        let range = columnStarts[j]..<columnStarts[j + 1]
+        return (rowIndices[range], values[range])
+    }
+
+    /// `A·x`.
+    /// - Complexity: O(nonzeros).
+    public func multiply(_ x: [Double]) -> [Double] {
+        var y = [Double](repeating: 0, count: rows)
+        for j in 0..<columns where x[j] != 0 {
+            for k in columnStarts[j]..<columnStarts[j + 1] { y[Int(rowIndices[k])] += values[k] * x[j] }
+        }
+        return y
+    }
+
+    /// `Aᵀ·y`.
+    /// - Complexity: O(nonzeros).
+    public func multiplyTransposed(_ y: [Double]) -> [Double] {
+        var x = [Double](repeating: 0, count: columns)
+        for j in 0..<columns {
+            var s = 0.0
+            for k in columnStarts[j]..<columnStarts[j + 1] { s += values[k] * y[Int(rowIndices[k])] }
+            x[j] = s
+        }
+        return x
+    }
+
+    /// The row-wise (CSR) copy: for each row its (column, value) entries, as start offsets, columns, values.
+    /// - Complexity: O(nonzeros + rows).
+    public func rowWise() -> (rowStarts: [Int], columnIndices: [Int32], values: [Double]) {
+        var counts = [Int](repeating: 0, count: rows + 1)
+        for r in rowIndices { counts[Int(r) + 1] += 1 }
+        for i in 0..<rows { counts[i + 1] += counts[i] }
+        var next = counts
+        var cols = [Int32](repeating: 0, count: nonzeros)
+        var vals = [Double](repeating: 0, count: nonzeros)
+        for j in 0..<columns {
+            for k in columnStarts[j]..<columnStarts[j + 1] {
+                let r = Int(rowIndices[k])
+                cols[next[r]] = Int32(j)
+                vals[next[r]] = values[k]
+                next[r] += 1
+            }
+        }
+        return (counts, cols, vals)
+    }
+
+    /// Multiplies every entry `a_ij` by `rowScale[i] · columnScale[j]`.
+    public mutating func scale(rowScale: [Double], columnScale: [Double]) {
+        for j in 0..<columns {
+            for k in columnStarts[j]..<columnStarts[j + 1] {
+                values[k] *= rowScale[Int(rowIndices[k])] * columnScale[j]
+            }
+        }
+    }
+}
