@@ -192,9 +192,16 @@ struct SegmentCommand: ParsableCommand {
                     iterations: result.iterations, converged: result.converged)
             }
         } else {
+            let progress = Progress()
             let outcome = try KSelection(
                 kMeans: configuration, range: try parsedRange(), rule: selectionRule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: data.weights)
+            ).run(scaled, weights: data.weights) { candidate in
+                progress.step(
+                    String(
+                        format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
+                        candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
+                        candidate.calinskiHarabasz))
+            }
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }
