@@ -162,7 +162,7 @@ public struct AllocationProblem: Sendable {
         currency = plan.currency
         warnings = []
         let options = plan.options ?? Plan.Options()
-        let defaultPieces = options.pieces ?? 8
+        let defaultPieces = options.pieces ?? 16
         guard defaultPieces >= 1 && defaultPieces <= 1000 else {
             throw .invalidValue(loc(.key("options"), .key("pieces")), reason: "pieces must be in 1...1000")
         }

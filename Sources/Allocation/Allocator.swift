@@ -132,10 +132,10 @@ public enum Allocator {
         if anyCurve {
             result.bracket = LinearizationBracket(lower: totalUplift, upper: totalUplift + chordErrors, curveUplift: curveTotal)
         }
-        result.segments = rollUp(result.cells, key: \.segment)
-        result.moments = rollUp(result.cells, key: \.moment)
-        result.stages = rollUp(result.cells, key: \.stage)
-        result.channels = rollUp(result.cells, key: \.channel)
+        result.segments = rollUp(result.cells, key: \.segment, order: problem.segments.map(\.id))
+        result.moments = rollUp(result.cells, key: \.moment, order: problem.moments.sorted { $0.stage < $1.stage }.map(\.id))
+        result.stages = rollUp(result.cells, key: \.stage, order: Plan.Stage.allCases.map(\.rawValue))
+        result.channels = rollUp(result.cells, key: \.channel, order: problem.channels.map(\.id))
         if let b = budget { result.shadowPrice = try shadowPrice(lp, solution: solution, budget: b) }
         result.constraints = constraintReports(problem, scenario: scenario, lp: lp, solution: solution)
         result.unfunded = unfunded(problem, lp: lp, solution: solution, spends: spends)
@@ -143,15 +143,12 @@ public enum Allocator {
         return result
     }
 
-    static func rollUp(_ cells: [CellAllocation], key: KeyPath<CellAllocation, String>) -> [RollUp] {
-        var order: [String] = []
+    /// Sums per group, in the plan's order (groups without cells are left out).
+    static func rollUp(_ cells: [CellAllocation], key: KeyPath<CellAllocation, String>, order: [String]) -> [RollUp] {
         var acc: [String: RollUp] = [:]
         for c in cells {
             let k = c[keyPath: key]
-            if acc[k] == nil {
-                order.append(k)
-                acc[k] = RollUp(id: k, current: 0, spend: 0, uplift: 0, currentUplift: 0)
-            }
+            if acc[k] == nil { acc[k] = RollUp(id: k, current: 0, spend: 0, uplift: 0, currentUplift: 0) }
             acc[k]?.current += c.current
             acc[k]?.spend += c.spend
             acc[k]?.uplift += c.uplift
@@ -296,7 +293,7 @@ func roundTo(_ v: Double) -> Double {
 }
 
 /// `1.8`, `0.173`.
-func fmtRatio(_ v: Double) -> String { String(format: "%.3g", v) }
+func fmtRatio(_ v: Double) -> String { abs(v) >= 0.1 || v == 0 ? String(format: "%.2f", v) : String(format: "%.3g", v) }
 
 /// `12,345` (whole units).
 func fmtMoney(_ v: Double) -> String { v.isFinite ? grouped(Int64(v.rounded())) : "∞" }

@@ -420,7 +420,7 @@ public struct Plan: Sendable, Codable, Equatable {
             /// Replace the curve by its concave envelope and warn.
             case envelope
         }
-        /// Default number of chords for smooth curves (default 8).
+        /// Default number of chords for smooth curves (default 16).
         public var pieces: Int?
         /// Smooth curves are modelled up to the spend reaching this fraction of `max_uplift` (default 0.99).
         public var saturation: Double?
