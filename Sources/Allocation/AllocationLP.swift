@@ -104,6 +104,7 @@ public struct AllocationLP: Sendable {
                 cellRows[c].append((capRows[f], 1 / unitCost))
             }
         }
+        let shareGroups = problem.groups.indices.filter { shareMinRows[$0] != nil || shareMaxRows[$0] != nil }
         var columns: [(cell: Int, piece: Int)] = []
         var cellColumns: [Range<Int>] = []
         let objectiveHasSlope = scenario.kind != .minSpend
@@ -126,7 +127,8 @@ public struct AllocationLP: Sendable {
                     if let m = s.max { shareMax[m, default: 0] += 1 }
                 }
                 // Σ_G s − σ·Σ s: every column gets −σ; members also +1.
-                for (g, group) in problem.groups.enumerated() {
+                for g in shareGroups {
+                    let group = problem.groups[g]
                     if let m = shareMinRows[g] { coefficients.append((m, (shareMin[m] ?? 0) - (group.minShare ?? 0))) }
                     if let m = shareMaxRows[g] { coefficients.append((m, (shareMax[m] ?? 0) - (group.maxShare ?? 1))) }
                 }

@@ -312,6 +312,15 @@ public struct AllocationProblem: Sendable {
         var caps: [FrequencyCap] = []
         var roi: (k: Double, name: String, source: String)? = nil
         let tagSet = Set(resolved.flatMap(\.tags))
+        // Cells by moment, segment and channel (constraints select groups in O(group size)).
+        var byMoment: [Int: [Int]] = [:]
+        var bySegment: [Int: [Int]] = [:]
+        var byChannel: [Int: [Int]] = [:]
+        for (j, cell) in resolved.enumerated() {
+            byMoment[cell.moment, default: []].append(j)
+            bySegment[cell.segment, default: []].append(j)
+            byChannel[cell.channel, default: []].append(j)
+        }
         for (i, c) in plan.constraints.enumerated() {
             let p: [PlanPathComponent] = [.key("constraints"), .index(i)]
             var selectors: [Selector] = []
@@ -346,20 +355,16 @@ public struct AllocationProblem: Sendable {
                 throw .invalidValue(path(p), reason: "a constraint selects one group (moment, stage, segment, channel, tag or label), got \(selectors.count)")
             }
             let selector = selectors.first
-            let (momentList, channelList) = (plan.moments, plan.channels)
-            let members: [Int] = selector.map { sel in
-                resolved.indices.filter { j in
-                    let cell = resolved[j]
-                    switch sel {
-                    case .moment(let id): return momentList[cell.moment].id == id
-                    case .stage(let st): return momentList[cell.moment].stage == st
-                    case .segment(let id): return segs[cell.segment].id == id
-                    case .channel(let id): return channelList[cell.channel].id == id
-                    case .tag(let t): return cell.tags.contains(t)
-                    case .label(let l): return segs[cell.segment].label == l
-                    }
-                }
-            } ?? Array(resolved.indices)
+            let members: [Int]
+            switch selector {
+            case .none: members = Array(resolved.indices)
+            case .moment(let id): members = byMoment[momentIndex[id] ?? -1] ?? []
+            case .segment(let id): members = bySegment[segmentIndex[id] ?? -1] ?? []
+            case .channel(let id): members = byChannel[channelIndex[id] ?? -1] ?? []
+            case .stage(let st): members = resolved.indices.filter { plan.moments[resolved[$0].moment].stage == st }
+            case .tag(let t): members = resolved.indices.filter { resolved[$0].tags.contains(t) }
+            case .label(let l): members = resolved.indices.filter { segs[resolved[$0].segment].label == l }
+            }
             var used = false
             if let k = c.roiFloor {
                 guard selector == nil else { throw .invalidValue(path(p + [.key("roi_floor")]), reason: "roi_floor applies to the whole plan; remove the group selector") }

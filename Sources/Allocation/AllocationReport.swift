@@ -180,7 +180,7 @@ public enum AllocationReport {
 
     static func signed(_ v: Double) -> String { (v >= 0 ? "+" : "") + fmtMoney(v) }
     static func signedCompact(_ v: Double) -> String { abs(v) < 0.5 ? "0" : (v > 0 ? "+" : "") + money(v, compact: true) }
-    static func ratio(_ v: Double) -> String { String(format: "%.2f", v) }
+    static func ratio(_ v: Double) -> String { String(format: "%.2f", abs(v) < 0.005 ? 0 : v) }
     static func pad(_ s: String, _ w: Int) -> String { s.count >= w ? s : s + String(repeating: " ", count: w - s.count) }
     static func lpad(_ s: String, _ w: Int) -> String { s.count >= w ? s : String(repeating: " ", count: w - s.count) + s }
 }

@@ -39,7 +39,7 @@ extension Allocator {
         var b = range.from
         var truncated = false
         var warm = top.basis
-        while b < range.to {
+        while b < range.to && scenario.maxBreakpoints > 0 {
             guard let sol = try resolve(lp, budget: b, warmStart: warm), let row = lp.budgetRow, let bs = sol.basis else { break }
             warm = bs
             var model = lp.model

@@ -45,7 +45,8 @@ enum Infeasibility {
         if let b = budget {
             for kind in floorsByKind.keys.sorted() {
                 guard let entry = floorsByKind[kind], entry.names.count > 1, entry.sum > b * (1 + 1e-9) else { continue }
-                conflicts.append("the \(kind) floors (\(entry.names.joined(separator: ", "))) add up to \(fmtPlain(entry.sum)), above the budget \(fmtPlain(b))")
+                let names = entry.names.count > 4 ? entry.names.prefix(3).joined(separator: ", ") + ", … (\(entry.names.count) in all)" : entry.names.joined(separator: ", ")
+                conflicts.append("the \(kind) floors (\(names)) add up to \(fmtPlain(entry.sum)), above the budget \(fmtPlain(b))")
             }
         }
         var minShares: [String: Double] = [:]
@@ -81,7 +82,10 @@ enum Infeasibility {
             throw .solver("elastic model: \(error)")
         }
         var relaxations: [Relaxation] = []
-        if let e = try? LPSolver.solve(elastic), e.status == .optimal {
+        // The elastic LP is a diagnosis: bounded in time so an explanation never costs more than the solve.
+        var options = SolverOptions()
+        options.timeLimit = max(10, 20 * solution.seconds)
+        if let e = try? LPSolver.solve(elastic, options: options), e.status == .optimal {
             for (i, up, c) in relaxColumns where e.primal[c] > 1e-7 * max(1, abs(up ? elastic.rowUpper[i] : elastic.rowLower[i])) {
                 let bound = up ? elastic.rowUpper[i] : elastic.rowLower[i]
                 let v = e.primal[c]

@@ -42,6 +42,9 @@ struct AllocateCommand: ParsableCommand {
     @Option(name: .customLong("sweep-steps"), help: "Sweep: number of budgets (≥ 2).")
     var sweepSteps: Int = 11
 
+    @Option(name: .customLong("max-breakpoints"), help: "Sweep: walk at most this many value-curve breakpoints (0: none).")
+    var maxBreakpoints: Int = 200
+
     @Option(help: "Output format: table, json or csv.")
     var format: OutputFormat = .table
 
@@ -56,11 +59,14 @@ struct AllocateCommand: ParsableCommand {
             throw ValidationError("--scenario must be one of \(AllocationScenario.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let budget, !(budget.isFinite && budget >= 0) { throw ValidationError("--budget must be a finite number ≥ 0") }
+        if maxBreakpoints < 0 { throw ValidationError("--max-breakpoints must be ≥ 0") }
     }
 
     func makeScenario() throws(AllocationError) -> AllocationScenario {
         let kind = AllocationScenario.Kind(rawValue: scenario) ?? .maxUplift
-        var s = AllocationScenario(kind: kind, budget: budget, budgetMode: exact ? .exactly : nil, targetUplift: targetUplift, roi: roi)
+        var s = AllocationScenario(
+            kind: kind, budget: budget, budgetMode: exact ? .exactly : nil, targetUplift: targetUplift, roi: roi,
+            maxBreakpoints: maxBreakpoints)
         if kind == .sweep {
             guard let from = sweepFrom, let to = sweepTo else {
                 throw .invalidParameter(name: "sweep", value: "none", reason: "the sweep needs --sweep-from and --sweep-to")
