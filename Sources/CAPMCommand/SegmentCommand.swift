@@ -192,9 +192,16 @@ struct SegmentCommand: ParsableCommand {
                     iterations: result.iterations, converged: result.converged)
             }
         } else {
+            let progress = Progress()
             let outcome = try KSelection(
                 kMeans: configuration, range: try parsedRange(), rule: selectionRule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: data.weights)
+            ).run(scaled, weights: data.weights) { candidate in
+                progress.step(
+                    String(
+                        format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
+                        candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
+                        candidate.calinskiHarabasz))
+            }
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }
@@ -294,13 +301,15 @@ struct SegmentCommand: ParsableCommand {
             out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
             out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
         }
-        let csv = profileCSV(report).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let widths = (0..<(csv.first?.count ?? 0)).map { j in csv.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        for row in csv {
+        let cells = profileCSV(report).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+                Double(field).map(f) ?? String(field)
+            }
+        }
+        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
+        for row in cells {
             out += row.enumerated().map { j, cell in
-                let text = String(cell)
-                let value = Double(text).map(f) ?? text
-                return value.padding(toLength: max(widths[j], value.count), withPad: " ", startingAt: 0)
+                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
             }.joined(separator: "  ") + "\n"
         }
         return out

@@ -316,11 +316,26 @@ struct ChunkKernelArguments {
                 for c in 0..<k { line[c] = norms[c] }
             }
             BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
-            for r in 0..<count {
-                let label = DistanceKernels.argmin(dots + r &* k, count: k)
-                let (moved, contribution) = record(row: start &+ r, label: label)
-                inertia += contribution
-                if moved { changed &+= 1 }
+            if accumulate && weights == nil {
+                // The common update pass, written out flat (no per-row tuple, weight or mode branches).
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let i = start &+ r
+                    let newLabel = Int32(truncatingIfNeeded: label)
+                    changed &+= labels[i] != newLabel ? 1 : 0
+                    labels[i] = newLabel
+                    let s = sums + label &* d
+                    let point = x + i &* d
+                    for j in 0..<d { s[j] += point[j] - mean[j] }
+                    clusterWeights[label] += 1
+                }
+            } else {
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let (moved, contribution) = record(row: start &+ r, label: label)
+                    inertia += contribution
+                    changed &+= moved ? 1 : 0
+                }
             }
             start &+= count
         }

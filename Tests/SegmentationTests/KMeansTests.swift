@@ -1,3 +1,4 @@
+import CAPMNumerics
 import Testing
 @testable import Segmentation
 
@@ -229,5 +230,20 @@ struct HamerlyTests {
         #expect(hamerly.labels == lloyd.labels)
         #expect(hamerly.centroids == lloyd.centroids)
         #expect(hamerly.inertia == lloyd.inertia)
+    }
+}
+
+@Suite("distance kernels")
+struct DistanceKernelTests {
+    @Test("arg-min returns the first index of the minimum", arguments: [1, 3, 7, 8, 13, 64, 65, 130])
+    func argminFirstIndex(count: Int) {
+        var rng = Xoshiro256(seed: UInt64(count))
+        for _ in 0..<50 {
+            var values = (0..<count).map { _ in Double(rng.next() % 5) }
+            if count > 2 && rng.next() % 2 == 0 { values[count - 1] = -1; values[count / 2] = -1 }
+            let expected = values.firstIndex(of: values.min()!)!
+            let got = values.withUnsafeBufferPointer { DistanceKernels.argmin($0.baseAddress!, count: count) }
+            #expect(got == expected)
+        }
     }
 }
