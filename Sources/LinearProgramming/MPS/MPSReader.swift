@@ -221,15 +221,16 @@ private struct Parser {
             let toks = tokens(line)
             do {
                 try read(section, toks, number)
-            } catch {
-                guard format == .fixed else { throw error }
+            } catch let first {
+                guard format == .fixed else { throw first }
                 var positional = positionalFields(line)
                 // Columns 2–3 hold a type only in ROWS and BOUNDS.
                 if section != .rows && section != .bounds, positional.first?.isEmpty == true {
                     positional.removeFirst()
                 }
-                guard positional.map(Array.init) != toks.map(Array.init) else { throw error }
-                do { try read(section, positional, number) } catch { throw error }
+                guard positional.map(Array.init) != toks.map(Array.init) else { throw first }
+                // Report the white-space reading's error: it names what is wrong in the usual layout.
+                do { try read(section, positional, number) } catch { throw first }
             }
         case .name, .objsense, .endata:
             throw .malformedMPS(path: path, line: number, reason: "unexpected data line in \(section.rawValue)")
