@@ -9,6 +9,7 @@
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
+//                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
@@ -21,6 +22,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,7 +36,14 @@ let package = Package(
         .target(name: "CustomerValue", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming"]),
+        .target(
+            name: "Allocation",
+            dependencies: [
+                "CAPMNumerics", "CAPMData", "LinearProgramming", "Segmentation",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -47,6 +56,7 @@ let package = Package(
         .testTarget(name: "CustomerValueTests", dependencies: ["CustomerValue"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
     ],
     swiftLanguageModes: [.v6]
