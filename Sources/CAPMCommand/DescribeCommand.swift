@@ -22,6 +22,7 @@ struct DescribeCommand: ParsableCommand {
             format: CSVFormat(delimiter: try parseDelimiter(delimiter)))
         let clock = ContinuousClock()
         let began = clock.now
+        Progress().step("reading \(file)")
         let log = try TransactionLog.read(contentsOf: URL(fileURLWithPath: file), options: options)
         let elapsed = clock.now - began
         let summary = TransactionLogSummary(log)

@@ -35,10 +35,13 @@ struct GenerateCommand: ParsableCommand {
             purchase: .init(r: r, alpha: alpha, a: a, b: b), spend: .init(p: spendP, q: spendQ, gamma: spendGamma),
             startDay: startDay, acquisitionDays: acquisitionDays, observationDays: observationDays,
             order: byCustomer ? .byCustomer : .byDate)
+        let progress = Progress()
         let clock = ContinuousClock()
         let began = clock.now
+        progress.step("simulating \(customers) customers")
         let log = try simulator.simulate(customers: customers, seed: seed)
         let simulated = clock.now
+        progress.step("writing \(log.count) transactions to \(output)")
         try log.write(to: URL(fileURLWithPath: output))
         let written = clock.now
         print(

@@ -4,6 +4,7 @@ import Foundation
 
 extension FeatureScaler.Method: ExpressibleByArgument {}
 extension KMeans.DistanceKernel: ExpressibleByArgument {}
+extension KMeans.Algorithm: ExpressibleByArgument {}
 extension KSelection.Rule: ExpressibleByArgument {}
 
 /// `capm segment`: k-means segmentation of customers, automatic k, CAPM segment profiles.
@@ -74,7 +75,10 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Relative tolerance on the squared centroid shift (× mean feature variance).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Distance kernel: automatic, simd, gemm.")
+    @Option(help: "Iteration scheme: automatic, lloyd, hamerly.")
+    var algorithm: KMeans.Algorithm = .automatic
+
+    @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
 
     @Option(help: "Rows per GEMM block (tuning).")
@@ -155,7 +159,7 @@ struct SegmentCommand: ParsableCommand {
         let scaled = try scaler.transform(data.features)
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
-            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, kernel: kernel,
+            maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
             blockRows: blockRows)
         var fixedK = Int(k)
         if let initFile {
@@ -188,9 +192,16 @@ struct SegmentCommand: ParsableCommand {
                     iterations: result.iterations, converged: result.converged)
             }
         } else {
+            let progress = Progress()
             let outcome = try KSelection(
                 kMeans: configuration, range: try parsedRange(), rule: selectionRule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: data.weights)
+            ).run(scaled, weights: data.weights) { candidate in
+                progress.step(
+                    String(
+                        format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
+                        candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
+                        candidate.calinskiHarabasz))
+            }
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }
@@ -215,7 +226,8 @@ struct SegmentCommand: ParsableCommand {
             let labels = profiles?.map { $0.label?.rawValue }
             try AtomicFile.write(to: URL(fileURLWithPath: output)) { writer in
                 try writer.write(labels?.contains { $0 != nil } == true ? "customer_id,segment,label\n" : "customer_id,segment\n")
-                for (i, id) in data.ids.enumerated() {
+                for i in 0..<data.features.rows {
+                    let id = data.id(i)
                     let segment = Int(result.labels[i])
                     if let label = labels?[segment] ?? nil {
                         try writer.write("\(Self.csvField(id)),\(segment),\(label)\n")
@@ -289,13 +301,15 @@ struct SegmentCommand: ParsableCommand {
             out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
             out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
         }
-        let csv = profileCSV(report).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let widths = (0..<(csv.first?.count ?? 0)).map { j in csv.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        for row in csv {
+        let cells = profileCSV(report).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+                Double(field).map(f) ?? String(field)
+            }
+        }
+        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
+        for row in cells {
             out += row.enumerated().map { j, cell in
-                let text = String(cell)
-                let value = Double(text).map(f) ?? text
-                return value.padding(toLength: max(widths[j], value.count), withPad: " ", startingAt: 0)
+                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
             }.joined(separator: "  ") + "\n"
         }
         return out

@@ -84,7 +84,12 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         self.scales = scales
     }
 
-    /// The scaled features z = (t(x) − centre) / scale.
+    /// Whether the scaler leaves values unchanged (method `none`, no log1p column).
+    public var isIdentity: Bool {
+        !log1p.contains(true) && centers.allSatisfy { $0 == 0 } && scales.allSatisfy { $0 == 1 }
+    }
+
+    /// The scaled features z = (t(x) − centre) / scale; `data` itself (no copy) when ``isIdentity``.
     ///
     /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` for a different column count,
     ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column.
@@ -93,6 +98,7 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         guard data.columns == names.count else {
             throw .lengthMismatch(what: "feature columns", expected: names.count, actual: data.columns)
         }
+        if isIdentity { return data }
         let d = data.columns
         var out = data.elements
         for i in 0..<data.rows {

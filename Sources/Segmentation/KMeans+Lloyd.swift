@@ -63,10 +63,10 @@ extension KMeans {
                 changed += partials.changed[c]
             }
             if clusterWeights.contains(where: { $0 == 0 }) {
-                let fixed = repairEmptyClusters(
+                var moves: [(row: Int, from: Int, to: Int)] = []
+                repairs += repairEmptyClusters(
                     data, weights: weights, mean: mean, centroids: centroids, labels: labels, sums: &sums,
-                    clusterWeights: &clusterWeights, partition: partition, threads: threads)
-                repairs += fixed
+                    clusterWeights: &clusterWeights, partition: partition, threads: threads, moves: &moves)
             }
             var shift = 0.0
             for c in 0..<k where clusterWeights[c] > 0 {
@@ -168,9 +168,11 @@ extension KMeans {
     /// Re-seeds each empty cluster with the point farthest from its own centroid (largest wᵢ‖xᵢ − c_{ℓ(i)}‖²
     /// ordering by distance, ties to the lower row), moving that point's contribution out of its old cluster, as
     /// scikit-learn's `_relocate_empty_clusters`. Returns the number of clusters re-seeded.
+    @discardableResult
     static func repairEmptyClusters(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], centroids: [Double], labels: [Int32],
-        sums: inout [Double], clusterWeights: inout [Double], partition: ChunkPartition, threads: Int
+        sums: inout [Double], clusterWeights: inout [Double], partition: ChunkPartition, threads: Int,
+        moves: inout [(row: Int, from: Int, to: Int)]
     ) -> Int {
         let d = data.columns
         let empty = clusterWeights.indices.filter { clusterWeights[$0] == 0 }
@@ -217,6 +219,7 @@ extension KMeans {
             }
             clusterWeights[cluster] = w
             clusterWeights[old] -= w
+            moves.append((i, old, cluster))
             repaired += 1
         }
         return repaired
@@ -313,11 +316,26 @@ struct ChunkKernelArguments {
                 for c in 0..<k { line[c] = norms[c] }
             }
             BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
-            for r in 0..<count {
-                let label = DistanceKernels.argmin(dots + r &* k, count: k)
-                let (moved, contribution) = record(row: start &+ r, label: label)
-                inertia += contribution
-                if moved { changed &+= 1 }
+            if accumulate && weights == nil {
+                // The common update pass, written out flat (no per-row tuple, weight or mode branches).
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let i = start &+ r
+                    let newLabel = Int32(truncatingIfNeeded: label)
+                    changed &+= labels[i] != newLabel ? 1 : 0
+                    labels[i] = newLabel
+                    let s = sums + label &* d
+                    let point = x + i &* d
+                    for j in 0..<d { s[j] += point[j] - mean[j] }
+                    clusterWeights[label] += 1
+                }
+            } else {
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let (moved, contribution) = record(row: start &+ r, label: label)
+                    inertia += contribution
+                    changed &+= moved ? 1 : 0
+                }
             }
             start &+= count
         }

@@ -29,7 +29,9 @@ public struct KMeansResult: Sendable {
     public let restartInertias: [Double]
     /// Index of the kept restart.
     public let bestRestart: Int
-    /// The distance kernel that ran.
+    /// The iteration scheme that ran.
+    public let algorithm: KMeans.Algorithm
+    /// The distance kernel of the Lloyd passes that ran.
     public let kernel: KMeans.DistanceKernel
     /// The absolute tolerance used: ``KMeans/tolerance`` × mean column variance.
     public let absoluteTolerance: Double

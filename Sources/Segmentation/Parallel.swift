@@ -30,6 +30,14 @@ struct ChunkPartition: Sendable {
         (c * rows / count)..<((c + 1) * rows / count)
     }
 
+    /// The chunk whose range holds `row`.
+    func chunk(containing row: Int) -> Int {
+        var c = min(count - 1, row * count / max(1, rows))
+        while c > 0 && range(c).lowerBound > row { c -= 1 }
+        while c < count - 1 && range(c).upperBound <= row { c += 1 }
+        return c
+    }
+
     /// Runs `body(chunk)` for every chunk on `threads` workers (static round-robin), with OpenBLAS limited to one
     /// thread while the workers run, as OpenBLAS advises for programs that are parallel themselves.
     func forEach(threads: Int, _ body: @Sendable (Int) -> Void) {

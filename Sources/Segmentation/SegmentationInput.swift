@@ -12,8 +12,8 @@ import Foundation
 /// - `.npy` (float64/float32, C order, N × d): features only, named `x0 … x{d−1}`; customers are identified by
 ///   row number.
 public struct SegmentationInput: Sendable {
-    /// One identifier per customer (row numbers when the file has none).
-    public let ids: [String]
+    /// The identifier column, when the file has one (interned: distinct values plus one code per row).
+    public let identifiers: IdentifierColumn?
     /// Feature names, in column order.
     public let featureNames: [String]
     /// Raw (unscaled) features.
@@ -49,7 +49,7 @@ public struct SegmentationInput: Sendable {
             }
             let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
             return SegmentationInput(
-                ids: (0..<matrix.rows).map(String.init), featureNames: (0..<matrix.columns).map { "x\($0)" },
+                identifiers: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
                 features: matrix, weights: nil, numericColumns: [])
         }
         let header: [String]
@@ -67,20 +67,14 @@ public struct SegmentationInput: Sendable {
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs) } catch { throw .input(error) }
         do {
-            let ids: [String]
-            if hasID {
-                let column = try table.identifiers(idColumn)
-                ids = column.codes.map { column.values[Int($0)] }
-            } else {
-                ids = (0..<table.rowCount).map(String.init)
-            }
+            let ids = hasID ? try table.identifiers(idColumn) : nil
             let featureColumns = try featureNames.map { (name) throws(DataError) in try table.doubles(name) }
             let matrix = try FeatureMatrix(columns: featureColumns)
             let weights = try weightColumn.map { (name) throws(DataError) in try table.doubles(name) }
             var columns: [(name: String, values: [Double])] = []
             for name in numeric { columns.append((name, try table.doubles(name))) }
             return SegmentationInput(
-                ids: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns)
+                identifiers: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns)
         } catch let error as DataError {
             throw .input(error)
         } catch let error as SegmentationError {
@@ -88,6 +82,12 @@ public struct SegmentationInput: Sendable {
         } catch {
             throw .invalidParameter(name: "input", value: url.path, reason: "\(error)")
         }
+    }
+
+    /// The identifier of customer `row`: its id, or the row number when the file has no id column.
+    public func id(_ row: Int) -> String {
+        guard let identifiers else { return String(row) }
+        return identifiers.values[Int(identifiers.codes[row])]
     }
 
     /// A numeric column by name (nil when absent).

@@ -55,6 +55,8 @@ public struct SegmentationReport: Sendable, Codable {
         public var restartInertias: [Double]
         /// Worker threads.
         public var threads: Int
+        /// Iteration scheme that ran.
+        public var algorithm: KMeans.Algorithm
         /// Distance kernel that ran.
         public var kernel: KMeans.DistanceKernel
         /// Relative tolerance given.
@@ -72,7 +74,8 @@ public struct SegmentationReport: Sendable, Codable {
 
         /// A run record.
         public init(
-            seed: UInt64, restarts: Int, restartInertias: [Double], threads: Int, kernel: KMeans.DistanceKernel,
+            seed: UInt64, restarts: Int, restartInertias: [Double], threads: Int, algorithm: KMeans.Algorithm,
+            kernel: KMeans.DistanceKernel,
             tolerance: Double, absoluteTolerance: Double, maxIterations: Int, emptyClusterRepairs: Int,
             seedingSeconds: Double, iterationSeconds: [Double]
         ) {
@@ -80,6 +83,7 @@ public struct SegmentationReport: Sendable, Codable {
             self.restarts = restarts
             self.restartInertias = restartInertias
             self.threads = threads
+            self.algorithm = algorithm
             self.kernel = kernel
             self.tolerance = tolerance
             self.absoluteTolerance = absoluteTolerance
@@ -112,7 +116,7 @@ public struct SegmentationReport: Sendable, Codable {
         self.profiles = profiles
         run = RunInfo(
             seed: configuration.seed, restarts: result.restartInertias.count, restartInertias: result.restartInertias,
-            threads: configuration.threads, kernel: result.kernel, tolerance: configuration.tolerance,
+            threads: configuration.threads, algorithm: result.algorithm, kernel: result.kernel, tolerance: configuration.tolerance,
             absoluteTolerance: result.absoluteTolerance, maxIterations: configuration.maxIterations,
             emptyClusterRepairs: result.emptyClusterRepairs, seedingSeconds: result.seedingSeconds,
             iterationSeconds: result.iterationSeconds)

@@ -24,6 +24,7 @@ struct CLVCommandTests {
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--transactions", "b"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--model", "nbd"]) }
+        #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--calibration-end", "1997-09-30"]) }
     }
 
     /// The transaction path end to end: CDNOW sample → summary at 1997-09-30 → BG/NBD + Gamma-Gamma → CSV with
@@ -65,5 +66,36 @@ struct CLVCommandTests {
         var command = try #require(try CAPMTool.parseAsRoot(["clv", "--summary", file.path]) as? CLVCommand)
         let error = try #require(throws: CustomerValueError.self) { try command.run() }
         #expect(error.description == "customer c7: recency 40.0 exceeds T 30.0")
+    }
+
+    @Test func gammaGammaWithoutRepeatBuyersIsATypedError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-clv-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("s.csv")
+        var rows = "customer_id,frequency,recency,T,monetary_value\n"
+        for i in 0..<50 { rows += "c\(i),0,0,\(10 + i % 7),0\n" }
+        try rows.write(to: file, atomically: true, encoding: .utf8)
+        var command = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--summary", file.path, "--spend", "gamma-gamma", "--format", "json"]) as? CLVCommand)
+        let error = try #require(throws: CustomerValueError.self) { try command.run() }
+        #expect(error.description == "gamma-gamma: no repeat buyers with a positive mean spend")
+    }
+
+    @Test func shiftedBetaGeometricCohortReproducesPublishedFit() throws {
+        let file = Self.cdnow.appendingPathComponent("sbg_survival.csv")
+        try #require(FileManager.default.fileExists(atPath: file.path), "missing \(file.path)")
+        var command = try #require(
+            try CAPMTool.parseAsRoot([
+                "clv", "--model", "sbg", "--survival", file.path, "--survival-column", "high_end_pct_alive",
+                "--calibration-periods", "7", "--format", "json",
+            ]) as? CLVCommand)
+        try command.run()
+        var bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--discount-rate=-2"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
+        bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--horizon", "1e300"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
     }
 }

@@ -117,6 +117,19 @@ struct SolverTests {
         #expect(Set(certificate.rowMultipliers.map(\.name)) == ["r0", "r1"])
     }
 
+    @Test("infeasibility found by presolve still comes with a verified certificate")
+    func presolveInfeasible() throws {
+        // A singleton row x ≥ 2 against the bound x ≤ 1: presolve sees crossed bounds.
+        let lp = HandLP(
+            name: "crossed", sense: .minimize, columns: [(-1, 0, 1), (1, 0, inf)],
+            rows: [([1, 0], 2, inf), ([1, 1], -inf, 5)], optimum: 0)
+        let model = try lp.model()
+        let s = try LPSolver.solve(model)
+        #expect(s.status == .infeasible)
+        #expect(s.message.contains("x0"))
+        checkCertificate(model, try #require(s.certificate))
+    }
+
     @Test("infeasible through bounds: the certificate names the column bounds it uses")
     func infeasibleBounds() throws {
         let lp = HandLP(
@@ -169,6 +182,25 @@ struct SolverTests {
         let s = try LPSolver.solve(model, options: options)
         #expect(s.status == .iterationLimit)
         #expect(s.iterations == 5)
+    }
+
+    @Test("time limit is a status")
+    func timeLimit() throws {
+        let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent("sc105.mps"))
+        var options = SolverOptions()
+        options.timeLimit = 1e-9  // already exceeded at the first check (iteration 0)
+        let s = try LPSolver.solve(model, options: options)
+        #expect(s.status == .timeLimit)
+    }
+
+    @Test("the same input gives the same result (seeded perturbation)")
+    func deterministic() throws {
+        let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent("share2b.mps"))
+        let a = try LPSolver.solve(model)
+        let b = try LPSolver.solve(model)
+        #expect(a.iterations == b.iterations)
+        #expect(a.primal == b.primal)
+        #expect(a.rowDuals == b.rowDuals)
     }
 
     @Test("warm start after a RHS change takes a fraction of the cold iterations", arguments: ["sc105", "share1b"])

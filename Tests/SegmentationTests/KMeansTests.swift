@@ -1,46 +1,69 @@
+import CAPMNumerics
 import Testing
 @testable import Segmentation
+
+/// The iteration schemes and distance kernels under test.
+enum Engine: String, CaseIterable, CustomTestStringConvertible {
+    case lloydSIMD, lloydGEMM, hamerly
+
+    var testDescription: String { rawValue }
+
+    func configure(_ model: KMeans) -> KMeans {
+        var model = model
+        switch self {
+        case .lloydSIMD:
+            model.algorithm = .lloyd
+            model.kernel = .simd
+        case .lloydGEMM:
+            model.algorithm = .lloyd
+            model.kernel = .gemm
+        case .hamerly:
+            model.algorithm = .hamerly
+        }
+        return model
+    }
+}
 
 @Suite("k-means")
 struct KMeansTests {
     static let blobCenters: [[Double]] = [[0, 0, 0], [10, 0, 5], [0, 12, -4], [-9, -9, 9]]
 
-    @Test("well-separated blobs are recovered exactly", arguments: [KMeans.DistanceKernel.simd, .gemm])
-    func recoversBlobs(kernel: KMeans.DistanceKernel) throws {
+    @Test("well-separated blobs are recovered exactly", arguments: Engine.allCases)
+    func recoversBlobs(engine: Engine) throws {
         let (data, truth) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 150, spread: 0.5, seed: 7)
         // k-means++ puts one seed in each blob with high probability; uniform random seeding often does not
         // (4!/4⁴ ≈ 9% per restart), so it is tested for the fixed point it reaches, not for recovery.
         for seed in UInt64(1)...5 {
-            let model = KMeans(clusterCount: 4, restarts: 2, seed: seed, threads: 2, kernel: kernel)
+            let model = engine.configure(KMeans(clusterCount: 4, restarts: 2, seed: seed, threads: 2))
             let result = try model.fit(data)
             #expect(adjustedRandIndex(truth, result.labels.map(Int.init)) == 1)
             #expect(result.converged)
             #expect(result.sizes.sorted() == [150, 150, 150, 150])
         }
-        let random = try KMeans(clusterCount: 4, initialization: .random, restarts: 3, seed: 11, kernel: kernel)
+        let random = try engine.configure(KMeans(clusterCount: 4, initialization: .random, restarts: 3, seed: 11))
             .fit(data)
         #expect(random.restartInertias.min() == random.inertia)
         #expect(random.restartInertias[random.bestRestart] == random.inertia)
         #expect(random.converged)
     }
 
-    @Test("inertia equals a direct recomputation", arguments: [KMeans.DistanceKernel.simd, .gemm])
-    func inertiaMatchesDirect(kernel: KMeans.DistanceKernel) throws {
+    @Test("inertia equals a direct recomputation", arguments: Engine.allCases)
+    func inertiaMatchesDirect(engine: Engine) throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 80, spread: 3, seed: 3)
         let weights = (0..<data.rows).map { Double(1 + $0 % 3) }
         for w in [nil, weights] {
-            let result = try KMeans(clusterCount: 6, seed: 5, threads: 2, kernel: kernel).fit(data, weights: w)
+            let result = try engine.configure(KMeans(clusterCount: 6, seed: 5, threads: 2)).fit(data, weights: w)
             let direct = directInertia(data, centroids: result.centroids, labels: result.labels, weights: w)
             #expect(abs(result.inertia - direct) <= 1e-10 * direct)
         }
     }
 
-    @Test("results are bitwise identical for 1, 2 and 4 threads", arguments: [KMeans.DistanceKernel.simd, .gemm])
-    func deterministicAcrossThreads(kernel: KMeans.DistanceKernel) throws {
+    @Test("results are bitwise identical for 1, 2 and 4 threads", arguments: Engine.allCases)
+    func deterministicAcrossThreads(engine: Engine) throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 500, spread: 4, seed: 9)
         let weights = (0..<data.rows).map { 0.5 + Double($0 % 7) }
         let results = try [1, 2, 4].map { threads in
-            try KMeans(clusterCount: 7, restarts: 2, seed: 42, threads: threads, kernel: kernel, chunkCount: 16)
+            try engine.configure(KMeans(clusterCount: 7, restarts: 2, seed: 42, threads: threads, chunkCount: 16))
                 .fit(data, weights: weights)
         }
         for other in results.dropFirst() {
@@ -63,18 +86,20 @@ struct KMeansTests {
     @Test("SIMD and GEMM kernels agree")
     func kernelsAgree() throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
-        let simd = try KMeans(clusterCount: 9, seed: 8, kernel: .simd).fit(data)
-        let gemm = try KMeans(clusterCount: 9, seed: 8, kernel: .gemm).fit(data)
+        let simd = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .simd).fit(data)
+        let gemm = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .gemm).fit(data)
+        #expect(simd.kernel == .simd && gemm.kernel == .gemm && simd.algorithm == .lloyd)
         #expect(simd.labels == gemm.labels)
         #expect(abs(simd.inertia - gemm.inertia) <= 1e-10 * simd.inertia)
         for (a, b) in zip(simd.centroids.elements, gemm.centroids.elements) { #expect(abs(a - b) <= 1e-10) }
     }
 
-    @Test("Lloyd fixed point on a hand example")
-    func handExample() throws {
+    @Test("Lloyd fixed point on a hand example", arguments: Engine.allCases)
+    func handExample(engine: Engine) throws {
         let data = try FeatureMatrix([[0], [1], [10], [11], [12]])
         let start = try FeatureMatrix([[1], [2]])
-        let result = try KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0).fit(data)
+        let result = try engine.configure(KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0))
+            .fit(data)
         // Iteration 1: {0,1} → 0.5 and {10,11,12} → 11 (2 is nearer to 10, 11, 12 than 1 is; 1 is a tie → index 0).
         #expect(result.labels == [0, 0, 1, 1, 1])
         #expect(result.centroids.elements == [0.5, 11])
@@ -83,12 +108,12 @@ struct KMeansTests {
         #expect(result.iterations == 2)
     }
 
-    @Test("weights act like repeated rows")
-    func weightsAreMultiplicities() throws {
+    @Test("weights act like repeated rows", arguments: Engine.allCases)
+    func weightsAreMultiplicities(engine: Engine) throws {
         let data = try FeatureMatrix([[0, 0], [1, 0], [10, 10], [11, 10], [10, 11]])
         let repeated = try FeatureMatrix([[0, 0], [1, 0], [1, 0], [1, 0], [10, 10], [11, 10], [10, 11], [10, 11]])
         let start = try FeatureMatrix([[0, 0], [10, 10]])
-        let model = KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0)
+        let model = engine.configure(KMeans(clusterCount: 2, initialization: .centroids(start), tolerance: 0))
         let weighted = try model.fit(data, weights: [1, 3, 1, 1, 2])
         let plain = try model.fit(repeated)
         for (a, b) in zip(weighted.centroids.elements, plain.centroids.elements) { #expect(abs(a - b) <= 1e-12) }
@@ -96,12 +121,13 @@ struct KMeansTests {
         #expect(weighted.centroids.elements[0] == 0.75)
     }
 
-    @Test("an empty cluster is re-seeded with the farthest point")
-    func emptyClusterRepair() throws {
+    @Test("an empty cluster is re-seeded with the farthest point", arguments: Engine.allCases)
+    func emptyClusterRepair(engine: Engine) throws {
         // The third centroid is far from every point: it gets no point in the first assignment.
         let data = try FeatureMatrix([[0], [1], [2], [20], [21], [22], [50]])
         let start = try FeatureMatrix([[1], [21], [1000]])
-        let result = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0).fit(data)
+        let result = try engine.configure(KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0))
+            .fit(data)
         #expect(result.emptyClusterRepairs >= 1)
         #expect(result.sizes.allSatisfy { $0 > 0 })
         #expect(result.centroids.elements.contains(50))
@@ -155,5 +181,69 @@ struct KMeansTests {
         let result = try KMeans(clusterCount: 1).fit(data)
         #expect(result.centroids.elements == [3, 5])
         #expect(abs(result.inertia - (4 + 9 + 0 + 1 + 4 + 16)) <= 1e-12)
+    }
+}
+
+@Suite("Hamerly's bounds")
+struct HamerlyTests {
+    @Test("Hamerly reaches Lloyd's fixed point: same labels, iterations and inertia", arguments: [1, 4, 13])
+    func matchesLloyd(k: Int) throws {
+        let (data, _) = try gaussianBlobs(
+            centers: KMeansTests.blobCenters, perCluster: 300, spread: 3, seed: UInt64(20 + k))
+        let weights = (0..<data.rows).map { 0.5 + Double($0 % 5) }
+        for w in [nil, weights] {
+            let lloyd = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .lloyd, kernel: .gemm)
+                .fit(data, weights: w)
+            let hamerly = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .hamerly).fit(data, weights: w)
+            #expect(hamerly.labels == lloyd.labels)
+            #expect(hamerly.iterations == lloyd.iterations)
+            #expect(abs(hamerly.inertia - lloyd.inertia) <= 1e-10 * lloyd.inertia)
+            for (a, b) in zip(hamerly.centroids.elements, lloyd.centroids.elements) {
+                #expect(abs(a - b) <= 1e-9 * max(1, abs(b)))
+            }
+        }
+    }
+
+    @Test("Hamerly is bitwise identical for 1, 2 and 4 threads")
+    func deterministic() throws {
+        let (data, _) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 400, spread: 4, seed: 3)
+        let results = try [1, 2, 4].map { threads in
+            try KMeans(clusterCount: 9, seed: 2, threads: threads, algorithm: .hamerly, chunkCount: 16).fit(data)
+        }
+        for other in results.dropFirst() {
+            #expect(other.labels == results[0].labels)
+            #expect(other.centroids == results[0].centroids)
+            #expect(other.inertia == results[0].inertia)
+        }
+    }
+
+    @Test("Hamerly repairs empty clusters like Lloyd")
+    func emptyCluster() throws {
+        let data = try FeatureMatrix([[0], [1], [2], [20], [21], [22], [50]])
+        let start = try FeatureMatrix([[1], [21], [1000]])
+        let lloyd = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0, algorithm: .lloyd)
+            .fit(data)
+        let hamerly = try KMeans(clusterCount: 3, initialization: .centroids(start), tolerance: 0, algorithm: .hamerly)
+            .fit(data)
+        #expect(hamerly.emptyClusterRepairs >= 1)
+        #expect(hamerly.algorithm == .hamerly && lloyd.algorithm == .lloyd)
+        #expect(hamerly.labels == lloyd.labels)
+        #expect(hamerly.centroids == lloyd.centroids)
+        #expect(hamerly.inertia == lloyd.inertia)
+    }
+}
+
+@Suite("distance kernels")
+struct DistanceKernelTests {
+    @Test("arg-min returns the first index of the minimum", arguments: [1, 3, 7, 8, 13, 64, 65, 130])
+    func argminFirstIndex(count: Int) {
+        var rng = Xoshiro256(seed: UInt64(count))
+        for _ in 0..<50 {
+            var values = (0..<count).map { _ in Double(rng.next() % 5) }
+            if count > 2 && rng.next() % 2 == 0 { values[count - 1] = -1; values[count / 2] = -1 }
+            let expected = values.firstIndex(of: values.min()!)!
+            let got = values.withUnsafeBufferPointer { DistanceKernels.argmin($0.baseAddress!, count: count) }
+            #expect(got == expected)
+        }
     }
 }

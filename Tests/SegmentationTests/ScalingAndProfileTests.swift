@@ -93,3 +93,17 @@ struct ScalingAndProfileTests {
         #expect(try decoded.assign(raw, threads: 2) == result.labels)
     }
 }
+
+@Suite("identity scaling")
+struct IdentityScalingTests {
+    @Test("method none without log1p returns the data unchanged")
+    func identity() throws {
+        let data = try FeatureMatrix([[1, 2], [3, 4]])
+        let scaler = try FeatureScaler.fit(data, names: ["a", "b"], method: .none)
+        #expect(scaler.isIdentity)
+        #expect(try scaler.transform(data) == data)
+        let logged = try FeatureScaler.fit(data, names: ["a", "b"], method: .none, logColumns: ["b"])
+        #expect(!logged.isIdentity)
+        #expect(try logged.transform(data)[1, 1] == log1p(4.0))
+    }
+}

@@ -30,34 +30,15 @@ func capm(_ url: URL) throws -> Columns {
         amountSum: log.amount.reduce(0, +))
 }
 
-func yaslab(_ url: URL) throws -> Columns {
-    guard let stream = InputStream(url: url) else { throw CocoaError(.fileNoSuchFile) }
-    let reader = try CSVReader(stream: stream, hasHeaderRow: true)
+/// Builds the typed columns from rows of strings, as a user of a String-based reader would.
+struct StringRowConsumer {
     var ids: [String: Int32] = [:]
     var codes: [Int32] = [], days: [Int32] = [], amounts: [Double] = []
-    while let row = reader.next() {
-        guard row.count == 3, let d = day(row[1]), let a = Double(row[2]) else { throw CocoaError(.coderInvalidValue) }
-        let code = ids[row[0]] ?? {
-            let c = Int32(ids.count)
-            ids[row[0]] = c
-            return c
-        }()
-        codes.append(code)
-        days.append(Int32(d))
-        amounts.append(a)
-    }
-    return Columns(
-        customers: ids.count, rows: codes.count, daySum: days.reduce(0) { $0 + Int($1) }, amountSum: amounts.reduce(0, +))
-}
+    var failed = false
 
-func swiftcsv(_ url: URL) throws -> Columns {
-    let csv = try CSV<Enumerated>(url: url, delimiter: .comma, loadColumns: false)
-    var ids: [String: Int32] = [:]
-    var codes: [Int32] = [], days: [Int32] = [], amounts: [Double] = []
-    var failure = false
-    try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { row in
+    mutating func consume(_ row: [String]) {
         guard row.count == 3, let d = day(row[1]), let a = Double(row[2]) else {
-            failure = true
+            failed = true
             return
         }
         let code = ids[row[0]] ?? {
@@ -69,9 +50,32 @@ func swiftcsv(_ url: URL) throws -> Columns {
         days.append(Int32(d))
         amounts.append(a)
     }
-    if failure { throw CocoaError(.coderInvalidValue) }
-    return Columns(
-        customers: ids.count, rows: codes.count, daySum: days.reduce(0) { $0 + Int($1) }, amountSum: amounts.reduce(0, +))
+
+    func columns() throws -> Columns {
+        if failed { throw CocoaError(.coderInvalidValue) }
+        return Columns(
+            customers: ids.count, rows: codes.count, daySum: days.reduce(0) { $0 + Int($1) },
+            amountSum: amounts.reduce(0, +))
+    }
+}
+
+func yaslab(_ url: URL) throws -> Columns {
+    guard let stream = InputStream(url: url) else { throw CocoaError(.fileNoSuchFile) }
+    let reader = try CSVReader(stream: stream, hasHeaderRow: true)
+    var consumer = StringRowConsumer()
+    while let row = reader.next() { consumer.consume(row) }
+    return try consumer.columns()
+}
+
+final class ConsumerBox {
+    var consumer = StringRowConsumer()
+}
+
+func swiftcsv(_ url: URL) throws -> Columns {
+    let csv = try CSV<Enumerated>(url: url, delimiter: .comma, loadColumns: false)
+    let box = ConsumerBox()
+    try csv.enumerateAsArray(startAt: 1, rowLimit: nil) { row in box.consumer.consume(row) }
+    return try box.consumer.columns()
 }
 
 let arguments = CommandLine.arguments
@@ -105,7 +109,8 @@ for (name, read) in readers {
     let ratio = capmSeconds.map { String(format: "%.1f× capm's time", best / $0) } ?? ""
     print(
         String(
-            format: "%-9@ %8.3f s  %7.1f MB/s  %9.2f M rows/s  rows %d  customers %d  %@  %@", name as NSString,
+            format: "%@ %8.3f s  %7.1f MB/s  %9.2f M rows/s  rows %d  customers %d  %@  %@",
+            name.padding(toLength: 9, withPad: " ", startingAt: 0) as NSString,
             best, bytes / 1e6 / best, Double(result.rows) / 1e6 / best, result.rows, result.customers,
             (agrees ? "same result" : "DIFFERENT RESULT") as NSString, ratio as NSString))
 }

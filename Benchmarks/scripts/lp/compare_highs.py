@@ -100,6 +100,32 @@ def netlib(args):
           f"{gmean(ratios):.2f} over {len(ratios)} problems")
 
 
+def directory(args):
+    """Every .mps file in --dir, judged by HiGHS alone (Netlib problems outside optimal.csv)."""
+    names = sorted(f[:-4] for f in os.listdir(args.dir) if f.endswith(".mps"))
+    agree, ratios = 0, []
+    for name in names:
+        path = os.path.join(args.dir, name + ".mps")
+        try:
+            res, wall, err = capm_solve(args.capm, path, args.timeout)
+        except subprocess.TimeoutExpired:
+            print(f"{name:10s} capm TIMEOUT")
+            continue
+        hobj, hstatus, hit, ht = highs_solve(path)
+        if res is None:
+            print(f"{name:10s} capm error: {err}")
+            continue
+        obj = res["objective"]
+        ok = res["status"] == "optimal" and hstatus == "Optimal" and obj is not None \
+            and abs(obj - hobj) <= 1e-6 * max(1, abs(hobj))
+        agree += ok
+        ratios.append(res["seconds"] / ht if ht > 0 else float("nan"))
+        print(f"{name:10s} {res['rows']:5d} {res['status']:10s} {obj!r:>24} {hstatus:8s} {hobj!r:>24} "
+              f"it {res['iterations']:6d}/{hit:6d} t {res['seconds']:8.3f}/{ht:8.3f} {'' if ok else 'MISMATCH'}",
+              flush=True)
+    print(f"{agree}/{len(names)} agree with HiGHS; geometric mean time ratio {gmean(ratios):.2f}")
+
+
 def alloc(args):
     gen = args.generator
     os.makedirs(args.workdir, exist_ok=True)
@@ -138,13 +164,16 @@ def main():
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--only", nargs="*")
     ap.add_argument("--alloc", nargs="*")
+    ap.add_argument("--dir", help="solve every .mps here and compare with HiGHS only")
     ap.add_argument("--generator", default="/work/shared/tools/gen_alloc.py")
     ap.add_argument("--workdir", default="/tmp/capm-alloc")
     ap.add_argument("--highs-time-limit", type=float, default=120)
     ap.add_argument("--skip-highs-above", type=int, default=0,
                     help="skip HiGHS for models with more than this many S*M*P cells")
     args = ap.parse_args()
-    if args.alloc:
+    if args.dir:
+        directory(args)
+    elif args.alloc:
         alloc(args)
     else:
         netlib(args)

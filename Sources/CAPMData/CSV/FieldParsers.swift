@@ -18,18 +18,19 @@ enum FieldParsers {
         return v
     }
 
+    /// Reads an optional leading `+` or `-`: whether it was `-`, and where the digits start.
+    static func sign(_ p: UnsafePointer<UInt8>, _ count: Int) -> (negative: Bool, next: Int) {
+        guard count > 0, p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") else { return (false, 0) }
+        return (p[0] == UInt8(ascii: "-"), 1)
+    }
+
     /// Parses a decimal floating-point number (`-12.5`, `3`, `.5`, `1e-3`, `+7.`).
     ///
     /// Correctly rounded: Clinger's fast path (W. D. Clinger, "How to read floating point numbers accurately",
     /// PLDI 1990) when the significand has at most 19 digits, is below 2⁵³ and the decimal exponent is within
     /// ±22; `strtod` otherwise. Rejects `nan`, `inf` and anything with trailing characters.
     static func double(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        var i = 0
-        var negative = false
-        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
-            negative = p[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        var (negative, i) = sign(p, count)
         var mantissa: UInt64 = 0
         var significant = 0
         var exponent = 0
@@ -108,12 +109,7 @@ enum FieldParsers {
 
     /// Parses a whole decimal number with an optional sign; `nil` on overflow or stray characters.
     static func integer(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int? {
-        var i = 0
-        var negative = false
-        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
-            negative = p[i] == UInt8(ascii: "-")
-            i += 1
-        }
+        var (negative, i) = sign(p, count)
         if i == count { return nil }
         var value = 0
         while i < count {

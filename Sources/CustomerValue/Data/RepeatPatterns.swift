@@ -5,7 +5,7 @@
 /// `(x, tₓ, T)`; the terms that depend on `x` alone (the `ln Γ` terms) are evaluated once per distinct `x`
 /// (``frequencyGroups``). Cohort data (everyone has the same T, times in whole weeks or days) compress by
 /// one to three orders of magnitude.
-public struct RepeatPatterns: Sendable, Equatable {
+public struct RepeatPatterns: Sendable {
     /// x of each pattern (as a Double; integer valued).
     public let frequency: [Double]
     /// tₓ of each pattern.
@@ -18,6 +18,26 @@ public struct RepeatPatterns: Sendable, Equatable {
     public let patternOfCustomer: [Int32]
     /// Distinct frequencies with the contiguous range of their patterns and the total weight.
     public let frequencyGroups: [FrequencyGroup]
+    /// Index into ``frequencyGroups`` of each pattern.
+    public let groupOfPattern: [Int32]
+    /// Distinct values of T, increasing; ``ageLevel`` indexes it per pattern. Times measured in whole days take
+    /// few distinct values, so `ln(α+T)` is evaluated once per level instead of once per pattern.
+    public let ageLevels: [Double]
+    /// Index into ``ageLevels`` of each pattern.
+    public let ageLevel: [Int32]
+    /// Distinct values of tₓ, increasing.
+    public let recencyLevels: [Double]
+    /// Index into ``recencyLevels`` of each pattern.
+    public let recencyLevel: [Int32]
+    /// Distinct (frequency group, recency level) pairs; terms of the Pareto/NBD likelihood that depend on
+    /// (x, tₓ) only are evaluated once per pair.
+    public let recencyPairs: [(group: Int32, level: Int32)]
+    /// Index into ``recencyPairs`` of each pattern.
+    public let recencyPair: [Int32]
+    /// Distinct (frequency group, age level) pairs.
+    public let agePairs: [(group: Int32, level: Int32)]
+    /// Index into ``agePairs`` of each pattern.
+    public let agePair: [Int32]
 
     /// A run of patterns sharing the frequency x.
     public struct FrequencyGroup: Sendable, Equatable {
@@ -35,31 +55,41 @@ public struct RepeatPatterns: Sendable, Equatable {
     public var count: Int { frequency.count }
 
     /// Compresses a summary.
-    /// - Complexity: O(n log n) for the sort; memory O(n) for the customer → pattern map.
+    /// - Complexity: O(n) hashing plus O(k log k) for sorting the k distinct patterns; memory O(n) for the
+    ///   customer → pattern map.
     public init(_ summary: CustomerSummary) {
+        // Hash the (x, tₓ, T) triples to distinct patterns (O(n)), sort only the distinct ones, then renumber.
+        struct Key: Hashable {
+            let x: Int
+            let tx: Double
+            let t: Double
+        }
         let n = summary.count
-        let order = (0..<n).sorted { i, j in
-            let xi = summary.frequency[i], xj = summary.frequency[j]
-            if xi != xj { return xi < xj }
-            if summary.recency[i] != summary.recency[j] { return summary.recency[i] < summary.recency[j] }
-            if summary.age[i] != summary.age[j] { return summary.age[i] < summary.age[j] }
-            return i < j
-        }
-        var f: [Double] = [], r: [Double] = [], a: [Double] = [], w: [Double] = []
-        var map = [Int32](repeating: 0, count: n)
-        for i in order {
-            let x = Double(summary.frequency[i]), tx = summary.recency[i], t = summary.age[i]
-            if let last = f.indices.last, f[last] == x, r[last] == tx, a[last] == t {
-                w[last] += 1
+        var index: [Key: Int32] = [:]
+        index.reserveCapacity(min(n, 1 << 16))
+        var keys: [Key] = []
+        var counts: [Double] = []
+        var first = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let key = Key(x: summary.frequency[i], tx: summary.recency[i], t: summary.age[i])
+            if let k = index[key] {
+                first[i] = k
+                counts[Int(k)] += 1
             } else {
-                f.append(x)
-                r.append(tx)
-                a.append(t)
-                w.append(1)
+                let k = Int32(keys.count)
+                index[key] = k
+                keys.append(key)
+                counts.append(1)
+                first[i] = k
             }
-            map[i] = Int32(f.count - 1)
         }
-        self.init(frequency: f, recency: r, age: a, weight: w, map: map)
+        let order = keys.indices.sorted { (keys[$0].x, keys[$0].tx, keys[$0].t) < (keys[$1].x, keys[$1].tx, keys[$1].t) }
+        var rank = [Int32](repeating: 0, count: keys.count)
+        for (r, k) in order.enumerated() { rank[k] = Int32(r) }
+        let map = first.map { rank[Int($0)] }
+        self.init(
+            frequency: order.map { Double(keys[$0].x) }, recency: order.map { keys[$0].tx }, age: order.map { keys[$0].t },
+            weight: order.map { counts[$0] }, map: map)
     }
 
     /// Patterns given directly with weights (e.g. a published table of counts). Identical patterns are merged.
@@ -105,6 +135,48 @@ public struct RepeatPatterns: Sendable, Equatable {
         self.weight = w
         self.patternOfCustomer = map
         self.frequencyGroups = groups
+        var groupOf = [Int32](repeating: 0, count: f.count)
+        for (g, group) in groups.enumerated() {
+            for i in group.patterns { groupOf[i] = Int32(g) }
+        }
+        self.groupOfPattern = groupOf
+        (self.ageLevels, self.ageLevel) = Self.levels(a)
+        (self.recencyLevels, self.recencyLevel) = Self.levels(r)
+        (self.recencyPairs, self.recencyPair) = Self.pairs(groupOf, recencyLevel)
+        (self.agePairs, self.agePair) = Self.pairs(groupOf, ageLevel)
+    }
+
+    /// Distinct (group, level) pairs in order of first appearance, and the pair index of each pattern.
+    private static func pairs(_ groups: [Int32], _ levels: [Int32]) -> ([(group: Int32, level: Int32)], [Int32]) {
+        var index: [Int64: Int32] = [:]
+        var list: [(group: Int32, level: Int32)] = []
+        var of = [Int32](repeating: 0, count: groups.count)
+        for i in groups.indices {
+            let key = Int64(groups[i]) << 32 | Int64(levels[i])
+            if let k = index[key] {
+                of[i] = k
+            } else {
+                let k = Int32(list.count)
+                index[key] = k
+                list.append((groups[i], levels[i]))
+                of[i] = k
+            }
+        }
+        return (list, of)
+    }
+
+    /// Distinct sorted values and the index of each value among them.
+    private static func levels(_ values: [Double]) -> ([Double], [Int32]) {
+        let distinct = Array(Set(values)).sorted()
+        var position: [Double: Int32] = [:]
+        position.reserveCapacity(distinct.count)
+        for (i, v) in distinct.enumerated() { position[v] = Int32(i) }
+        return (distinct, values.map { position[$0] ?? 0 })
+    }
+
+    /// `f(level)` for every level (used for `ln(α + T)` on dual numbers; levels are few, so sequential).
+    static func mapLevels(_ levels: [Double], _ f: (Double) -> Dual) -> [Dual] {
+        levels.map(f)
     }
 
     /// Expands per-pattern values to per-customer values with ``patternOfCustomer``.

@@ -157,6 +157,10 @@ public struct BFGSMinimizer: Sendable {
             return Point(alpha: alpha, x: xa, f: finite ? fa : .infinity, g: ga, slope: sa)
         }
         let zero = Point(alpha: 0, x: x, f: f, g: g, slope: slope)
+        // Approximate-Wolfe tolerance (Hager & Zhang 2005): near the optimum the decrease g²/H falls below the
+        // rounding of f, so the sufficient-decrease test allows f to rise by a few ulps and lets the gradient
+        // (curvature condition) guide the last steps.
+        let epsF = 1e-12 * max(1, abs(f))
         var previous = zero
         var alpha = initial
         for i in 0..<40 {
@@ -166,12 +170,12 @@ public struct BFGSMinimizer: Sendable {
                 if alpha - previous.alpha < 1e-14 { return nil }
                 continue
             }
-            if current.f > f + c1 * alpha * slope || (i > 0 && current.f >= previous.f) {
-                return zoom(low: previous, high: current, f0: f, slope0: slope, evaluate: evaluate)
+            if current.f > f + c1 * alpha * slope + epsF || (i > 0 && current.f >= previous.f + epsF) {
+                return zoom(low: previous, high: current, f0: f, slope0: slope, epsF: epsF, evaluate: evaluate)
             }
             if abs(current.slope) <= -c2 * slope { return current }
             if current.slope >= 0 {
-                return zoom(low: current, high: previous, f0: f, slope0: slope, evaluate: evaluate)
+                return zoom(low: current, high: previous, f0: f, slope0: slope, epsF: epsF, evaluate: evaluate)
             }
             if alpha >= alphaMax { return current }  // capped step that still descends: accept
             previous = current
@@ -181,7 +185,7 @@ public struct BFGSMinimizer: Sendable {
     }
 
     private func zoom(
-        low lowIn: Point, high highIn: Point, f0: Double, slope0: Double, evaluate: (Double) -> Point
+        low lowIn: Point, high highIn: Point, f0: Double, slope0: Double, epsF: Double, evaluate: (Double) -> Point
     ) -> Point? {
         var low = lowIn, high = highIn
         for _ in 0..<60 {
@@ -191,7 +195,7 @@ public struct BFGSMinimizer: Sendable {
             if !(alpha > lo + margin && alpha < hi - margin) { alpha = 0.5 * (low.alpha + high.alpha) }
             if hi - lo < 1e-16 * max(1, hi) { break }
             let current = evaluate(alpha)
-            if !current.f.isFinite || current.f > f0 + c1 * alpha * slope0 || current.f >= low.f {
+            if !current.f.isFinite || current.f > f0 + c1 * alpha * slope0 + epsF || current.f >= low.f + epsF {
                 high = current
             } else {
                 if abs(current.slope) <= -c2 * slope0 { return current }

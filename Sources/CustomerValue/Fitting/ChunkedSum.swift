@@ -30,7 +30,7 @@ enum ChunkedSum {
     }
 
     /// Applies `body` to consecutive chunks of `0..<count` in parallel (for predictions writing disjoint slots).
-    static func forEach(count: Int, _ body: (Range<Int>) -> Void) {
+    static func forEach(count: Int, chunkSize: Int = ChunkedSum.chunkSize, _ body: (Range<Int>) -> Void) {
         if count <= chunkSize {
             body(0..<count)
             return

@@ -65,15 +65,17 @@ public struct BGNBD: PurchaseModel, Equatable, Codable {
             }
             total += c * group.weight
         }
+        let logAgeTerm = RepeatPatterns.mapLevels(patterns.ageLevels) { log(alpha + $0) }
+        let logRecencyTerm = RepeatPatterns.mapLevels(patterns.recencyLevels) { log(alpha + $0) }
         total += ChunkedSum.sum(count: patterns.count) { range in
             var s = Dual.zero
             for i in range {
                 let x = patterns.frequency[i], w = patterns.weight[i]
-                let lT = log(alpha + patterns.age[i])
+                let lT = logAgeTerm[Int(patterns.ageLevel[i])]
                 if x == 0 {
                     s += (r * lT) * (-w)
                 } else {
-                    let lTx = log(alpha + patterns.recency[i])
+                    let lTx = logRecencyTerm[Int(patterns.recencyLevel[i])]
                     let rx = r + x
                     let term = log(a + (b + (x - 1)) * exp(rx * (lTx - lT))) - rx * lTx
                     s += term * w
@@ -97,14 +99,14 @@ public struct BGNBD: PurchaseModel, Equatable, Codable {
     /// · P(alive)`, with the hypergeometric term evaluated in Euler's form
     /// `(1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z)`, whose terms shrink even for x in the thousands.
     /// At `a = 1` (removable singularity) the value is taken as the mean at `a ± 1e-7`.
-    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double? {
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double, probabilityAlive p: Double) -> Double? {
         if t <= 0 { return 0 }
         if abs(a - 1) < 1e-7 {
             var lo = self, hi = self
             lo.a = 1 - 1e-7
             hi.a = 1 + 1e-7
-            guard let l = lo.expectedPurchases(t, frequency: x, recency: tx, age: T),
-                let h = hi.expectedPurchases(t, frequency: x, recency: tx, age: T)
+            guard let l = lo.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: p),
+                let h = hi.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: p)
             else { return nil }
             return 0.5 * (l + h)
         }
@@ -112,7 +114,7 @@ public struct BGNBD: PurchaseModel, Equatable, Codable {
         let log1mz = log(alpha + T) - log(alpha + T + t)
         guard let lh = logHypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, z) else { return nil }
         let bracket = -expm1((a - 1) * log1mz + lh)
-        return (a + b + x - 1) / (a - 1) * bracket * probabilityAlive(frequency: x, recency: tx, age: T)
+        return (a + b + x - 1) / (a - 1) * bracket * p
     }
 
     /// FHL 2005 eq. 9: `E[X(t)] = (a+b−1)/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b; a+b−1; t/(α+t))]`.

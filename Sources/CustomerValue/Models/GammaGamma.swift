@@ -38,7 +38,7 @@ public struct GammaGamma: Sendable, Equatable, Codable {
 
     /// Repeat buyers' frequencies and mean spends, grouped by frequency for the fit.
     public struct SpendData: Sendable {
-        /// x > 0 of each repeat buyer (sorted).
+        /// x > 0 of each repeat buyer (sorted by x, ties in input order).
         public let frequency: [Double]
         /// m̄ > 0 of each repeat buyer.
         public let meanSpend: [Double]
@@ -46,6 +46,10 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         let logMeanSpend: [Double]
         /// Runs of equal frequency.
         let groups: [(x: Double, range: Range<Int>)]
+        /// Index into ``groups`` of each buyer.
+        let groupOfBuyer: [Int32]
+        /// `Σ ln m̄` over buyers (a constant of the likelihood's data part).
+        let sumLogSpend: Double
 
         /// Keeps the customers with x > 0 (and m̄ > 0).
         /// - Throws: ``CustomerValueError/insufficientData(model:reason:)`` when no customer has x > 0 and
@@ -53,8 +57,23 @@ public struct GammaGamma: Sendable, Equatable, Codable {
         ///   is not thrown: such customers carry no spend information and are skipped.
         public init(frequency: [Int], meanSpend: [Double]) throws(CustomerValueError) {
             precondition(frequency.count == meanSpend.count)
-            let keep = frequency.indices.filter { frequency[$0] > 0 && meanSpend[$0] > 0 && meanSpend[$0].isFinite }
-                .sorted { (frequency[$0], meanSpend[$0]) < (frequency[$1], meanSpend[$1]) }
+            // Stable counting sort of the repeat buyers by frequency (O(n + distinct x · log)).
+            var counts: [Int: Int] = [:]
+            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
+                counts[frequency[i], default: 0] += 1
+            }
+            var next: [Int: Int] = [:]
+            var offset = 0
+            for x in counts.keys.sorted() {
+                next[x] = offset
+                offset += counts[x] ?? 0
+            }
+            var keep = [Int](repeating: 0, count: offset)
+            for i in frequency.indices where frequency[i] > 0 && meanSpend[i] > 0 && meanSpend[i].isFinite {
+                let slot = next[frequency[i]] ?? 0
+                keep[slot] = i
+                next[frequency[i]] = slot + 1
+            }
             guard !keep.isEmpty else {
                 throw .insufficientData(model: GammaGamma.name, reason: "no repeat buyers with a positive mean spend")
             }
@@ -70,6 +89,12 @@ public struct GammaGamma: Sendable, Equatable, Codable {
                 start = end
             }
             self.groups = groups
+            var groupOf = [Int32](repeating: 0, count: keep.count)
+            for (g, group) in groups.enumerated() {
+                for i in group.1 { groupOf[i] = Int32(g) }
+            }
+            self.groupOfBuyer = groupOf
+            self.sumLogSpend = self.logMeanSpend.reduce(0, +)
         }
 
         /// From a summary's frequency and monetary value.
@@ -87,18 +112,31 @@ public struct GammaGamma: Sendable, Equatable, Codable {
     public static func logLikelihood(_ params: [Dual], data: SpendData) -> Dual? {
         let p = params[0], q = params[1], g = params[2]
         let perCustomer = q * log(g) - logGamma(q)
-        let total = ChunkedSum.sum(count: data.groups.count) { range in
-            var acc = Dual.zero
-            for k in range {
-                let (x, members) = data.groups[k]
-                let px = p * x
-                acc += (logGamma(px + q) - logGamma(px) + px * log(x) + perCustomer) * Double(members.count)
-                for i in members {
-                    acc += (px - 1) * data.logMeanSpend[i] - (px + q) * log(g + x * data.meanSpend[i])
-                }
-            }
-            return acc
+        var total = Dual.zero
+        var px = [Dual](repeating: .zero, count: data.groups.count)
+        for (k, group) in data.groups.enumerated() {
+            px[k] = p * group.x
+            total += (logGamma(px[k] + q) - logGamma(px[k]) + px[k] * log(group.x) + perCustomer) * Double(group.range.count)
         }
+        // Per buyer, ℓᵢ = px(ln m̄ − Lᵢ) − ln m̄ − q Lᵢ + (per-x terms), Lᵢ = ln(γ + x m̄). The data part reduces to
+        // the sums Σ x(ln m̄ − Lᵢ), Σ Lᵢ, Σ x/(γ+x m̄), Σ 1/(γ+x m̄), accumulated in plain Doubles (one
+        // logarithm and one division per buyer); the gradient is assembled from them by the chain rule.
+        let gv = g.value
+        let sums = ChunkedSum.sum(count: data.frequency.count) { range in
+            var acc = SIMD4<Double>.zero
+            for i in range {
+                let x = data.frequency[i]
+                let d = gv + x * data.meanSpend[i]
+                let l = log(d), inv = 1 / d
+                acc += SIMD4(x * (data.logMeanSpend[i] - l), l, x * inv, inv)
+            }
+            return Dual(0, gradient: acc)
+        }.gradient
+        let pv = p.value, qv = q.value
+        let value = pv * sums[0] - data.sumLogSpend - qv * sums[1]
+        let gradient = p.gradient * sums[0] - q.gradient * sums[1]
+            - g.gradient * (pv * sums[2] + qv * sums[3])
+        total += Dual(value, gradient: gradient)
         return total.value.isFinite ? total : nil
     }
 

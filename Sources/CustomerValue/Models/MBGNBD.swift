@@ -62,16 +62,15 @@ public struct MBGNBD: PurchaseModel, Equatable, Codable {
             total += c * group.weight
             logOddsBase[k] = logA - log(b + x)
         }
-        total += ChunkedSum.sum(count: patterns.frequencyGroups.count) { groups in
+        let logAgeTerm = RepeatPatterns.mapLevels(patterns.ageLevels) { log(alpha + $0) }
+        let logRecencyTerm = RepeatPatterns.mapLevels(patterns.recencyLevels) { log(alpha + $0) }
+        total += ChunkedSum.sum(count: patterns.count) { range in
             var s = Dual.zero
-            for k in groups {
-                let group = patterns.frequencyGroups[k]
-                let x = group.frequency, rx = r + x
-                for i in group.patterns {
-                    let lT = log(alpha + patterns.age[i]), lTx = log(alpha + patterns.recency[i])
-                    let u = logOddsBase[k] + rx * (lT - lTx)
-                    s += (logAddExp(u, .zero) - rx * lT) * patterns.weight[i]
-                }
+            for i in range {
+                let rx = r + patterns.frequency[i]
+                let lT = logAgeTerm[Int(patterns.ageLevel[i])], lTx = logRecencyTerm[Int(patterns.recencyLevel[i])]
+                let u = logOddsBase[Int(patterns.groupOfPattern[i])] + rx * (lT - lTx)
+                s += (logAddExp(u, .zero) - rx * lT) * patterns.weight[i]
             }
             return s
         }
@@ -86,21 +85,21 @@ public struct MBGNBD: PurchaseModel, Equatable, Codable {
 
     /// `E[Y(t) | x, tₓ, T] = (a+b+x)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z)] · P(alive)`,
     /// `z = t/(α+T+t)`, with the hypergeometric term in Euler's form `(1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b+x; z)`.
-    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double? {
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double, probabilityAlive p: Double) -> Double? {
         if t <= 0 { return 0 }
         if abs(a - 1) < 1e-7 {
             var lo = self, hi = self
             lo.a = 1 - 1e-7
             hi.a = 1 + 1e-7
-            guard let l = lo.expectedPurchases(t, frequency: x, recency: tx, age: T),
-                let h = hi.expectedPurchases(t, frequency: x, recency: tx, age: T)
+            guard let l = lo.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: p),
+                let h = hi.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: p)
             else { return nil }
             return 0.5 * (l + h)
         }
         let z = t / (alpha + T + t)
         let log1mz = log(alpha + T) - log(alpha + T + t)
         guard let lh = logHypergeometric2F1(a + b - r, a - 1, a + b + x, z) else { return nil }
-        return (a + b + x) / (a - 1) * -expm1((a - 1) * log1mz + lh) * probabilityAlive(frequency: x, recency: tx, age: T)
+        return (a + b + x) / (a - 1) * -expm1((a - 1) * log1mz + lh) * p
     }
 
     /// `E[X(t)] = b/(a−1) · [1 − (α/(α+t))^r ₂F₁(r, b+1; a+b; t/(α+t))]` (Batislam et al. 2007): the BG/NBD

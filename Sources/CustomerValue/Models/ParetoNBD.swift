@@ -54,32 +54,41 @@ public struct ParetoNBD: PurchaseModel, Equatable, Codable {
         return [st.r, st.alpha, 1, max(1e-3, sumT / max(patterns.totalWeight, 1))]
     }
 
-    /// `ln A₀` (see the type's documentation), or `−∞` when tₓ = T, or `nil` if a series fails.
-    static func logA0(r: Dual, alpha: Dual, s: Dual, beta: Dual, x: Double, tx: Double, T: Double) -> Dual? {
+    /// `ln[F(y)/(α+y)^(r+s+x)]` (α ≥ β) or `ln[F(y)/(β+y)^(r+s+x)]` (α < β): one of the two terms of A₀.
+    static func logA0Term(r: Dual, alpha: Dual, s: Dual, beta: Dual, x: Double, y: Double) -> Dual? {
         let rsx = r + s + x
         let c = rsx + 1
-        func term(_ y: Double) -> Dual? {
-            if alpha.value >= beta.value {
-                let ay = alpha + y
-                let z = (alpha - beta) / ay
-                guard let lf = logHypergeometric2F1(rsx, s + 1, c, z) else { return nil }
-                return lf - rsx * log(ay)
-            } else {
-                let ay = alpha + y, by = beta + y
-                let z = (beta - alpha) / by
-                guard let lf = logHypergeometric2F1(Dual(1), s + 1, c, z) else { return nil }
-                return lf + (1 - r - x) * (log(ay) - log(by)) - rsx * log(by)
-            }
+        if alpha.value >= beta.value {
+            let ay = alpha + y
+            let z = (alpha - beta) / ay
+            guard let lf = logHypergeometric2F1(rsx, s + 1, c, z) else { return nil }
+            return lf - rsx * log(ay)
+        } else {
+            let ay = alpha + y, by = beta + y
+            let z = (beta - alpha) / by
+            guard let lf = logHypergeometric2F1(Dual(1), s + 1, c, z) else { return nil }
+            return lf + (1 - r - x) * (log(ay) - log(by)) - rsx * log(by)
         }
-        guard let u = term(tx) else { return nil }
-        if tx >= T { return Dual(-.infinity) }
-        guard let v = term(T) else { return nil }
-        if v.value >= u.value { return Dual(-.infinity) }  // rounding when tₓ ≈ T: A₀ ≈ 0
+    }
+
+    /// `ln A₀ = ln(eᵘ − eᵛ)` from its two terms u (at tₓ) and v (at T); `−∞` when tₓ = T or rounding makes v ≥ u.
+    static func logA0(u: Dual, v: Dual, tx: Double, T: Double) -> Dual {
+        if tx >= T || v.value >= u.value { return Dual(-.infinity) }
         return logSubExp(u, v)
     }
 
-    /// Pareto/NBD log-likelihood (Fader & Hardie 2005 note, eq. 22), `ln Γ` terms once per distinct x.
-    /// - Complexity: O(patterns × series length); the series needs ~20–60 terms unless max(α,β)/min(α,β) is extreme.
+    /// `ln A₀` (see the type's documentation), or `nil` if a series fails.
+    static func logA0(r: Dual, alpha: Dual, s: Dual, beta: Dual, x: Double, tx: Double, T: Double) -> Dual? {
+        guard let u = logA0Term(r: r, alpha: alpha, s: s, beta: beta, x: x, y: tx) else { return nil }
+        if tx >= T { return Dual(-.infinity) }
+        guard let v = logA0Term(r: r, alpha: alpha, s: s, beta: beta, x: x, y: T) else { return nil }
+        return logA0(u: u, v: v, tx: tx, T: T)
+    }
+
+    /// Pareto/NBD log-likelihood (Fader & Hardie 2005 note, eq. 22). `ln Γ` terms once per distinct x; the
+    /// hypergeometric terms once per distinct (x, tₓ) and (x, T) pair, in parallel; then one `ln(eᵘ − eᵛ)` and one
+    /// `ln(eᵃ + eᵇ)` per pattern.
+    /// - Complexity: O((distinct (x,tₓ) + distinct (x,T)) × series length + patterns).
     public static func logLikelihood(_ p: [Dual], patterns: RepeatPatterns) -> Dual? {
         let r = p[0], alpha = p[1], s = p[2], beta = p[3]
         let lgR = logGamma(r)
@@ -88,23 +97,45 @@ public struct ParetoNBD: PurchaseModel, Equatable, Codable {
         for group in patterns.frequencyGroups {
             total += (c0 + logGamma(r + group.frequency)) * group.weight
         }
-        let logS = log(s)
         nonisolated(unsafe) var failed = false
+        func terms(_ pairs: [(group: Int32, level: Int32)], _ levels: [Double]) -> [Dual] {
+            var out = [Dual](repeating: .zero, count: pairs.count)
+            out.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let o = buffer
+                ChunkedSum.forEach(count: pairs.count, chunkSize: 256) { range in
+                    for k in range {
+                        let x = patterns.frequencyGroups[Int(pairs[k].group)].frequency
+                        guard let t = logA0Term(r: r, alpha: alpha, s: s, beta: beta, x: x, y: levels[Int(pairs[k].level)])
+                        else {
+                            failed = true
+                            continue
+                        }
+                        o[k] = t
+                    }
+                }
+            }
+            return out
+        }
+        let u = terms(patterns.recencyPairs, patterns.recencyLevels)
+        let v = terms(patterns.agePairs, patterns.ageLevels)
+        if failed { return nil }
+        let logAlphaT = RepeatPatterns.mapLevels(patterns.ageLevels) { log(alpha + $0) }
+        let logBetaT = RepeatPatterns.mapLevels(patterns.ageLevels) { log(beta + $0) }
+        let logS = log(s)
+        let logRSX = patterns.frequencyGroups.map { log(r + s + $0.frequency) }
         let sum = ChunkedSum.sum(count: patterns.count) { range in
             var acc = Dual.zero
             for i in range {
-                let x = patterns.frequency[i], tx = patterns.recency[i], T = patterns.age[i]
-                let first = -(r + x) * log(alpha + T) - s * log(beta + T)
-                guard let la0 = logA0(r: r, alpha: alpha, s: s, beta: beta, x: x, tx: tx, T: T) else {
-                    failed = true
-                    return acc
-                }
-                let second = la0.value == -.infinity ? Dual(-.infinity) : logS - log(r + s + x) + la0
+                let x = patterns.frequency[i], level = Int(patterns.ageLevel[i])
+                let first = -(r + x) * logAlphaT[level] - s * logBetaT[level]
+                let la0 = logA0(
+                    u: u[Int(patterns.recencyPair[i])], v: v[Int(patterns.agePair[i])], tx: patterns.recency[i],
+                    T: patterns.age[i])
+                let second = la0.value == -.infinity ? Dual(-.infinity) : logS - logRSX[Int(patterns.groupOfPattern[i])] + la0
                 acc += logAddExp(first, second) * patterns.weight[i]
             }
             return acc
         }
-        if failed { return nil }
         total += sum
         return total.value.isFinite ? total : nil
     }
@@ -125,10 +156,8 @@ public struct ParetoNBD: PurchaseModel, Equatable, Codable {
 
     /// `E[Y(t) | x, tₓ, T] = (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)] · P(alive)`
     /// (Fader & Hardie 2005 note, eq. 20); at s = 1 the bracket over (s−1) becomes `ln((β+T+t)/(β+T))`.
-    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double? {
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double, probabilityAlive p: Double) -> Double? {
         if t <= 0 { return 0 }
-        let p = probabilityAlive(frequency: x, recency: tx, age: T)
-        guard p.isFinite else { return nil }
         return (r + x) / (alpha + T) * Self.lifetimeFactor(s: s, base: beta + T, t: t) * p
     }
 

@@ -41,14 +41,23 @@ public protocol PurchaseModel: Sendable {
     static func startingValues(_ patterns: RepeatPatterns) -> [Double]
     /// `P(alive at T | x, tₓ, T)`.
     func probabilityAlive(frequency x: Double, recency tx: Double, age T: Double) -> Double
-    /// `E[X(T, T+t] | x, tₓ, T]`, the expected number of purchases in the next `t` time units, or `nil`
-    /// when a series fails to converge.
-    func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double?
+    /// `E[X(T, T+t] | x, tₓ, T]`, the expected number of purchases in the next `t` time units, given the
+    /// customer's `P(alive)` (from ``probabilityAlive(frequency:recency:age:)``, passed in so that curves over
+    /// many t compute it once), or `nil` when a series fails to converge.
+    func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double, probabilityAlive p: Double) -> Double?
     /// `E[X(t)]` for a customer just acquired at time 0.
     func expectedPurchasesNewCustomer(_ t: Double) -> Double?
 }
 
 extension PurchaseModel {
+    /// `E[X(T, T+t] | x, tₓ, T]`, the expected number of purchases in the next `t` time units, or `nil` when a
+    /// series fails to converge.
+    public func expectedPurchases(_ t: Double, frequency x: Double, recency tx: Double, age T: Double) -> Double? {
+        let p = probabilityAlive(frequency: x, recency: tx, age: T)
+        guard p.isFinite else { return nil }
+        return expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: p)
+    }
+
     /// Fits the model by maximum likelihood (``MaximumLikelihood``) on compressed patterns.
     ///
     /// The result reports non-convergence in ``ModelFit/status``; use ``Fitted/requireConverged()`` to turn it

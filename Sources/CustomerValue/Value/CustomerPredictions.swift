@@ -44,7 +44,9 @@ public struct CustomerPredictions: Sendable, Equatable {
                             for i in range {
                                 let x = patterns.frequency[i], tx = patterns.recency[i], T = patterns.age[i]
                                 a[i] = model.probabilityAlive(frequency: x, recency: tx, age: T)
-                                guard let e = model.expectedPurchases(valuation.horizon, frequency: x, recency: tx, age: T),
+                                guard a[i].isFinite,
+                                    let e = model.expectedPurchases(
+                                        valuation.horizon, frequency: x, recency: tx, age: T, probabilityAlive: a[i]),
                                     let dep = valuation.discountedExpectedPurchases(model, frequency: x, recency: tx, age: T),
                                     a[i].isFinite, e.isFinite, dep.isFinite
                                 else {

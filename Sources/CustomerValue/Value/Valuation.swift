@@ -69,24 +69,29 @@ public struct Valuation: Sendable, Equatable {
         _ model: M, frequency x: Double, recency tx: Double, age T: Double
     ) -> Double? {
         let H = horizon
+        let pAlive = model.probabilityAlive(frequency: x, recency: tx, age: T)
+        guard pAlive.isFinite else { return nil }
         switch timing {
         case .endOfPeriod:
             let periods = Int((H / discountPeriod - 1e-9).rounded(.up))
             var previous = 0.0, total = 0.0
+            var factor = 1.0
+            let step = 1 / (1 + discountRate)
             for i in 1...max(periods, 1) {
                 let t = min(Double(i) * discountPeriod, H)
-                guard let n = model.expectedPurchases(t, frequency: x, recency: tx, age: T) else { return nil }
-                total += (n - previous) / pow(1 + discountRate, Double(i))
+                factor *= step
+                guard let n = model.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: pAlive) else { return nil }
+                total += (n - previous) * factor
                 previous = n
             }
             return total
         case .continuous:
             let delta = forceOfInterest
-            guard let nH = model.expectedPurchases(H, frequency: x, recency: tx, age: T) else { return nil }
+            guard let nH = model.expectedPurchases(H, frequency: x, recency: tx, age: T, probabilityAlive: pAlive) else { return nil }
             if delta == 0 { return nH }
             var failed = false
             let integral = Self.adaptiveIntegral(from: 0, to: H, depth: 0) { t in
-                guard let n = model.expectedPurchases(t, frequency: x, recency: tx, age: T) else {
+                guard let n = model.expectedPurchases(t, frequency: x, recency: tx, age: T, probabilityAlive: pAlive) else {
                     failed = true
                     return 0
                 }

@@ -33,7 +33,22 @@ public enum MPSReader {
     }
 
     /// Parses MPS bytes line by line (lines end in LF or CRLF).
-    static func parse(bytes: [UInt8], path: String, format: MPSFormat) throws(LPError) -> LinearProgram {
+    static func parse(bytes array: [UInt8], path: String, format: MPSFormat) throws(LPError) -> LinearProgram {
+        // Hot loop (alloc_1000_50_10.mps, 93 MB, in compare_highs.py --alloc): fields are slices of the raw
+        // buffer, which spares a retain/release per field.
+        let result: Result<LinearProgram, LPError> = array.withUnsafeBufferPointer { bytes in
+            do throws(LPError) {
+                return .success(try parse(buffer: bytes, path: path, format: format))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func parse(buffer bytes: UnsafeBufferPointer<UInt8>, path: String, format: MPSFormat)
+        throws(LPError) -> LinearProgram
+    {
         var parser = Parser(path: path, format: format)
         var lineNumber = 0
         var start = 0
@@ -66,7 +81,8 @@ private enum Section: String {
 
 private enum RowType { case objective, free, less, greater, equal }
 
-private typealias Bytes = ArraySlice<UInt8>
+/// A field of a line: a slice of the file's bytes (no reference counting, unlike an ArraySlice).
+private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
 
 /// White-space separated tokens of a line.
 private func tokens(_ line: Bytes) -> [Bytes] {
@@ -112,7 +128,11 @@ private struct Parser {
     var columnIndex: [String: Int] = [:]
     var columnNames: [String] = []
     var cost: [Double] = []
-    var entries: [[(row: Int, value: Double)]] = []
+    /// Matrix entries in file order; the columns are contiguous, column j's entries start at entryStart[j].
+    var entryRows: [Int] = []
+    var entryValues: [Double] = []
+    var entryStart: [Int] = []
+    var lastColumnBytes: [UInt8] = []
     var lower: [Double] = []
     var upper: [Double] = []
     var lowerSet: [Bool] = []
@@ -151,14 +171,15 @@ private struct Parser {
     /// the white-space count (fixed layout only).
     /// The fixed-column fields of a line (MPSX columns 2–3, 5–12, 15–22, 25–36, 40–47, 50–61).
     func positionalFields(_ line: Bytes) -> [Bytes] {
-        let chars = Array(line)
+        let base = line.startIndex
+        let count = line.count
         func field(_ a: Int, _ b: Int) -> Bytes? {
-            guard a < chars.count else { return nil }
-            var lo = a
-            var hi = min(b, chars.count)
-            while lo < hi && (chars[lo] == 32 || chars[lo] == 9) { lo += 1 }
-            while hi > lo && (chars[hi - 1] == 32 || chars[hi - 1] == 9) { hi -= 1 }
-            return chars[lo..<hi]
+            guard a < count else { return nil }
+            var lo = base + a
+            var hi = base + min(b, count)
+            while lo < hi && (line[lo] == 32 || line[lo] == 9) { lo += 1 }
+            while hi > lo && (line[hi - 1] == 32 || line[hi - 1] == 9) { hi -= 1 }
+            return line[lo..<hi]
         }
         var out: [Bytes] = []
         for (a, b) in [(1, 3), (4, 12), (14, 22), (24, 36), (39, 47), (49, 61)] {
@@ -200,15 +221,16 @@ private struct Parser {
             let toks = tokens(line)
             do {
                 try read(section, toks, number)
-            } catch {
-                guard format == .fixed else { throw error }
+            } catch let first {
+                guard format == .fixed else { throw first }
                 var positional = positionalFields(line)
                 // Columns 2–3 hold a type only in ROWS and BOUNDS.
                 if section != .rows && section != .bounds, positional.first?.isEmpty == true {
                     positional.removeFirst()
                 }
-                guard positional.map(Array.init) != toks.map(Array.init) else { throw error }
-                do { try read(section, positional, number) } catch { throw error }
+                guard positional.map(Array.init) != toks.map(Array.init) else { throw first }
+                // Report the white-space reading's error: it names what is wrong in the usual layout.
+                do { try read(section, positional, number) } catch { throw first }
             }
         case .name, .objsense, .endata:
             throw .malformedMPS(path: path, line: number, reason: "unexpected data line in \(section.rawValue)")
@@ -265,34 +287,48 @@ private struct Parser {
         guard f.count == 3 || f.count == 5 else {
             throw .malformedMPS(path: path, line: n, reason: "a COLUMNS line needs a column and 1 or 2 (row, value) pairs")
         }
-        let columnName = text(f[0])
-        var pairs: [(Int, Double)] = []
-        var k = 1
-        while k + 1 < f.count {
-            let rowName = text(f[k])
-            guard let i = rowIndex[rowName] else { throw .unknownRow(path: path, line: n, name: rowName) }
-            let v = try number(f[k + 1], n)
-            guard v.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[k + 1])) }
-            pairs.append((i, v))
-            k += 2
+        // Resolve both pairs before changing any state (the fixed-format fallback may re-read the line).
+        let row1 = text(f[1])
+        guard let i1 = rowIndex[row1] else { throw .unknownRow(path: path, line: n, name: row1) }
+        let v1 = try number(f[2], n)
+        guard v1.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[2])) }
+        var i2 = -3
+        var v2 = 0.0
+        if f.count == 5 {
+            let row2 = text(f[3])
+            guard let i = rowIndex[row2] else { throw .unknownRow(path: path, line: n, name: row2) }
+            i2 = i
+            v2 = try number(f[4], n)
+            guard v2.isFinite else { throw .invalidNumber(path: path, line: n, text: text(f[4])) }
         }
         let j: Int
-        if let last = columnNames.last, last == columnName {
+        if !columnNames.isEmpty && f[0].elementsEqual(lastColumnBytes) {
             j = columnNames.count - 1
         } else {
+            let columnName = text(f[0])
             if columnIndex[columnName] != nil { throw .duplicateName(path: path, line: n, name: columnName) }
+            lastColumnBytes = Array(f[0])
+            entryStart.append(entryRows.count)
             j = columnNames.count
             columnIndex[columnName] = j
             columnNames.append(columnName)
             cost.append(0)
-            entries.append([])
             lower.append(0)
             upper.append(.infinity)
             lowerSet.append(false)
             boundLine.append(0)
         }
-        for (i, v) in pairs {
-            if i == -1 { cost[j] += v } else if i >= 0 { entries[j].append((i, v)) }
+        add(i1, v1, column: j)
+        if i2 != -3 { add(i2, v2, column: j) }
+    }
+
+    /// Records a COLUMNS entry: an objective coefficient (row −1), a matrix entry, or nothing (dropped N row).
+    @inline(__always) mutating func add(_ i: Int, _ v: Double, column j: Int) {
+        if i == -1 {
+            cost[j] += v
+        } else if i >= 0 {
+            entryRows.append(i)
+            entryValues.append(v)
         }
     }
 
@@ -401,7 +437,11 @@ private struct Parser {
                 reason: "column '\(columnNames[j])': lower bound \(lower[j]) exceeds upper bound \(upper[j])")
         }
         var matrix = SparseColumnMatrix(rows: rowNames.count)
-        for j in 0..<columnNames.count { matrix.appendColumn(entries[j]) }
+        let entryStart = self.entryStart + [entryRows.count]
+        for j in 0..<columnNames.count {
+            let range = entryStart[j]..<entryStart[j + 1]
+            matrix.appendColumn(range.map { (row: entryRows[$0], value: entryValues[$0]) })
+        }
         let model = LinearProgram(
             name: name, sense: sense, objectiveName: objectiveName ?? "OBJ", objective: cost,
             objectiveConstant: objectiveConstant, columnLower: lower, columnUpper: upper, rowLower: rowLower,

@@ -19,47 +19,47 @@ extension SimplexEngine {
     /// quickselect finds that breakpoint in O(k) expected time, so the test costs O(k + p log p) for k candidates
     /// of which p are passed — at most O(k log k), and far less on the wide allocation models where k is in the
     /// hundreds of thousands and p in the hundreds.
-    func boundFlippingRatioTest(_ all: [RatioCandidate], slope slope0: Double) -> (entering: Int, flips: [Int]) {
+    func boundFlippingRatioTest(_ all: inout [RatioCandidate], slope slope0: Double) -> (entering: Int, flips: [Int]) {
         var subset: [RatioCandidate]
         var outsideMinRelaxed = Double.infinity
         if all.count <= 64 {
             subset = all
         } else {
-            var work = all
+            // Partition in place (the caller's order does not matter).
             var lo = 0
-            var hi = work.count
+            var hi = all.count
             var need = slope0
             while hi - lo > 32 {
-                let a = work[lo].ratio
-                let b = work[(lo + hi) / 2].ratio
-                let c = work[hi - 1].ratio
+                let a = all[lo].ratio
+                let b = all[(lo + hi) / 2].ratio
+                let c = all[hi - 1].ratio
                 let pivot = max(min(a, b), min(max(a, b), c))
-                // Three-way partition of work[lo..<hi] around pivot.
+                // Three-way partition of all[lo..<hi] around pivot.
                 var lt = lo
                 var i = lo
                 var gt = hi
                 while i < gt {
-                    let r = work[i].ratio
+                    let r = all[i].ratio
                     if r < pivot {
-                        work.swapAt(lt, i)
+                        all.swapAt(lt, i)
                         lt += 1
                         i += 1
                     } else if r > pivot {
                         gt -= 1
-                        work.swapAt(i, gt)
+                        all.swapAt(i, gt)
                     } else {
                         i += 1
                     }
                 }
                 var below = 0.0
-                for k in lo..<lt { below += work[k].weight }
+                for k in lo..<lt { below += all[k].weight }
                 if below >= need {
                     hi = lt
                     continue
                 }
                 need -= below
                 var equal = 0.0
-                for k in lt..<gt { equal += work[k].weight }
+                for k in lt..<gt { equal += all[k].weight }
                 if equal >= need {
                     hi = gt
                     break
@@ -67,14 +67,14 @@ extension SimplexEngine {
                 need -= equal
                 lo = gt
             }
-            // Everything in work[0..<hi] precedes everything after it; add the later candidates that a Harris
+            // Everything in all[0..<hi] precedes everything after it; add the later candidates that a Harris
             // bound could still reach, and remember the smallest relaxed ratio of the rest.
             var reach = Double.infinity
-            for k in hi..<work.count { reach = min(reach, work[k].relaxed) }
-            subset = Array(work[0..<hi])
-            for k in hi..<work.count {
-                if work[k].ratio <= reach { subset.append(work[k]) } else {
-                    outsideMinRelaxed = min(outsideMinRelaxed, work[k].relaxed)
+            for k in hi..<all.count { reach = min(reach, all[k].relaxed) }
+            subset = Array(all[0..<hi])
+            for k in hi..<all.count {
+                if all[k].ratio <= reach { subset.append(all[k]) } else {
+                    outsideMinRelaxed = min(outsideMinRelaxed, all[k].relaxed)
                 }
             }
         }
