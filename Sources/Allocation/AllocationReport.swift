@@ -101,7 +101,7 @@ public enum AllocationReport {
             let stageOf = Dictionary(r.cells.map { ($0.moment, $0.stage) }, uniquingKeysWith: { a, _ in a })
             out += "\nSpend by segment × moment of truth\n"
             let first = max(7, segments.map { $0.count + (labels[$0].map { $0.isEmpty ? 0 : $0.count + 3 } ?? 0) }.max() ?? 0)
-            let colWidths = moments.map { max(7, $0.count) }
+            let colWidths = moments.map { max(8, $0.count) }
             var header = "  " + pad("segment", first)
             var stageLine = "  " + pad("", first)
             for (m, w) in zip(moments, colWidths) {

@@ -105,6 +105,7 @@ def main():
     for name, plan, args in cases:
         mps = os.path.join(a.workdir, f"{name}.mps")
         res, wall = capm_allocate(a.capm, plan, mps, args)
+        res["objective"] = float(res["objective"])  # "nan" for infeasible plans
         large = res["lpColumns"] > 100_000
         hs, hobj, ht = highs_solve(mps, large, a.highs_time_limit)
         if res["status"] == "infeasible" or hs == "Infeasible":
