@@ -63,9 +63,16 @@ public enum AllocationReport {
         }
         let roi = r.roi.map { String(format: "%.2f", $0) } ?? "–"
         let change = r.currentUplift > 0 ? String(format: " (%+.1f%%)", 100 * r.upliftVsCurrent / r.currentUplift) : ""
-        out += "Optimal plan: spend \(money(r.spend))\(cur) → uplift \(money(r.uplift))\(cur) in customer value, ROI \(roi)\n"
-        out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift)); the optimum adds \(signed(r.upliftVsCurrent))\(change)\n"
-        if let p = r.shadowPrice {
+        let target = r.constraints.first { $0.kind == "uplift_target" }
+        if let target {
+            out += "Cheapest plan reaching an uplift of \(money(target.lower ?? 0))\(cur): spend \(money(r.spend))\(cur) → uplift \(money(r.uplift)), ROI \(roi)\n"
+            out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift))\n"
+            out += "\nNext dollar of uplift: costs \(ratio(target.dual)) of spend (marginal cost of the target)\n"
+        } else {
+            out += "Optimal plan: spend \(money(r.spend))\(cur) → uplift \(money(r.uplift))\(cur) in customer value, ROI \(roi)\n"
+            out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift)); the optimum adds \(signed(r.upliftVsCurrent))\(change)\n"
+        }
+        if let p = r.shadowPrice, target == nil || abs(p.value) > 1e-9 {
             out += "\nNext dollar of budget: worth \(ratio(p.value)) of customer value"
             if let from = p.validFrom {
                 out += ", for budgets from \(money(from)) to \(p.validTo.map(money) ?? "any amount")"
