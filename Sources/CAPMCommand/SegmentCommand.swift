@@ -5,6 +5,7 @@ import Foundation
 extension FeatureScaler.Method: ExpressibleByArgument {}
 extension KMeans.DistanceKernel: ExpressibleByArgument {}
 extension KMeans.Algorithm: ExpressibleByArgument {}
+extension KMeans.Precision: ExpressibleByArgument {}
 extension KSelection.Rule: ExpressibleByArgument {}
 
 /// `capm segment`: k-means segmentation of customers, automatic k, CAPM segment profiles.
@@ -80,6 +81,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
+
+    @Option(help: "Precision of the Lloyd update passes: float64, float32 (GEMM kernel only).")
+    var precision: KMeans.Precision = .float64
 
     @Option(help: "Rows per GEMM block (tuning).")
     var blockRows: Int = 256
@@ -160,7 +164,7 @@ struct SegmentCommand: ParsableCommand {
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
-            blockRows: blockRows)
+            blockRows: blockRows, precision: precision)
         var fixedK = Int(k)
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))

@@ -16,6 +16,9 @@ struct CentroidPanel: Sendable {
     let expanded: [SIMD8<Double>]
     let rowMajor: [Double]
     let norms: [Double]
+    /// Single-precision copies of ``rowMajor`` and ``norms`` for the `sgemm` update pass.
+    let rowMajor32: [Float]
+    let norms32: [Float]
 
     init(centroids: [Double], k: Int, d: Int) {
         precondition(centroids.count == k * d, "CentroidPanel: centroid array has the wrong size")
@@ -29,6 +32,12 @@ struct CentroidPanel: Sendable {
             return s
         }
         self.norms = norms
+        rowMajor32 = centroids.map { Float($0) }
+        norms32 = (0..<k).map { c in
+            var s: Float = 0
+            for j in 0..<d { s += Float(centroids[c * d + j]) * Float(centroids[c * d + j]) }
+            return s
+        }
         var expanded = [SIMD8<Double>](repeating: SIMD8(repeating: 0), count: groups * (d + 1))
         for g in 0..<groups { expanded[g * (d + 1)] = SIMD8(repeating: .infinity) }
         for c in 0..<k {
@@ -102,7 +111,7 @@ enum DistanceKernels {
     /// unpredictable, so compare-and-branch loops mispredict about half the time; perf on the GEMM kernel showed the
     /// arg-min dominating before this form (hot loop, one call per row).
     @inline(__always)
-    static func argmin(_ values: UnsafePointer<Double>, count: Int) -> Int {
+    static func argmin<T: BinaryFloatingPoint>(_ values: UnsafePointer<T>, count: Int) -> Int {
         var m0 = values[0], m1 = values[0], m2 = values[0], m3 = values[0]
         var c = 0
         while c &+ 4 <= count {

@@ -107,3 +107,19 @@ struct IdentityScalingTests {
         #expect(try logged.transform(data)[1, 1] == log1p(4.0))
     }
 }
+
+@Suite("model files")
+struct ModelFileTests {
+    @Test("a corrupted model file is a decoding error, not a crash")
+    func corrupted() throws {
+        let bad = [
+            #"{"scaler":{"method":"zscore","names":["a"],"log1p":[false],"centers":[0],"scales":[0]},"centroids":{"rows":1,"columns":1,"elements":[1]}}"#,
+            #"{"scaler":{"method":"none","names":["a","b"],"log1p":[false],"centers":[0],"scales":[1]},"centroids":{"rows":1,"columns":2,"elements":[1,2]}}"#,
+            #"{"scaler":{"method":"none","names":[],"log1p":[],"centers":[],"scales":[]},"centroids":{"rows":2,"columns":0,"elements":[]}}"#,
+            #"{"scaler":{"method":"none","names":["a"],"log1p":[false],"centers":[0],"scales":[1]},"centroids":{"rows":2,"columns":1,"elements":[1]}}"#,
+        ]
+        for text in bad {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(SegmentationModel.self, from: Data(text.utf8)) }
+        }
+    }
+}
