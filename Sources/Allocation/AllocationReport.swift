@@ -49,6 +49,9 @@ public enum AllocationReport {
                     out += "\nConflicts\n"
                     for c in why.conflicts { out += "  • \(c)\n" }
                 }
+                if !why.certificateRows.isEmpty {
+                    out += "\nThe solver's proof of infeasibility (Farkas certificate) combines: \(why.certificateRows.joined(separator: ", "))\n"
+                }
                 if !why.relaxations.isEmpty {
                     out += "\nSmallest relaxation that makes the plan feasible\n"
                     for x in why.relaxations {
