@@ -56,6 +56,7 @@ public enum AllocationError: Error, Sendable, Equatable, CustomStringConvertible
     /// Writing an output failed.
     case output(String)
 
+    /// One line: where and why.
     public var description: String {
         switch self {
         case .unreadableFile(let path, let reason): return "\(path): cannot read the plan: \(reason)"

@@ -50,7 +50,18 @@ public struct AllocationProblem: Sendable {
 
     /// Which cells a group constraint covers.
     public enum Selector: Sendable, Equatable {
-        case moment(String), stage(Plan.Stage), segment(String), channel(String), tag(String), label(SegmentLabel)
+        /// The cells of one moment (by id).
+        case moment(String)
+        /// The cells of every moment at a journey stage.
+        case stage(Plan.Stage)
+        /// The cells of one segment (by id).
+        case segment(String)
+        /// The cells of one channel (by id).
+        case channel(String)
+        /// The cells carrying a tag.
+        case tag(String)
+        /// The cells of every segment with a label.
+        case label(SegmentLabel)
 
         /// `moment M2`, `stage awareness`, …
         public var description: String {

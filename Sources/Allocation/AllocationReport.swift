@@ -49,6 +49,9 @@ public enum AllocationReport {
                     out += "\nConflicts\n"
                     for c in why.conflicts { out += "  • \(c)\n" }
                 }
+                if !why.certificateRows.isEmpty {
+                    out += "\nThe solver's proof of infeasibility (Farkas certificate) combines: \(why.certificateRows.joined(separator: ", "))\n"
+                }
                 if !why.relaxations.isEmpty {
                     out += "\nSmallest relaxation that makes the plan feasible\n"
                     for x in why.relaxations {
@@ -63,9 +66,16 @@ public enum AllocationReport {
         }
         let roi = r.roi.map { String(format: "%.2f", $0) } ?? "–"
         let change = r.currentUplift > 0 ? String(format: " (%+.1f%%)", 100 * r.upliftVsCurrent / r.currentUplift) : ""
-        out += "Optimal plan: spend \(money(r.spend))\(cur) → uplift \(money(r.uplift))\(cur) in customer value, ROI \(roi)\n"
-        out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift)); the optimum adds \(signed(r.upliftVsCurrent))\(change)\n"
-        if let p = r.shadowPrice {
+        let target = r.constraints.first { $0.kind == "uplift_target" }
+        if let target {
+            out += "Cheapest plan reaching an uplift of \(money(target.lower ?? 0))\(cur): spend \(money(r.spend))\(cur) → uplift \(money(r.uplift)), ROI \(roi)\n"
+            out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift))\n"
+            out += "\nNext dollar of uplift: costs \(ratio(target.dual)) of spend (marginal cost of the target)\n"
+        } else {
+            out += "Optimal plan: spend \(money(r.spend))\(cur) → uplift \(money(r.uplift))\(cur) in customer value, ROI \(roi)\n"
+            out += "Current plan: spend \(money(r.currentSpend)) → uplift \(money(r.currentUplift)); the optimum adds \(signed(r.upliftVsCurrent))\(change)\n"
+        }
+        if let p = r.shadowPrice, target == nil || abs(p.value) > 1e-9 {
             out += "\nNext dollar of budget: worth \(ratio(p.value)) of customer value"
             if let from = p.validFrom {
                 out += ", for budgets from \(money(from)) to \(p.validTo.map(money) ?? "any amount")"
@@ -101,7 +111,7 @@ public enum AllocationReport {
             let stageOf = Dictionary(r.cells.map { ($0.moment, $0.stage) }, uniquingKeysWith: { a, _ in a })
             out += "\nSpend by segment × moment of truth\n"
             let first = max(7, segments.map { $0.count + (labels[$0].map { $0.isEmpty ? 0 : $0.count + 3 } ?? 0) }.max() ?? 0)
-            let colWidths = moments.map { max(7, $0.count) }
+            let colWidths = moments.map { max(8, $0.count) }
             var header = "  " + pad("segment", first)
             var stageLine = "  " + pad("", first)
             for (m, w) in zip(moments, colWidths) {

@@ -44,9 +44,9 @@ extension Allocator {
             warm = bs
             var model = lp.model
             try? model.setRowBounds(row, lower: model.rowLower[row].isFinite ? b : -.infinity, upper: b)
-            guard let ranging = try? LPSolver.ranging(of: model, basis: bs) else { break }
+            guard let rhs = budgetRange(model, row: row, solution: sol, basis: bs) else { break }
             let y = sol.rowDuals[row]
-            let hi = ranging.rhsRanges[row].upperBound
+            let hi = rhs.upperBound
             guard hi.isFinite, hi < range.to, y > 1e-12 else { break }
             let step = max(1e-6 * max(hi, 1), 1e-6)
             let next = hi > b + step ? hi : b + step

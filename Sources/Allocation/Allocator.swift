@@ -45,8 +45,7 @@ public enum Allocator {
         let y = solution.rowDuals[row]
         var from: Double? = nil
         var to: Double? = nil
-        if let ranging = try? LPSolver.ranging(of: lp.model, basis: basis) {
-            let r = ranging.rhsRanges[row]
+        if let r = budgetRange(lp.model, row: row, solution: solution, basis: basis) {
             from = r.lowerBound.isFinite ? max(0, r.lowerBound) : 0
             to = r.upperBound.isFinite ? r.upperBound : nil
         }
@@ -61,6 +60,48 @@ public enum Allocator {
             right = try resolve(lp, budget: b + h, warmStart: basis).map { $0.rowDuals[row] } ?? y
         }
         return ShadowPrice(value: y, left: left, right: right, validFrom: from, validTo: to)
+    }
+
+    /// The RHS range of `row` at the optimal `basis`.
+    ///
+    /// `LPSolver.ranging` also ranges every cost, one pivot row over all columns per basic column — on a plan of
+    /// 500,000 pieces that is seconds. The RHS range depends only on the basic variables, so it is computed on
+    /// the model restricted to the basic columns, with the nonbasic columns fixed at their values and moved into
+    /// the row bounds (the basis, and hence B⁻¹ and the basic variables' bounds, are unchanged); the range is
+    /// then shifted back by the nonbasic contribution to the row.
+    static func budgetRange(_ model: LinearProgram, row: Int, solution: LPSolution, basis: Basis) -> ClosedRange<Double>? {
+        let a = model.matrix
+        var shift = [Double](repeating: 0, count: model.rowCount)
+        var reduced = LinearProgram(name: model.name, sense: model.sense)
+        for j in 0..<model.columnCount where basis.columns[j] != .basic {
+            let v = solution.primal[j]
+            if v == 0 { continue }
+            for k in a.columnStarts[j]..<a.columnStarts[j + 1] { shift[Int(a.rowIndices[k])] += a.values[k] * v }
+        }
+        do {
+            for i in 0..<model.rowCount {
+                try reduced.addRow(name: model.rowNames[i], lower: model.rowLower[i] - shift[i], upper: model.rowUpper[i] - shift[i])
+            }
+            var statuses: [BasisStatus] = []
+            for j in 0..<model.columnCount where basis.columns[j] == .basic {
+                var entries: [(row: Int, value: Double)] = []
+                for k in a.columnStarts[j]..<a.columnStarts[j + 1] { entries.append((Int(a.rowIndices[k]), a.values[k])) }
+                try reduced.addColumn(
+                    name: model.columnNames[j], cost: model.objective[j], lower: model.columnLower[j],
+                    upper: model.columnUpper[j], coefficients: entries)
+                statuses.append(.basic)
+            }
+            if reduced.columnCount == 0 {
+                // A slack basis: every row is basic; add a fixed dummy column so the model validates.
+                try reduced.addColumn(name: "DUMMY", cost: 0, lower: 0, upper: 0)
+                statuses.append(.atLower)
+            }
+            let ranging = try LPSolver.ranging(of: reduced, basis: Basis(columns: statuses, rows: basis.rows))
+            let r = ranging.rhsRanges[row]
+            return (r.lowerBound + shift[row])...(r.upperBound + shift[row])
+        } catch {
+            return nil
+        }
     }
 
     static func report(

@@ -42,6 +42,9 @@ struct AllocateCommand: ParsableCommand {
     @Option(name: .customLong("sweep-steps"), help: "Sweep: number of budgets (≥ 2).")
     var sweepSteps: Int = 11
 
+    @Option(help: "Sweep shorthand FROM:TO:STEPS (same as --sweep-from/--sweep-to/--sweep-steps; implies --scenario sweep).")
+    var sweep: String?
+
     @Option(name: .customLong("max-breakpoints"), help: "Sweep: walk at most this many value-curve breakpoints (0: none).")
     var maxBreakpoints: Int = 200
 
@@ -60,14 +63,28 @@ struct AllocateCommand: ParsableCommand {
         }
         if let budget, !(budget.isFinite && budget >= 0) { throw ValidationError("--budget must be a finite number ≥ 0") }
         if maxBreakpoints < 0 { throw ValidationError("--max-breakpoints must be ≥ 0") }
+        if let sweep, parseSweep(sweep) == nil { throw ValidationError("--sweep must be FROM:TO:STEPS, e.g. 100000:400000:13") }
+    }
+
+    /// `FROM:TO:STEPS` → its three numbers.
+    func parseSweep(_ text: String) -> (Double, Double, Int)? {
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 3, let a = Double(parts[0]), let b = Double(parts[1]), let n = Int(parts[2]) else { return nil }
+        return (a, b, n)
     }
 
     func makeScenario() throws(AllocationError) -> AllocationScenario {
-        let kind = AllocationScenario.Kind(rawValue: scenario) ?? .maxUplift
+        let shorthand = sweep.flatMap(parseSweep)
+        let kind = shorthand != nil ? .sweep : (AllocationScenario.Kind(rawValue: scenario) ?? .maxUplift)
         var s = AllocationScenario(
             kind: kind, budget: budget, budgetMode: exact ? .exactly : nil, targetUplift: targetUplift, roi: roi,
             maxBreakpoints: maxBreakpoints)
         if kind == .sweep {
+            if let (from, to, steps) = shorthand {
+                s.sweep = (from, to, steps)
+                try s.validate()
+                return s
+            }
             guard let from = sweepFrom, let to = sweepTo else {
                 throw .invalidParameter(name: "sweep", value: "none", reason: "the sweep needs --sweep-from and --sweep-to")
             }

@@ -168,3 +168,27 @@ struct HandExampleTests {
         #expect(close(roi.uplift, 390_000, rel: 1e-6))
     }
 }
+
+@Suite("Allocation: report rendering")
+struct ReportTests {
+    @Test("table, CSV and JSON of the hand example carry the headline numbers")
+    func rendering() throws {
+        let r = try Allocator.solve(try HandExample.problem(), scenario: AllocationScenario())
+        let table = AllocationReport.table(r)
+        #expect(table.contains("spend 100,000"))
+        #expect(table.contains("uplift 253,000"))
+        #expect(table.contains("worth 1.80 of customer value, for budgets from 90,000 to 115,000"))
+        #expect(table.contains("Binding constraints"))
+        let csv = AllocationReport.csv(r).split(separator: "\n")
+        #expect(csv.count == 5)
+        #expect(csv[0].hasPrefix("cell,segment,label,moment"))
+        let json = try JSONSerialization.jsonObject(with: Data(AllocationReport.json(r).utf8)) as? [String: Any]
+        for key in ["status", "budget", "spend", "uplift", "upliftVsCurrent", "shadowPrice", "cells", "constraints"] {
+            #expect(json?[key] != nil, "missing \(key)")
+        }
+        let infeasible = try Allocator.solve(try HandExample.problem(extraConstraints: "  - {moment: M2, min: 150000}"), scenario: AllocationScenario())
+        let text = AllocationReport.table(infeasible)
+        #expect(text.contains("INFEASIBLE"))
+        #expect(text.contains("change 150,000 to 100,000"))
+    }
+}

@@ -38,6 +38,14 @@ struct AllocateCommandTests {
         #expect(c.format == .csv && c.output == "o.csv" && c.writeMPS == "m.mps")
     }
 
+    @Test("--sweep FROM:TO:STEPS shorthand")
+    func sweepShorthand() throws {
+        let c = try #require(try CAPMTool.parseAsRoot(["allocate", "--sweep", "1000:5000:5"]) as? AllocateCommand)
+        let s = try c.makeScenario()
+        #expect(s.kind == .sweep && s.sweep?.from == 1000 && s.sweep?.to == 5000 && s.sweep?.steps == 5)
+        #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["allocate", "--sweep", "1000-5000"]) }
+    }
+
     @Test("rejects an unknown scenario and a negative budget")
     func badOptions() {
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["allocate", "--scenario", "greedy"]) }

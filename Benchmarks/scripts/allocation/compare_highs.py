@@ -91,7 +91,7 @@ def main():
     example = os.path.join(ROOT, "Examples", "plan.yaml")
     cases += [("example-250k", example, ["--budget", "250000"]),
               ("example-min-spend", example, ["--scenario", "min-spend", "--target-uplift", "600000"]),
-              ("example-target-roi-3", example, ["--scenario", "target-roi", "--roi", "2.5", "--budget", "1000000"]),
+              ("example-target-roi-2.5", example, ["--scenario", "target-roi", "--roi", "2.5", "--budget", "1000000"]),
               ("example-target-mroi-2.5", example, ["--scenario", "target-mroi", "--roi", "2.5", "--budget", "1000000"])]
     shapes = [(10, 20, 5, True), (100, 50, 10, True)] + ([] if a.skip_large else [(1000, 50, 10, False)])
     for s, m, k, shares in shapes:
@@ -105,6 +105,7 @@ def main():
     for name, plan, args in cases:
         mps = os.path.join(a.workdir, f"{name}.mps")
         res, wall = capm_allocate(a.capm, plan, mps, args)
+        res["objective"] = float(res["objective"])  # "nan" for infeasible plans
         large = res["lpColumns"] > 100_000
         hs, hobj, ht = highs_solve(mps, large, a.highs_time_limit)
         if res["status"] == "infeasible" or hs == "Infeasible":
