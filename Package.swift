@@ -8,7 +8,8 @@
 //          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
-//               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
+//               ├─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
+//               └─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
@@ -34,7 +35,8 @@ let package = Package(
         .target(name: "CustomerValue", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming"]),
+        .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Journey"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "CustomerValueTests", dependencies: ["CustomerValue"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
     ],
     swiftLanguageModes: [.v6]
