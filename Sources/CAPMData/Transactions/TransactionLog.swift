@@ -1,3 +1,4 @@
+import Dispatch
 import struct Foundation.URL
 
 /// A customer transaction log in columnar form: one entry per purchase.
@@ -99,35 +100,56 @@ public struct TransactionLog: Sendable, Equatable {
     /// Writes the log as `customer_id,date,amount` CSV, atomically.
     ///
     /// Amounts are written with two decimals (currency). Ids containing `,`, `"` or a newline are quoted.
+    /// Rows are rendered to bytes in parallel blocks of 262,144 rows and written in order, so the file is the
+    /// same for any thread count.
+    /// - Complexity: O(rows + customers).
     public func write(to url: URL) throws(OutputError) {
-        let ids = customerIDs.map(CSVWriting.escape)
-        // Dates repeat heavily: render each distinct day once.
-        var dayText: [Int32: String] = [:]
+        // Each id and each distinct day is rendered once; rows only copy bytes.
+        var idBytes: [UInt8] = []
+        var idOffsets: [Int] = [0]
+        idOffsets.reserveCapacity(customerIDs.count + 1)
+        for id in customerIDs {
+            idBytes.append(contentsOf: CSVWriting.escape(id).utf8)
+            idOffsets.append(idBytes.count)
+        }
+        let firstDay = Int(dateRange?.lowerBound ?? 0)
+        let dayCount = Int((dateRange?.upperBound ?? 0)) - firstDay + 1
+        var dayBytes: [UInt8] = []
+        for d in 0..<Swift.max(0, dayCount) { dayBytes.append(contentsOf: CivilDate.isoString(days: firstDay + d).utf8) }
+        let dayWidth = dayCount > 0 ? dayBytes.count / dayCount : 0
+        let blockRows = 1 << 18
+        let blockCount = (count + blockRows - 1) / blockRows
+        var blocks = [[UInt8]](repeating: [], count: blockCount)
+        let (ids, offsets, days) = (idBytes, idOffsets, dayBytes)
+        let (customer, day, amount) = (self.customer, self.day, self.amount)
+        blocks.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let out = buffer
+            DispatchQueue.concurrentPerform(iterations: blockCount) { b in
+                var bytes: [UInt8] = []
+                let lo = b * blockRows, hi = Swift.min(customer.count, lo + blockRows)
+                bytes.reserveCapacity((hi - lo) * 32)
+                for t in lo..<hi {
+                    let c = Int(customer[t])
+                    bytes.append(contentsOf: ids[offsets[c]..<offsets[c + 1]])
+                    bytes.append(UInt8(ascii: ","))
+                    let d = (Int(day[t]) - firstDay) * dayWidth
+                    bytes.append(contentsOf: days[d..<(d + dayWidth)])
+                    bytes.append(UInt8(ascii: ","))
+                    CSVWriting.appendFixed2(amount[t], to: &bytes)
+                    bytes.append(UInt8(ascii: "\n"))
+                }
+                out[b] = bytes
+            }
+        }
         try AtomicFile.write(to: url) { writer in
             try writer.write("customer_id,date,amount\n")
-            for t in 0..<count {
-                let d = day[t]
-                let date: String
-                if let cached = dayText[d] { date = cached } else {
-                    date = CivilDate.isoString(days: Int(d))
-                    dayText[d] = date
-                }
-                try writer.write(ids[Int(customer[t])])
-                try writer.write(bytes: CSVWriting.comma)
-                try writer.write(date)
-                try writer.write(bytes: CSVWriting.comma)
-                try writer.write(bytes: CSVWriting.fixed2(amount[t]))
-                try writer.write(bytes: CSVWriting.newline)
-            }
+            for block in blocks { try writer.write(bytes: block) }
         }
     }
 }
 
 /// Helpers for writing CSV fields.
 public enum CSVWriting {
-    static let comma: [UInt8] = [UInt8(ascii: ",")]
-    static let newline: [UInt8] = [UInt8(ascii: "\n")]
-
     /// `field` as a CSV field: quoted (with `"` doubled) when it holds a comma, quote or line break.
     public static func escape(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
@@ -137,21 +159,37 @@ public enum CSVWriting {
     /// The ASCII bytes of `value` rounded half away from zero to two decimals (`12.5` → `12.50`), without
     /// going through `String(format:)`.
     public static func fixed2(_ value: Double) -> [UInt8] {
-        guard value.isFinite, abs(value) < 9e15 else { return Array(String(value).utf8) }
-        let cents = Int64((abs(value) * 100).rounded(.toNearestOrAwayFromZero))
-        var digits: [UInt8] = []
-        var c = cents
-        repeat {
-            digits.append(UInt8(48 + c % 10))
-            c /= 10
-        } while c > 0
-        while digits.count < 3 { digits.append(48) }
-        var out: [UInt8] = value < 0 && cents > 0 ? [UInt8(ascii: "-")] : []
-        for k in stride(from: digits.count - 1, through: 2, by: -1) { out.append(digits[k]) }
-        out.append(UInt8(ascii: "."))
-        out.append(digits[1])
-        out.append(digits[0])
+        var out: [UInt8] = []
+        appendFixed2(value, to: &out)
         return out
+    }
+
+    /// Appends `value` with two decimals to `bytes` (see ``fixed2(_:)``).
+    public static func appendFixed2(_ value: Double, to bytes: inout [UInt8]) {
+        guard value.isFinite, abs(value) < 9e15 else {
+            bytes.append(contentsOf: String(value).utf8)
+            return
+        }
+        var cents = UInt64((abs(value) * 100).rounded(.toNearestOrAwayFromZero))
+        if value < 0 && cents > 0 { bytes.append(UInt8(ascii: "-")) }
+        // Digits of cents, least significant first, at least three (0.05 → "005").
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { raw in
+            repeat {
+                raw[n] = UInt8(48 + cents % 10)
+                cents /= 10
+                n += 1
+            } while cents > 0
+            while n < 3 {
+                raw[n] = 48
+                n += 1
+            }
+            for k in stride(from: n - 1, through: 2, by: -1) { bytes.append(raw[k]) }
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(raw[1])
+            bytes.append(raw[0])
+        }
     }
 }
 
