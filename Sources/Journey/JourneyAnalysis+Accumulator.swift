@@ -83,7 +83,7 @@ extension JourneyAnalysis {
     }
 
     /// Everything a block needs, read-only.
-    struct Context: @unchecked Sendable {
+    struct Context: Sendable {
         let log: JourneyLog
         let offsets: [Int]
         let order: [Int32]

@@ -28,7 +28,7 @@ extension JourneyLog {
     /// - Complexity: O(file size), parsed in parallel chunks by ``CSVTable``.
     public static func read(contentsOf url: URL, format: CSVFormat = CSVFormat()) throws(JourneyError) -> JourneyLog {
         let header: [String]
-        do { header = try CSVTable.header(of: url, format: format) } catch { throw .data(error) }
+        do { header = try HeaderSniffer.header(of: url, format: format) } catch { throw .data(error) }
         let specs = try columnSpecs(header: header, path: url.path)
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs, format: format) } catch { throw .data(error) }
