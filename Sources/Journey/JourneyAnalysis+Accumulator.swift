@@ -39,7 +39,11 @@ extension JourneyAnalysis {
         var stageValueAtStake = [Double](repeating: 0, count: 5)
         var transitionCount = [Int](repeating: 0, count: 4)
         var transitionSum = [Int](repeating: 0, count: 4)
-        var transitionDays = [[Int32: Int]](repeating: [:], count: 4)
+        /// Day differences per transition: a dense histogram over [−span, span] when the log spans at most
+        /// ``denseSpan`` days (index = days + span), else a dictionary.
+        var transitionHistogram: [[Int]]
+        var sparseTransitions = [[Int32: Int]](repeating: [:], count: 4)
+        let span: Int32
         var momentReach: [Int]
         var momentLost: [Int]
         var momentLostValue: [Double]
@@ -49,13 +53,26 @@ extension JourneyAnalysis {
         var missingReachedPurchase = 0
         var missingProspects = 0
 
-        init(momentCount: Int, segmentSlots: Int) {
+        /// The longest day span kept in dense histograms (a dense histogram per block costs 4 × (2 span + 1) Ints).
+        static let denseSpan: Int32 = 4096
+
+        init(momentCount: Int, segmentSlots: Int, span: Int32) {
+            self.span = span
+            transitionHistogram = span <= Self.denseSpan ? [[Int]](repeating: [Int](repeating: 0, count: 2 * Int(span) + 1), count: 4) : []
             momentReach = [Int](repeating: 0, count: momentCount)
             momentLost = momentReach
             momentLostUnvalued = momentReach
             momentLostValue = [Double](repeating: 0, count: momentCount)
             momentGap = [GapSums](repeating: GapSums(), count: momentCount)
             segmentGap = [GapSums](repeating: GapSums(), count: momentCount * segmentSlots)
+        }
+
+        /// The histogram of transition `s` as day difference → customers.
+        func transitionDays(_ s: Int) -> [Int32: Int] {
+            guard !transitionHistogram.isEmpty else { return sparseTransitions[s] }
+            var histogram: [Int32: Int] = [:]
+            for (k, count) in transitionHistogram[s].enumerated() where count > 0 { histogram[Int32(k) - span] = count }
+            return histogram
         }
 
         mutating func add(_ other: Accumulator) {
@@ -67,7 +84,10 @@ extension JourneyAnalysis {
             for s in 0..<4 {
                 transitionCount[s] += other.transitionCount[s]
                 transitionSum[s] += other.transitionSum[s]
-                transitionDays[s].merge(other.transitionDays[s], uniquingKeysWith: +)
+                sparseTransitions[s].merge(other.sparseTransitions[s], uniquingKeysWith: +)
+                if !transitionHistogram.isEmpty {
+                    for k in transitionHistogram[s].indices { transitionHistogram[s][k] += other.transitionHistogram[s][k] }
+                }
             }
             for m in momentReach.indices {
                 momentReach[m] += other.momentReach[m]
@@ -97,8 +117,11 @@ extension JourneyAnalysis {
         let churnedOutcome: [Bool]
 
         /// Reduces the journeys of `customers` to sums.
+        let daySpan: Int32
+
         func accumulate(customers: Range<Int>) -> Accumulator {
-            var acc = Accumulator(momentCount: momentCount, segmentSlots: segmentSlots)
+            var acc = Accumulator(momentCount: momentCount, segmentSlots: segmentSlots, span: daySpan)
+            let dense = !acc.transitionHistogram.isEmpty
             let post = JourneyStage.postPurchase.rawValue
             var firstDay = [Int32](repeating: .max, count: 5)
             var lastEvent = [Int](repeating: -1, count: 5)
@@ -143,7 +166,11 @@ extension JourneyAnalysis {
                     let days = firstDay[s + 1] - firstDay[s]
                     acc.transitionCount[s] += 1
                     acc.transitionSum[s] += Int(days)
-                    acc.transitionDays[s][days, default: 0] += 1
+                    if dense {
+                        acc.transitionHistogram[s][Int(days + daySpan)] += 1
+                    } else {
+                        acc.sparseTransitions[s][days, default: 0] += 1
+                    }
                 }
                 if !valued[c] {
                     if furthest >= JourneyStage.purchase.rawValue { acc.missingReachedPurchase += 1 } else {

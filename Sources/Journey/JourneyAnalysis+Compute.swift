@@ -79,12 +79,13 @@ extension JourneyAnalysis {
             order[cursor[c]] = Int32(e)
             cursor[c] += 1
         }
+        let daySpan = Int32(clamping: Int(log.day.max() ?? 0) - Int(log.day.min() ?? 0))
         let churned = log.outcomes.map { $0.lowercased() == JourneyLog.churnedOutcome }
 
         let context = Context(
             log: log, offsets: offsets, order: order, value: value, valued: valued, segment: segment,
             segmentSlots: segmentNames.count + 1, momentOfPair: momentOfPair, momentCount: momentPairs.count,
-            touchpointCount: touchpointCount, churnedOutcome: churned)
+            touchpointCount: touchpointCount, churnedOutcome: churned, daySpan: daySpan)
         let blockCount = (n + blockSize - 1) / blockSize
         var blocks = [Accumulator?](repeating: nil, count: blockCount)
         blocks.withUnsafeMutableBufferPointer { buffer in
@@ -93,7 +94,7 @@ extension JourneyAnalysis {
                 out[k] = context.accumulate(customers: (k * blockSize)..<Swift.min(n, (k + 1) * blockSize))
             }
         }
-        var total = Accumulator(momentCount: momentPairs.count, segmentSlots: segmentNames.count + 1)
+        var total = Accumulator(momentCount: momentPairs.count, segmentSlots: segmentNames.count + 1, span: daySpan)
         for block in blocks { if let block { total.add(block) } }
 
         // Stages.
@@ -108,7 +109,7 @@ extension JourneyAnalysis {
                 timing = Timing(
                     customers: total.transitionCount[s],
                     meanDays: Double(total.transitionSum[s]) / Double(total.transitionCount[s]),
-                    medianDays: median(total.transitionDays[s]))
+                    medianDays: median(total.transitionDays(s)))
             }
             stages.append(
                 Stage(
@@ -166,7 +167,7 @@ extension JourneyAnalysis {
         return JourneyAnalysis(stages: stages, moments: moments, segmentGaps: segmentGaps, coverage: coverage, options: options)
     }
 
-    /// The median of a histogram of day counts.
+    /// The median of a histogram of day counts (day difference → customers).
     static func median(_ histogram: [Int32: Int]) -> Double {
         let keys = histogram.keys.sorted()
         let total = histogram.values.reduce(0, +)

@@ -176,14 +176,17 @@ public struct JourneySimulator: Sendable {
 
     /// A touchpoint of pre-purchase stage `stage` drawn by ``Touchpoint/weight``, other than `excluding`.
     static func draw(stage: Int, rng: inout Xoshiro256, excluding: Int32 = -1) -> Int32 {
-        let members = stageMembers[stage].filter { $0 != excluding }
-        let sum = members.reduce(0) { $0 + catalogue[Int($1)].weight }
+        let members = stageMembers[stage]
+        var sum = 0.0
+        for member in members where member != excluding { sum += catalogue[Int(member)].weight }
         var u = rng.nextOpenUnit() * sum
-        for member in members {
+        var last = members[0]
+        for member in members where member != excluding {
             u -= catalogue[Int(member)].weight
+            last = member
             if u <= 0 { return member }
         }
-        return members.last ?? stageMembers[stage][0]
+        return last
     }
 
     /// Appends one event with scores.

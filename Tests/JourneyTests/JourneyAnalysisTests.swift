@@ -228,3 +228,24 @@ struct JourneyAnalysisTests {
         #expect(RowLocator.line(ofRow: 2, in: bytes) == 7)
     }
 }
+
+@Suite("Journey analysis: long logs")
+struct JourneyLongSpanTests {
+    /// A log spanning 24 years (beyond the dense histogram span) gives the same timings as the brute force.
+    @Test func timingsOverLongSpans() throws {
+        let text = """
+            customer_id,stage,touchpoint,date
+            X,awareness,ad,2000-01-01
+            X,consideration,web,2000-01-05
+            Y,awareness,ad,2024-01-01
+            Y,consideration,web,2024-01-03
+            Z,awareness,ad,2024-01-01
+            Z,consideration,web,2024-01-11
+            """
+        let a = try JourneyAnalysis.analyze(try JourneyLog.parse(text: text), values: CustomerValues(ids: [], values: []))
+        let days = BruteForceJourney(text: text).transitions(stage: 0).sorted()
+        #expect(days == [2, 4, 10])
+        #expect(a.stages[0].daysToNextStage == .init(customers: 3, meanDays: 16.0 / 3, medianDays: 4))
+        #expect(a.coverage.imputedValue == 0 && a.coverage.missingValue == 3)
+    }
+}
