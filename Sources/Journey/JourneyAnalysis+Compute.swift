@@ -32,29 +32,49 @@ extension JourneyAnalysis {
         }
         let n = log.customerCount
 
-        // Join values and segments by id.
-        var valueRow = [String: Int32](minimumCapacity: values.ids.count)
-        for (row, id) in values.ids.enumerated() { valueRow[id] = Int32(row) }
-        let segmentNames = segments.map { Array(Set($0.names)).sorted() } ?? []
-        var segmentRow = [String: Int32](minimumCapacity: segments?.ids.count ?? 0)
+        // Join values and segments by id (hash indexes built once, looked up in parallel blocks).
+        let valueIndex = IdentifierIndex.rows(of: values.ids)
+        var segmentNames: [String] = []
+        var segmentIndex: (index: IdentifierIndex, rowOfKey: [Int32])?
+        var segmentOfRow: [Int32] = []
         if let segments {
-            let nameIndex = Dictionary(uniqueKeysWithValues: segmentNames.enumerated().map { ($1, Int32($0)) })
-            for (row, id) in segments.ids.enumerated() { segmentRow[id] = nameIndex[segments.names[row]] ?? 0 }
+            segmentIndex = IdentifierIndex.rows(of: segments.ids)
+            var names = IdentifierIndex(capacity: 64)
+            let codes = segments.names.map { names.insert($0) }
+            segmentNames = names.keys.sorted()
+            var sortedPosition = [Int32](repeating: 0, count: names.keys.count)
+            for (position, name) in segmentNames.enumerated() {
+                if let code = names.row(of: name) { sortedPosition[Int(code)] = Int32(position) }
+            }
+            segmentOfRow = codes.map { sortedPosition[Int($0)] }
         }
         let unassigned = Int32(segmentNames.count)
         var value = [Double](repeating: imputed, count: n)
         var valued = [Bool](repeating: false, count: n)
         var segment = [Int32](repeating: unassigned, count: n)
-        var usedValueRow = [Bool](repeating: false, count: values.ids.count)
-        for c in 0..<n {
-            let id = log.customerIDs[c]
-            if let row = valueRow[id] {
-                value[c] = values.values[Int(row)]
-                valued[c] = true
-                usedValueRow[Int(row)] = true
+        let ids = log.customerIDs, knownValues = values.values, segmentRows = segmentIndex, rowSegments = segmentOfRow
+        let joinBlocks = (n + blockSize - 1) / blockSize
+        value.withUnsafeMutableBufferPointer { valueBuffer in
+            valued.withUnsafeMutableBufferPointer { valuedBuffer in
+                segment.withUnsafeMutableBufferPointer { segmentBuffer in
+                    nonisolated(unsafe) let v = valueBuffer, f = valuedBuffer, g = segmentBuffer
+                    DispatchQueue.concurrentPerform(iterations: joinBlocks) { k in
+                        for c in (k * blockSize)..<Swift.min(n, (k + 1) * blockSize) {
+                            if let key = valueIndex.index.row(of: ids[c]) {
+                                v[c] = knownValues[Int(valueIndex.rowOfKey[Int(key)])]
+                                f[c] = true
+                            }
+                            if let segmentRows, let key = segmentRows.index.row(of: ids[c]) {
+                                g[c] = rowSegments[Int(segmentRows.rowOfKey[Int(key)])]
+                            }
+                        }
+                    }
+                }
             }
-            if segments != nil, let s = segmentRow[id] { segment[c] = s }
         }
+        // Value rows without events: distinct value ids minus the journey customers found among them.
+        let matchedCount = valued.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let valuedNotInJourney = valueIndex.index.keys.count - matchedCount
 
         // Moments: the (stage, touchpoint) pairs present, ordered by stage then touchpoint order of appearance.
         let stageCount = JourneyStage.allCases.count
@@ -156,11 +176,11 @@ extension JourneyAnalysis {
         }
         for k in moments.indices { moments[k].rank = k + 1 }
 
-        let matched = valued.reduce(0) { $0 + ($1 ? 1 : 0) }
+        let matched = matchedCount
         let coverage = Coverage(
             events: log.count, journeyCustomers: n, valued: matched, missingValue: n - matched,
             missingValueReachedPurchase: total.missingReachedPurchase, missingValueProspects: total.missingProspects,
-            valuedNotInJourney: usedValueRow.reduce(0) { $0 + ($1 ? 0 : 1) }, imputedValue: imputed,
+            valuedNotInJourney: valuedNotInJourney, imputedValue: imputed,
             segmented: segments.map { _ in segment.reduce(0) { $0 + ($1 == unassigned ? 0 : 1) } },
             unsegmented: segments.map { _ in segment.reduce(0) { $0 + ($1 == unassigned ? 1 : 0) } },
             scoredEvents: scored ? log.count : 0)
