@@ -1,9 +1,10 @@
 /// An open-addressing hash index from text identifiers to their row: the join of a journey log's customers with
 /// the value and segment files.
 ///
-/// Hashes the UTF-8 bytes with FNV-1a (Fowler, Noll & Vo) and probes linearly; about 3× faster than
-/// `Dictionary<String, Int32>` on millions of short ids (Docs/journey.md, "Measured"). Read-only after
-/// construction, so lookups may run in parallel.
+/// Hashes the UTF-8 bytes with FNV-1a (Fowler, Noll & Vo) and probes linearly, at most half full. Replaces
+/// `Dictionary<String, Int32>`, whose hashing took 3.5 s of a 4.7 s analysis of 3 M journey customers
+/// (Docs/journey.md, "Measured"). Read-only after construction, so lookups run in parallel.
+/// - Complexity: O(length of the id) expected per lookup or insert.
 struct IdentifierIndex: Sendable {
     private var slots: [Int32]
     private let mask: Int
