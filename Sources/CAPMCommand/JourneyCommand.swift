@@ -72,6 +72,14 @@ struct JourneyCommand: ParsableCommand {
             log, values: values, segments: segmentTable,
             options: .init(recovery: recovery, scoreScale: scoreScale, missingValue: try missingValue()))
         watch.lap("analyse")
+        let c = analysis.coverage
+        if format == .json && c.missingValue > 0 {
+            // The table reports coverage itself; with JSON on stdout, say it on stderr too so it is never silent.
+            FileHandle.standardError.write(Data(
+                ("capm journey: \(c.missingValue) of \(c.journeyCustomers) journey customers are missing from \(clv) "
+                    + "(\(c.missingValueReachedPurchase) reached purchase, \(c.missingValueProspects) prospects); "
+                    + "valued at \(c.imputedValue)\n").utf8))
+        }
         let text: String
         switch format {
         case .json: text = try Self.json(analysis)
