@@ -8,6 +8,7 @@
 //          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
+//               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
 //   CAPM            umbrella library re-exporting every engine
@@ -43,7 +44,8 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation"]),
+        .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
+        .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
     ],
     swiftLanguageModes: [.v6]

@@ -7,5 +7,6 @@
 @_exported import CAPMData
 @_exported import CAPMNumerics
 @_exported import CustomerValue
+@_exported import Journey
 @_exported import LinearProgramming
 @_exported import Segmentation

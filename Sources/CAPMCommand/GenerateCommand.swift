@@ -10,7 +10,10 @@ struct GenerateCommand: ParsableCommand {
         discussion: """
             Defaults are the published CDNOW estimates (weekly rates): r 0.243, alpha 4.414, a 0.793, b 2.426; \
             spend p 6.25, q 3.74, gamma 15.44. Customers are acquired uniformly over the first --acquisition-days \
-            from --start and observed for --observation-days. The same --seed gives the same file.
+            from --start and observed for --observation-days. The same --seed gives the same file. \
+            --journey-output also writes a matching journey event log (customer_id,stage,touchpoint,date,outcome,\
+            expected_score,experienced_score): every customer's path to the first purchase and post-purchase \
+            contacts, plus --prospects prospects (ids P…) who drop out before buying (see Docs/journey.md).
             """)
 
     @Option(help: "Number of customers to simulate.") var customers: Int
@@ -28,6 +31,14 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Days over which first purchases are spread.") var acquisitionDays: Int = 84
     @Option(help: "Days observed from --start.") var observationDays: Int = 546
     @Flag(help: "Write rows customer by customer instead of by date.") var byCustomer = false
+    @Option(help: "Also write a matching journey event log to this CSV file (written atomically).")
+    var journeyOutput: String?
+    @Option(help: "Prospects (non-buyers) in the journey log; default: twice --customers.") var prospects: Int?
+
+    func validate() throws {
+        if let prospects, prospects < 0 { throw ValidationError("--prospects must be at least 0") }
+        if prospects != nil && journeyOutput == nil { throw ValidationError("--prospects needs --journey-output FILE") }
+    }
 
     func run() throws {
         let startDay = try parseDay(start, option: "--start")
@@ -47,6 +58,31 @@ struct GenerateCommand: ParsableCommand {
         print(
             "wrote \(log.count) transactions of \(log.customerCount) customers to \(output) "
                 + "(simulate \(seconds(simulated - began)) s, write \(seconds(written - simulated)) s)")
+        if let journeyOutput { try writeJourney(log, to: journeyOutput, progress: progress) }
+    }
+
+    /// Simulates and writes the journey log matching `log`'s customers (first purchase day, purchase count).
+    private func writeJourney(_ log: TransactionLog, to path: String, progress: Progress) throws {
+        let clock = ContinuousClock()
+        let began = clock.now
+        var firstDay = [Int32](repeating: .max, count: log.customerCount)
+        var purchases = [Int](repeating: 0, count: log.customerCount)
+        for t in 0..<log.count {
+            let c = Int(log.customer[t])
+            firstDay[c] = min(firstDay[c], log.day[t])
+            purchases[c] += 1
+        }
+        let prospectCount = prospects ?? 2 * log.customerCount
+        progress.step("simulating journeys of \(log.customerCount) customers and \(prospectCount) prospects")
+        let journey = try JourneySimulator().simulate(
+            customerIDs: log.customerIDs, firstPurchaseDay: firstDay, purchaseCount: purchases, prospects: prospectCount,
+            seed: seed)
+        let simulated = clock.now
+        progress.step("writing \(journey.count) journey events to \(path)")
+        try journey.write(to: URL(fileURLWithPath: path))
+        print(
+            "wrote \(journey.count) journey events of \(log.customerCount) customers and \(prospectCount) prospects to "
+                + "\(path) (simulate \(seconds(simulated - began)) s, write \(seconds(clock.now - simulated)) s)")
     }
 }
 
