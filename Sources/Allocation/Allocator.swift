@@ -141,6 +141,7 @@ public enum Allocator {
             for j in range { s += solution.primal[j] }
             spends[c] = s
         }
+        if let closest = spendsClosestToCurrent(problem, lp: lp, solution: solution) { spends = closest }
         var total = 0.0
         var totalUplift = 0.0
         var curveTotal = 0.0

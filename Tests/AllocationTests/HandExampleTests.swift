@@ -192,3 +192,27 @@ struct ReportTests {
         #expect(text.contains("change 150,000 to 100,000"))
     }
 }
+
+@Suite("Allocation: ties broken towards the current plan")
+struct TieBreakTests {
+    /// At 140k the slope-1.5 pieces of S1/M2 (10k→30k) and S2/M1 (30k→60k) share 25k: any split is optimal.
+    /// With currents S1/M2 = 30k and S2/M1 = 30k, the closest optimum is S1/M2 30k, S2/M1 35k.
+    @Test("the optimum closest to current is returned", arguments: [
+        (30_000.0, 30_000.0, 30_000.0, 35_000.0),  // currents S1/M2, S2/M1 → expected spends
+        (10_000, 55_000, 10_000, 55_000),
+    ])
+    func closestToCurrent(currentS1M2: Double, currentS2M1: Double, spendS1M2: Double, spendS2M1: Double) throws {
+        var text = HandExample.yaml(budget: 140_000)
+        text = text.replacingOccurrences(of: "    moment: M2\n    channel: mail\n    response: {breakpoints: [[0, 0], [10000, 40000]", with: "    moment: M2\n    channel: mail\n    current: \(currentS1M2)\n    response: {breakpoints: [[0, 0], [10000, 40000]")
+        text = text.replacingOccurrences(of: "    moment: M1\n    channel: mail\n    response: {breakpoints: [[0, 0], [30000, 75000]", with: "    moment: M1\n    channel: mail\n    current: \(currentS2M1)\n    response: {breakpoints: [[0, 0], [30000, 75000]")
+        let (plan, locator) = try PlanReader.read(text: text, file: "hand.yaml")
+        let p = try AllocationProblem(plan: plan, locator: locator)
+        #expect(p.cells.map(\.current) == [0, currentS1M2, currentS2M1, 0])
+        let r = try Allocator.solve(p, scenario: AllocationScenario())
+        #expect(close(r.uplift, 280_000 + 25_000 * 1.5))
+        #expect(close(HandExample.spend(r, "S1/M2/mail"), spendS1M2, rel: 1e-6))
+        #expect(close(HandExample.spend(r, "S2/M1/mail"), spendS2M1, rel: 1e-6))
+        #expect(close(HandExample.spend(r, "S1/M1/mail"), 50_000, rel: 1e-6))
+        #expect(close(HandExample.spend(r, "S2/M2/mail"), 25_000, rel: 1e-6))
+    }
+}
