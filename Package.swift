@@ -8,8 +8,9 @@
 //          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
-//               ├─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
-//               └─ Journey            journey funnel, moments of truth by value at stake, experience gaps
+//               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
+//               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
+//                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
@@ -22,6 +23,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +38,18 @@ let package = Package(
         .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Journey"]),
+        .target(
+            name: "Allocation",
+            dependencies: [
+                "CAPMNumerics", "CAPMData", "LinearProgramming", "Segmentation",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "CAPM",
+            dependencies: [
+                "CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey",
+            ]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -49,6 +62,7 @@ let package = Package(
         .testTarget(name: "CustomerValueTests", dependencies: ["CustomerValue"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
     ],

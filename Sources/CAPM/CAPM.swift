@@ -3,6 +3,7 @@
 // A finance or marketing tool adds one line to its Package.swift,
 //   .product(name: "CAPM", package: "capm")
 // and one import. See README.md and Docs/architecture.md.
+@_exported import Allocation
 @_exported import CAPMData
 @_exported import CAPMNumerics
 @_exported import CustomerValue

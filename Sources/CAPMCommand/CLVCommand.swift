@@ -38,6 +38,8 @@ struct CLVCommand: ParsableCommand {
     @Option(help: "Amount column of --transactions.") var amountColumn = "amount"
     @Option(help: "Field delimiter of --transactions: comma, tab, whitespace, or one character.") var delimiter = "comma"
     @Option(help: "Last observed day (YYYY-MM-DD); default: the last transaction date.") var observationEnd: String?
+    @Option(help: "Fit on transactions up to this day (YYYY-MM-DD) and report the forecast of the holdout after it.")
+    var calibrationEnd: String?
     @Option(help: "Time unit: day, week, month or year.") var timeUnit: TimeUnit = .week
     @Option(help: "Model: bgnbd, pareto-nbd, mbgnbd or sbg.") var model: Model = .bgnbd
     @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase).")
@@ -74,31 +76,34 @@ struct CLVCommand: ParsableCommand {
             guard (transactions == nil) != (summary == nil) else {
                 throw ValidationError("give exactly one of --transactions FILE and --summary FILE")
             }
+            if calibrationEnd != nil && transactions == nil {
+                throw ValidationError("--calibration-end needs --transactions FILE")
+            }
         }
     }
 
     func run() throws {
         if model == .sbg { return try runShiftedBetaGeometric() }
         let watch = Stopwatch(enabled: timings)
-        let customers = try loadSummary(watch)
+        let (customers, holdout) = try loadSummary(watch)
         let patterns = RepeatPatterns(customers)
         watch.lap("patterns (\(patterns.count))")
         let valuation = try Valuation(
             horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
             timing: timing == .continuous ? .continuous : .endOfPeriod)
         switch model {
-        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation, watch)
-        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation, watch)
-        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation, watch)
+        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
+        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
+        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
         case .sbg: break
         }
     }
 
-    private func loadSummary(_ watch: Stopwatch) throws -> CustomerSummary {
+    private func loadSummary(_ watch: Stopwatch) throws -> (CustomerSummary, CalibrationHoldout?) {
         if let summary {
             let s = try CustomerSummary.read(contentsOf: URL(fileURLWithPath: summary))
             watch.lap("read summary")
-            return s
+            return (s, nil)
         }
         let options = TransactionLog.ReadOptions(
             customerColumn: customerColumn, dateColumn: dateColumn, amountColumn: amountColumn,
@@ -106,14 +111,36 @@ struct CLVCommand: ParsableCommand {
         let log = try TransactionLog.read(contentsOf: URL(fileURLWithPath: transactions ?? ""), options: options)
         watch.lap("read transactions")
         let end = try observationEnd.map { Int32(try parseDay($0, option: "--observation-end")) }
+        if let calibrationEnd {
+            let split = try CalibrationHoldout(
+                transactions: log, calibrationEnd: Int32(try parseDay(calibrationEnd, option: "--calibration-end")),
+                observationEnd: end, unit: timeUnit)
+            watch.lap("summary")
+            return (split.calibration, split)
+        }
         let s = try CustomerSummary(transactions: log, observationEnd: end, unit: timeUnit)
         watch.lap("summary")
-        return s
+        return (s, nil)
+    }
+
+    /// Holdout check: actual repeat purchases after the calibration end vs. the fitted model's
+    /// Σ E[X(holdout length) | x, tₓ, T].
+    private func holdoutForecast<M: PurchaseModel>(_ model: M, _ split: CalibrationHoldout) throws -> (actual: Int, predicted: Double) {
+        let c = split.calibration
+        var predicted = 0.0
+        for i in 0..<c.count {
+            guard let e = model.expectedPurchases(split.holdoutDuration, frequency: Double(c.frequency[i]), recency: c.recency[i], age: c.age[i])
+            else {
+                throw CustomerValueError.predictionFailed(customer: c.customerIDs[i], reason: "holdout forecast did not converge")
+            }
+            predicted += e
+        }
+        return (split.holdoutFrequency.reduce(0, +), predicted)
     }
 
     private func predict<M: PurchaseModel>(
         _ fitted: Fitted<M>, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
-        _ watch: Stopwatch
+        _ holdout: CalibrationHoldout?, _ watch: Stopwatch
     ) throws {
         watch.lap("fit \(M.name)")
         var fits = [fitted.fit]
@@ -129,7 +156,8 @@ struct CLVCommand: ParsableCommand {
             spendModel = .gammaGamma(gg.model)
             watch.lap("fit gamma-gamma")
         }
-        report(fits, customers: customers.count, patterns: patterns.count)
+        let forecast = try holdout.map { try holdoutForecast(fitted.model, $0) }
+        report(fits, customers: customers.count, patterns: patterns.count, holdout: forecast.map { ($0.actual, $0.predicted, holdout?.holdoutDuration ?? 0) })
         for fit in fits where !fit.converged {
             throw CustomerValueError.notConverged(
                 model: fit.model, status: fit.status.rawValue, iterations: fit.iterations, gradientNorm: fit.gradientNorm)
@@ -152,7 +180,7 @@ struct CLVCommand: ParsableCommand {
     }
 
     /// Prints the fits: a table, JSON on stdout, or (with csv on stdout) a table on stderr.
-    private func report(_ fits: [ModelFit], customers: Int, patterns: Int) {
+    private func report(_ fits: [ModelFit], customers: Int, patterns: Int, holdout: (actual: Int, predicted: Double, duration: Double)? = nil) {
         switch format {
         case .json:
             var object: [String: Any] = [:]
@@ -163,6 +191,7 @@ struct CLVCommand: ParsableCommand {
                     "logLikelihood": fit.logLikelihood, "aic": fit.aic, "bic": fit.bic,
                     "customers": k == 0 ? customers : Int(fit.observations), "converged": fit.converged,
                     "status": fit.status.rawValue, "iterations": fit.iterations, "gradientNorm": fit.gradientNorm,
+                    "hessianPositiveDefinite": fit.hessianPositiveDefinite,
                 ]
                 entry["standardErrors"] =
                     fit.standardErrors.map { Dictionary(uniqueKeysWithValues: zip(fit.parameterNames, $0)) } ?? NSNull()
@@ -172,6 +201,9 @@ struct CLVCommand: ParsableCommand {
                 } else {
                     object["spend"] = entry
                 }
+            }
+            if let holdout {
+                object["holdout"] = ["duration": holdout.duration, "actualPurchases": holdout.actual, "predictedPurchases": holdout.predicted]
             }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]) {
                 print(String(decoding: data, as: UTF8.self))
@@ -186,6 +218,14 @@ struct CLVCommand: ParsableCommand {
                     text += "  \(name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(fixed(fit.parameters[i], 4))  (SE \(se))\n"
                 }
                 text += "  log-likelihood \(fixed(fit.logLikelihood, 2))  AIC \(fixed(fit.aic, 2))  BIC \(fixed(fit.bic, 2))\n"
+                if !fit.hessianPositiveDefinite {
+                    text += "  warning: the Hessian is not positive definite (an estimate at the boundary of the parameter space or "
+                    text += "not identified); standard errors are unavailable\n"
+                }
+            }
+            if let holdout {
+                text += "holdout         \(fixed(holdout.duration, 2)) \(timeUnit.rawValue)s: actual repeat purchases \(holdout.actual), "
+                text += "predicted \(fixed(holdout.predicted, 1))\n"
             }
             if format == .csv && output == nil {
                 FileHandle.standardError.write(Data(text.utf8))
@@ -196,6 +236,12 @@ struct CLVCommand: ParsableCommand {
     }
 
     private func runShiftedBetaGeometric() throws {
+        guard discountRate.isFinite, discountRate > -1 else {
+            throw ValidationError("--discount-rate must be greater than -1")
+        }
+        guard horizon.isFinite, horizon >= 1, horizon <= 1_000_000 else {
+            throw ValidationError("--horizon for sbg is a number of periods between 1 and 1,000,000")
+        }
         let url = URL(fileURLWithPath: survival ?? "")
         let header = try CSVTable.header(of: url)
         guard let column = survivalColumn ?? header.last(where: { $0 != "period" && $0 != "year" }) else {

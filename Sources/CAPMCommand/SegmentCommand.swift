@@ -5,6 +5,7 @@ import Foundation
 extension FeatureScaler.Method: ExpressibleByArgument {}
 extension KMeans.DistanceKernel: ExpressibleByArgument {}
 extension KMeans.Algorithm: ExpressibleByArgument {}
+extension KMeans.Precision: ExpressibleByArgument {}
 extension KSelection.Rule: ExpressibleByArgument {}
 
 /// `capm segment`: k-means segmentation of customers, automatic k, CAPM segment profiles.
@@ -80,6 +81,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
     var kernel: KMeans.DistanceKernel = .automatic
+
+    @Option(help: "Precision of the Lloyd update passes: float64, float32 (GEMM kernel only).")
+    var precision: KMeans.Precision = .float64
 
     @Option(help: "Rows per GEMM block (tuning).")
     var blockRows: Int = 256
@@ -160,7 +164,7 @@ struct SegmentCommand: ParsableCommand {
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
-            blockRows: blockRows)
+            blockRows: blockRows, precision: precision)
         var fixedK = Int(k)
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))
@@ -192,9 +196,16 @@ struct SegmentCommand: ParsableCommand {
                     iterations: result.iterations, converged: result.converged)
             }
         } else {
+            let progress = Progress()
             let outcome = try KSelection(
                 kMeans: configuration, range: try parsedRange(), rule: selectionRule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: data.weights)
+            ).run(scaled, weights: data.weights) { candidate in
+                progress.step(
+                    String(
+                        format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
+                        candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
+                        candidate.calinskiHarabasz))
+            }
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }
@@ -294,13 +305,15 @@ struct SegmentCommand: ParsableCommand {
             out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
             out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
         }
-        let csv = profileCSV(report).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        let widths = (0..<(csv.first?.count ?? 0)).map { j in csv.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        for row in csv {
+        let cells = profileCSV(report).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+                Double(field).map(f) ?? String(field)
+            }
+        }
+        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
+        for row in cells {
             out += row.enumerated().map { j, cell in
-                let text = String(cell)
-                let value = Double(text).map(f) ?? text
-                return value.padding(toLength: max(widths[j], value.count), withPad: " ", startingAt: 0)
+                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
             }.joined(separator: "  ") + "\n"
         }
         return out

@@ -16,6 +16,9 @@ struct CentroidPanel: Sendable {
     let expanded: [SIMD8<Double>]
     let rowMajor: [Double]
     let norms: [Double]
+    /// Single-precision copies of ``rowMajor`` and ``norms`` for the `sgemm` update pass.
+    let rowMajor32: [Float]
+    let norms32: [Float]
 
     init(centroids: [Double], k: Int, d: Int) {
         precondition(centroids.count == k * d, "CentroidPanel: centroid array has the wrong size")
@@ -29,6 +32,12 @@ struct CentroidPanel: Sendable {
             return s
         }
         self.norms = norms
+        rowMajor32 = centroids.map { Float($0) }
+        norms32 = (0..<k).map { c in
+            var s: Float = 0
+            for j in 0..<d { s += Float(centroids[c * d + j]) * Float(centroids[c * d + j]) }
+            return s
+        }
         var expanded = [SIMD8<Double>](repeating: SIMD8(repeating: 0), count: groups * (d + 1))
         for g in 0..<groups { expanded[g * (d + 1)] = SIMD8(repeating: .infinity) }
         for c in 0..<k {
@@ -95,44 +104,41 @@ enum DistanceKernels {
         return best
     }
 
-    /// The index of the smallest of `count` values (the first one on ties, as NumPy's `argmin`).
+    /// The index of the smallest of `count` finite values (the first one on ties, as NumPy's `argmin`).
     ///
-    /// Four independent running minima (indices ≡ 0, 1, 2, 3 mod 4) break the serial compare chain so the CPU
-    /// overlaps them; merged with ties to the lower index. Hot loop of the GEMM kernel (one call per row).
+    /// Two branch-free passes: the minimum m over four independent running minima, then a bit mask of the
+    /// positions holding m (64 at a time) whose lowest set bit is the answer. The nearest centroid of a row is
+    /// unpredictable, so compare-and-branch loops mispredict about half the time; perf on the GEMM kernel showed the
+    /// arg-min dominating before this form (hot loop, one call per row).
     @inline(__always)
-    static func argmin(_ values: UnsafePointer<Double>, count: Int) -> Int {
-        if count < 8 {
-            var best = values[0]
-            var index = 0
-            var c = 1
-            while c < count {
-                if values[c] < best {
-                    best = values[c]
-                    index = c
-                }
-                c &+= 1
-            }
-            return index
-        }
-        var b0 = values[0], b1 = values[1], b2 = values[2], b3 = values[3]
-        var i0 = 0, i1 = 1, i2 = 2, i3 = 3
-        var c = 4
+    static func argmin<T: BinaryFloatingPoint>(_ values: UnsafePointer<T>, count: Int) -> Int {
+        var m0 = values[0], m1 = values[0], m2 = values[0], m3 = values[0]
+        var c = 0
         while c &+ 4 <= count {
-            let v0 = values[c], v1 = values[c &+ 1], v2 = values[c &+ 2], v3 = values[c &+ 3]
-            if v0 < b0 { b0 = v0; i0 = c }
-            if v1 < b1 { b1 = v1; i1 = c &+ 1 }
-            if v2 < b2 { b2 = v2; i2 = c &+ 2 }
-            if v3 < b3 { b3 = v3; i3 = c &+ 3 }
+            m0 = Swift.min(m0, values[c])
+            m1 = Swift.min(m1, values[c &+ 1])
+            m2 = Swift.min(m2, values[c &+ 2])
+            m3 = Swift.min(m3, values[c &+ 3])
             c &+= 4
         }
         while c < count {
-            if values[c] < b0 || (values[c] == b0 && c < i0) { b0 = values[c]; i0 = c }
+            m0 = Swift.min(m0, values[c])
             c &+= 1
         }
-        if b1 < b0 || (b1 == b0 && i1 < i0) { b0 = b1; i0 = i1 }
-        if b3 < b2 || (b3 == b2 && i3 < i2) { b2 = b3; i2 = i3 }
-        if b2 < b0 || (b2 == b0 && i2 < i0) { b0 = b2; i0 = i2 }
-        return i0
+        let minimum = Swift.min(Swift.min(m0, m1), Swift.min(m2, m3))
+        var base = 0
+        while base < count {
+            let end = Swift.min(base &+ 64, count)
+            var bits: UInt64 = 0
+            var position = base
+            while position < end {
+                bits |= UInt64(values[position] == minimum ? 1 : 0) << UInt64(position &- base)
+                position &+= 1
+            }
+            if bits != 0 { return base &+ bits.trailingZeroBitCount }
+            base = end
+        }
+        return 0
     }
 
     /// Squared Euclidean distance Σⱼ (aⱼ − bⱼ)².

@@ -84,7 +84,27 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         self.scales = scales
     }
 
-    /// The scaled features z = (t(x) − centre) / scale.
+    /// Checks that the stored parameters are consistent: one name, flag, centre and scale per column, finite
+    /// centres and positive finite scales (a decoded model file could hold anything).
+    public func validate() throws(SegmentationError) {
+        let d = names.count
+        for (what, count) in [("log1p flags", log1p.count), ("centres", centers.count), ("scales", scales.count)]
+        where count != d {
+            throw .lengthMismatch(what: "scaler \(what)", expected: d, actual: count)
+        }
+        for j in 0..<d where !centers[j].isFinite || !(scales[j] > 0) || !scales[j].isFinite {
+            throw .invalidParameter(
+                name: "scaler column '\(names[j])'", value: "centre \(centers[j]), scale \(scales[j])",
+                reason: "centre must be finite and scale positive")
+        }
+    }
+
+    /// Whether the scaler leaves values unchanged (method `none`, no log1p column).
+    public var isIdentity: Bool {
+        !log1p.contains(true) && centers.allSatisfy { $0 == 0 } && scales.allSatisfy { $0 == 1 }
+    }
+
+    /// The scaled features z = (t(x) − centre) / scale; `data` itself (no copy) when ``isIdentity``.
     ///
     /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` for a different column count,
     ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column.
@@ -93,6 +113,8 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         guard data.columns == names.count else {
             throw .lengthMismatch(what: "feature columns", expected: names.count, actual: data.columns)
         }
+        try validate()
+        if isIdentity { return data }
         let d = data.columns
         var out = data.elements
         for i in 0..<data.rows {
@@ -115,6 +137,7 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         guard scaled.columns == d else {
             throw .lengthMismatch(what: "feature columns", expected: d, actual: scaled.columns)
         }
+        try validate()
         var out = scaled.elements
         for i in 0..<scaled.rows {
             for j in 0..<d {

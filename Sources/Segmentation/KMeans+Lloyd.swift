@@ -34,7 +34,7 @@ extension KMeans {
     static func lloyd(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int,
         kernel: DistanceKernel, maxIterations: Int, tolerance: Double, partition: ChunkPartition, threads: Int,
-        blockRows: Int
+        blockRows: Int, single: [Float]? = nil
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -52,7 +52,8 @@ extension KMeans {
             let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
-                partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows)
+                partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows,
+                single: single)
             // Reduce in chunk order: the floating-point result does not depend on the thread count.
             var sums = [Double](repeating: 0, count: k * d)
             var clusterWeights = [Double](repeating: 0, count: k)
@@ -113,12 +114,22 @@ extension KMeans {
     static func fusedPass(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], panel: CentroidPanel, kernel: DistanceKernel,
         labels: inout [Int32], partials: inout PassPartials, accumulate: Bool, partition: ChunkPartition,
-        threads: Int, blockRows: Int
+        threads: Int, blockRows: Int, single: [Float]? = nil
     ) {
         let d = data.columns
         let k = panel.k
         let groups = panel.groups
         let useGEMM = kernel == .gemm
+        // Single precision: update passes read the Float copy (half the bytes) through SGEMM; final passes (labels
+        // and exact inertia) always read the Double data.
+        let useSingle = single != nil && accumulate && useGEMM
+        let singleData = single ?? []
+        singleData.withUnsafeBufferPointer { x32b in
+        panel.rowMajor32.withUnsafeBufferPointer { c32b in
+        panel.norms32.withUnsafeBufferPointer { n32b in
+        let singlePointers: SinglePrecisionPointers? = useSingle ? SinglePrecisionPointers(
+            x: SharedConstPointer(base: x32b.baseAddress!), centroids: SharedConstPointer(base: c32b.baseAddress!),
+            norms: SharedConstPointer(base: n32b.baseAddress!)) : nil
         data.elements.withUnsafeBufferPointer { xb in
             mean.withUnsafeBufferPointer { mb in
                 panel.expanded.withUnsafeBufferPointer { lb in
@@ -148,7 +159,8 @@ extension KMeans {
                                                         sums: sums.base + c * k * d, clusterWeights: wsum.base + c * k,
                                                         accumulate: accumulate, blockRows: blockRows)
                                                     let (chunkInertia, chunkChanged) =
-                                                        useGEMM ? chunk.runGEMM() : chunk.runSIMD()
+                                                        singlePointers.map { chunk.runSGEMM($0) }
+                                                        ?? (useGEMM ? chunk.runGEMM() : chunk.runSIMD())
                                                     inertia.base[c] = chunkInertia
                                                     changed.base[c] = chunkChanged
                                                 }
@@ -162,6 +174,9 @@ extension KMeans {
                     }
                 }
             }
+        }
+        }
+        }
         }
     }
 
@@ -316,15 +331,75 @@ struct ChunkKernelArguments {
                 for c in 0..<k { line[c] = norms[c] }
             }
             BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
-            for r in 0..<count {
-                let label = DistanceKernels.argmin(dots + r &* k, count: k)
-                let (moved, contribution) = record(row: start &+ r, label: label)
-                inertia += contribution
-                if moved { changed &+= 1 }
+            if accumulate && weights == nil {
+                // The common update pass, written out flat (no per-row tuple, weight or mode branches).
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let i = start &+ r
+                    let newLabel = Int32(truncatingIfNeeded: label)
+                    changed &+= labels[i] != newLabel ? 1 : 0
+                    labels[i] = newLabel
+                    let s = sums + label &* d
+                    let point = x + i &* d
+                    for j in 0..<d { s[j] += point[j] - mean[j] }
+                    clusterWeights[label] += 1
+                }
+            } else {
+                for r in 0..<count {
+                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let (moved, contribution) = record(row: start &+ r, label: label)
+                    inertia += contribution
+                    changed &+= moved ? 1 : 0
+                }
             }
             start &+= count
         }
         return (inertia, changed)
+    }
+}
+
+/// The single-precision copies an update pass reads in ``KMeans/Precision/float32`` mode.
+struct SinglePrecisionPointers: Sendable {
+    let x: SharedConstPointer<Float>
+    let centroids: SharedConstPointer<Float>
+    let norms: SharedConstPointer<Float>
+}
+
+extension ChunkKernelArguments {
+    /// The update pass in single precision: per block, D ← ‖c‖² − 2·X·Cᵀ with BLAS `sgemm` on the Float copy of the
+    /// rows (half the memory traffic of `dgemm`, twice its peak rate), the arg-min in Float, and the centroid sums
+    /// accumulated in Double from the Float rows.
+    func runSGEMM(_ single: SinglePrecisionPointers) -> (inertia: Double, changed: Int) {
+        let b = max(1, min(blockRows, rows.count))
+        let dots = UnsafeMutablePointer<Float>.allocate(capacity: b * k)
+        defer { dots.deallocate() }
+        var changed = 0
+        clearPartials()
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let count = min(b, rows.upperBound - start)
+            for r in 0..<count {
+                let line = dots + r &* k
+                for c in 0..<k { line[c] = single.norms.base[c] }
+            }
+            BLAS.gemmABt(
+                m: count, n: k, k: d, alpha: -2, a: single.x.base + start &* d, b: single.centroids.base, beta: 1,
+                c: dots)
+            for r in 0..<count {
+                let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                let i = start &+ r
+                let newLabel = Int32(truncatingIfNeeded: label)
+                changed &+= labels[i] != newLabel ? 1 : 0
+                labels[i] = newLabel
+                let s = sums + label &* d
+                let point = single.x.base + i &* d
+                let w = weights?[i] ?? 1
+                for j in 0..<d { s[j] += w * (Double(point[j]) - mean[j]) }
+                clusterWeights[label] += w
+            }
+            start &+= count
+        }
+        return (0, changed)
     }
 }
 

@@ -40,6 +40,16 @@ public struct KMeans: Sendable {
         case hamerly
     }
 
+    /// Floating-point precision of the Lloyd update passes.
+    public enum Precision: String, Sendable, CaseIterable, Codable {
+        /// Double throughout.
+        case float64
+        /// The update passes read a Float copy of the rows through BLAS `sgemm` (half the memory traffic, twice
+        /// the peak flop rate); centroid sums, seeding, empty-cluster repair and the final labels and inertia stay in
+        /// Double. Costs N·d·4 bytes for the copy. Lloyd with the GEMM kernel only.
+        case float32
+    }
+
     /// The distance step of a Lloyd pass.
     public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
         /// Chosen from (d, k) by the rule measured in `Docs/segmentation.md`.
@@ -66,6 +76,8 @@ public struct KMeans: Sendable {
     public var threads: Int
     /// Iteration scheme.
     public var algorithm: Algorithm
+    /// Precision of the Lloyd update passes.
+    public var precision: Precision
     /// Distance kernel of the Lloyd passes.
     public var kernel: DistanceKernel
     /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
@@ -79,9 +91,10 @@ public struct KMeans: Sendable {
         clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
         maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, algorithm: Algorithm = .automatic,
-        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256
+        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256, precision: Precision = .float64
     ) {
         self.algorithm = algorithm
+        self.precision = precision
         self.clusterCount = clusterCount
         self.initialization = initialization
         self.restarts = restarts
@@ -104,13 +117,14 @@ public struct KMeans: Sendable {
         .gemm
     }
 
-    /// The scheme ``Algorithm/automatic`` resolves to: Hamerly for d ≤ 16, Lloyd otherwise.
+    /// The scheme ``Algorithm/automatic`` resolves to: Hamerly for k ≥ 16 and d ≤ 16, Lloyd (GEMM) otherwise.
     ///
-    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on Gaussian blobs): Hamerly reached
-    /// the same fixed point in the same iterations 1.1–1.6× faster than Lloyd for d ∈ {8, 16}, k ∈ {8, 32}; its
-    /// full searches are scalar, so for wide features the GEMM Lloyd pass is kept.
+    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs, same
+    /// start): Hamerly reached the same fixed point in the same iterations 1.5× (d = 8, k = 32) and 2.4× (d = 16,
+    /// k = 32) faster than Lloyd, but 1.5× slower for d = 8, k = 8 (few boundary rows to skip, and its first
+    /// iteration's full search is scalar).
     public static func automaticAlgorithm(features d: Int, clusters k: Int) -> Algorithm {
-        d <= 16 ? .hamerly : .lloyd
+        (k >= 16 && d <= 16) ? .hamerly : .lloyd
     }
 
     /// Clusters the rows of `data`.
@@ -131,8 +145,15 @@ public struct KMeans: Sendable {
         let distinct = Self.distinctRowCount(data, upTo: k)
         if distinct < k { throw .tooFewDistinctPoints(k: k, distinct: distinct) }
         let partition = ChunkPartition(rows: n, maximumChunks: chunkCount)
-        let resolvedKernel = kernel == .automatic ? Self.automaticKernel(features: d, clusters: k) : kernel
-        let resolvedAlgorithm = algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm
+        let single = precision == .float32
+        if single && (algorithm == .hamerly || kernel == .simd) {
+            throw .invalidParameter(
+                name: "precision", value: "float32", reason: "single precision runs with the Lloyd GEMM kernel only")
+        }
+        let resolvedKernel = single ? .gemm : (kernel == .automatic ? Self.automaticKernel(features: d, clusters: k) : kernel)
+        let resolvedAlgorithm =
+            single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
+        let singleCopy: [Float]? = single ? data.elements.map { Float($0) } : nil
         let (mean, variance) = Self.columnMoments(data, partition: partition, threads: threads)
         let absoluteTolerance = tolerance * variance.reduce(0, +) / Double(d)
 
@@ -162,7 +183,7 @@ public struct KMeans: Sendable {
                 run = Self.lloyd(
                     data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
                     maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
-                    threads: threads, blockRows: blockRows)
+                    threads: threads, blockRows: blockRows, single: singleCopy)
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
@@ -188,7 +209,7 @@ public struct KMeans: Sendable {
         return KMeansResult(
             centroids: centroidMatrix, labels: run.labels, inertia: run.inertia, iterations: run.iterations,
             convergence: run.convergence, sizes: sizes, restartInertias: restartInertias, bestRestart: bestRestart,
-            algorithm: resolvedAlgorithm, kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
+            precision: precision, algorithm: resolvedAlgorithm, kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
             iterationSeconds: run.iterationSeconds, seedingSeconds: run.seedingSeconds)
     }
 

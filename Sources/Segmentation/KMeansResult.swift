@@ -29,6 +29,8 @@ public struct KMeansResult: Sendable {
     public let restartInertias: [Double]
     /// Index of the kept restart.
     public let bestRestart: Int
+    /// Precision of the update passes.
+    public let precision: KMeans.Precision
     /// The iteration scheme that ran.
     public let algorithm: KMeans.Algorithm
     /// The distance kernel of the Lloyd passes that ran.

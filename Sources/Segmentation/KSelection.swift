@@ -78,11 +78,14 @@ public struct KSelection: Sendable {
     }
 
     /// Runs k-means for every k in the range (capped at the number of distinct rows) and picks k by ``rule``.
+    /// `onCandidate` is called after each k (for progress reports).
     ///
     /// - Throws: ``SegmentationError`` from k-means or the metrics; `invalidParameter` when the range holds no
     ///   k ≥ 2 that the data allow.
     /// - Complexity: Σ_k O(iterations·N·k·d) + O(m²·d) per k for the silhouette on m sampled rows.
-    public func run(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> Outcome {
+    public func run(
+        _ data: FeatureMatrix, weights: [Double]? = nil, onCandidate: (Candidate) -> Void = { _ in }
+    ) throws(SegmentationError) -> Outcome {
         let low = max(2, range.lowerBound)
         let distinct = KMeans.distinctRowCount(data, upTo: range.upperBound)
         let high = min(range.upperBound, distinct)
@@ -106,6 +109,7 @@ public struct KSelection: Sendable {
                 Candidate(
                     k: k, inertia: result.inertia, silhouette: silhouette, daviesBouldin: db, calinskiHarabasz: ch,
                     iterations: result.iterations, converged: result.converged))
+            if let last = candidates.last { onCandidate(last) }
             let score: Double
             switch rule {
             case .silhouette: score = silhouette

@@ -14,8 +14,24 @@ public struct SegmentationModel: Sendable, Codable, Equatable {
         guard centroids.columns == scaler.names.count else {
             throw .lengthMismatch(what: "centroid columns", expected: scaler.names.count, actual: centroids.columns)
         }
+        if centroids.columns == 0 { throw .noFeatures }
+        if centroids.rows == 0 { throw .invalidClusterCount(k: 0, points: 0) }
+        try scaler.validate()
         self.scaler = scaler
         self.centroids = centroids
+    }
+
+    private enum CodingKeys: String, CodingKey { case scaler, centroids }
+
+    /// Decodes and validates a model file (shapes agree, k ≥ 1, d ≥ 1, scales positive).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let scaler = try container.decode(FeatureScaler.self, forKey: .scaler)
+        let centroids = try container.decode(FeatureMatrix.self, forKey: .centroids)
+        do { try self.init(scaler: scaler, centroids: centroids) } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: .centroids, in: container, debugDescription: error.description)
+        }
     }
 
     /// Number of segments.

@@ -55,6 +55,8 @@ public struct SegmentationReport: Sendable, Codable {
         public var restartInertias: [Double]
         /// Worker threads.
         public var threads: Int
+        /// Precision of the update passes.
+        public var precision: KMeans.Precision
         /// Iteration scheme that ran.
         public var algorithm: KMeans.Algorithm
         /// Distance kernel that ran.
@@ -74,7 +76,8 @@ public struct SegmentationReport: Sendable, Codable {
 
         /// A run record.
         public init(
-            seed: UInt64, restarts: Int, restartInertias: [Double], threads: Int, algorithm: KMeans.Algorithm,
+            seed: UInt64, restarts: Int, restartInertias: [Double], threads: Int, precision: KMeans.Precision,
+            algorithm: KMeans.Algorithm,
             kernel: KMeans.DistanceKernel,
             tolerance: Double, absoluteTolerance: Double, maxIterations: Int, emptyClusterRepairs: Int,
             seedingSeconds: Double, iterationSeconds: [Double]
@@ -83,6 +86,7 @@ public struct SegmentationReport: Sendable, Codable {
             self.restarts = restarts
             self.restartInertias = restartInertias
             self.threads = threads
+            self.precision = precision
             self.algorithm = algorithm
             self.kernel = kernel
             self.tolerance = tolerance
@@ -116,7 +120,7 @@ public struct SegmentationReport: Sendable, Codable {
         self.profiles = profiles
         run = RunInfo(
             seed: configuration.seed, restarts: result.restartInertias.count, restartInertias: result.restartInertias,
-            threads: configuration.threads, algorithm: result.algorithm, kernel: result.kernel, tolerance: configuration.tolerance,
+            threads: configuration.threads, precision: result.precision, algorithm: result.algorithm, kernel: result.kernel, tolerance: configuration.tolerance,
             absoluteTolerance: result.absoluteTolerance, maxIterations: configuration.maxIterations,
             emptyClusterRepairs: result.emptyClusterRepairs, seedingSeconds: result.seedingSeconds,
             iterationSeconds: result.iterationSeconds)

@@ -24,6 +24,7 @@ struct CLVCommandTests {
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--transactions", "b"]) }
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--model", "nbd"]) }
+        #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(["clv", "--summary", "a", "--calibration-end", "1997-09-30"]) }
     }
 
     /// The transaction path end to end: CDNOW sample → summary at 1997-09-30 → BG/NBD + Gamma-Gamma → CSV with
@@ -90,5 +91,11 @@ struct CLVCommandTests {
                 "--calibration-periods", "7", "--format", "json",
             ]) as? CLVCommand)
         try command.run()
+        var bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--discount-rate=-2"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
+        bad = try #require(
+            try CAPMTool.parseAsRoot(["clv", "--model", "sbg", "--survival", file.path, "--horizon", "1e300"]) as? CLVCommand)
+        #expect(throws: ValidationError.self) { try bad.run() }
     }
 }

@@ -49,6 +49,24 @@ import Testing
         #expect(d.recency == [14, 0] && d.age == [21, 18])
     }
 
+    @Test(arguments: [5, 40])
+    func unorderedTransactionsGiveTheSameSummary(count: Int) throws {
+        // One customer's purchases on days 0, 7, 14, … given in reverse order (and each day twice).
+        let days = (0..<count).reversed().flatMap { [Int32($0 * 7), Int32($0 * 7)] }
+        let log = try TransactionLog(
+            customerIDs: ["z"], customer: [Int32](repeating: 0, count: days.count), day: days,
+            amount: days.map { Double($0) + 1 })
+        let s = try CustomerSummary(transactions: log, observationEnd: Int32(count * 7), unit: .week)
+        #expect(s.frequency == [count - 1])
+        #expect(s.recency == [Double(count - 1)])
+        #expect(s.age == [Double(count)])
+        // Mean over days 7…7(count−1) of 2·(day + 1).
+        var total = 0.0
+        for k in 1..<count { total += 2 * (Double(k * 7) + 1) }
+        let expected = total / Double(count - 1)
+        #expect(abs((s.monetaryValue?[0] ?? 0) - expected) < 1e-12)
+    }
+
     @Test func patternsCompressAndExpandBack() throws {
         let s = try CustomerSummary(
             customerIDs: ["a", "b", "c", "d"], frequency: [1, 0, 1, 1], recency: [2, 0, 2, 3], age: [5, 5, 5, 5])

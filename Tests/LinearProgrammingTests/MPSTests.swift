@@ -140,6 +140,13 @@ struct MPSTests {
         #expect(throws: error) { try MPSReader.parse(text, format: .free) }
     }
 
+    @Test("a non-number in a fixed-format file is reported as such")
+    func fixedNonNumber() {
+        #expect(throws: LPError.invalidNumber(path: "<string>", line: 5, text: "abc")) {
+            try MPSReader.parse("NAME X\nROWS\n N OBJ\nCOLUMNS\n X OBJ abc\n", format: .fixed)
+        }
+    }
+
     @Test("inconsistent bounds name the line of the last bound")
     func inconsistentBounds() {
         let text = "NAME X\nROWS\n N OBJ\nCOLUMNS\n X OBJ 1\nBOUNDS\n UP B X 1\n LO B X 3\nENDATA\n"

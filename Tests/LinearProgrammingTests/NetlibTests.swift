@@ -11,6 +11,9 @@ let fastNetlib = [
     "ship04s", "finnis", "fit1d", "sc205", "capri",
 ]
 
+/// The rest of the shared set (each up to several seconds in a debug build): run with `CAPM_SLOW_TESTS=1`.
+let slowNetlib = netlibEntries.map(\.name).filter { !fastNetlib.contains($0) }
+
 @Suite("Netlib")
 struct NetlibTests {
     @Test("every Netlib file parses with the published size", arguments: netlibEntries)
@@ -30,6 +33,13 @@ struct NetlibTests {
         #expect(abs(solution.objective - entry.optimum) <= 1e-6 * max(1, abs(entry.optimum)))
         let issues = optimalityViolations(model, solution)
         #expect(issues.isEmpty, "\(issues.prefix(5))")
+    }
+
+    @Test(
+        "slow Netlib problems (CAPM_SLOW_TESTS=1)", .enabled(if: ProcessInfo.processInfo.environment["CAPM_SLOW_TESTS"] != nil),
+        arguments: slowNetlib)
+    func solvesSlow(_ name: String) throws {
+        try solves(name)
     }
 
     @Test("Netlib without presolve and scaling", arguments: ["afiro", "sc50a", "adlittle", "boeing2", "e226"])

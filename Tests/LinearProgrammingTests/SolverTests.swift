@@ -117,6 +117,19 @@ struct SolverTests {
         #expect(Set(certificate.rowMultipliers.map(\.name)) == ["r0", "r1"])
     }
 
+    @Test("infeasibility found by presolve still comes with a verified certificate")
+    func presolveInfeasible() throws {
+        // A singleton row x ≥ 2 against the bound x ≤ 1: presolve sees crossed bounds.
+        let lp = HandLP(
+            name: "crossed", sense: .minimize, columns: [(-1, 0, 1), (1, 0, inf)],
+            rows: [([1, 0], 2, inf), ([1, 1], -inf, 5)], optimum: 0)
+        let model = try lp.model()
+        let s = try LPSolver.solve(model)
+        #expect(s.status == .infeasible)
+        #expect(s.message.contains("x0"))
+        checkCertificate(model, try #require(s.certificate))
+    }
+
     @Test("infeasible through bounds: the certificate names the column bounds it uses")
     func infeasibleBounds() throws {
         let lp = HandLP(

@@ -68,7 +68,9 @@ func optimalityViolations(_ model: LinearProgram, _ s: LPSolution, tolerance: Do
         let atUpper = abs(s.primal[j] - model.columnUpper[j]) <= ptol
         if d > dtol && !atLower { issues.append("column \(model.columnNames[j]): d = \(d) > 0 but not at lower bound") }
         if d < -dtol && !atUpper { issues.append("column \(model.columnNames[j]): d = \(d) < 0 but not at upper bound") }
-        dualObjective += sign * d * (atLower ? model.columnLower[j] : (atUpper ? model.columnUpper[j] : s.primal[j]))
+        // The bound the sign of d asks for (a violation was reported above when x is not there).
+        let bound = d > 0 ? (atLower ? model.columnLower[j] : s.primal[j]) : (atUpper ? model.columnUpper[j] : s.primal[j])
+        dualObjective += sign * d * bound
     }
     for i in 0..<m {
         let y = sign * s.rowDuals[i]
@@ -76,7 +78,8 @@ func optimalityViolations(_ model: LinearProgram, _ s: LPSolution, tolerance: Do
         let atUpper = abs(ax[i] - model.rowUpper[i]) <= ptol
         if y > dtol && !atLower { issues.append("row \(model.rowNames[i]): dual \(y) > 0 but not at lower bound") }
         if y < -dtol && !atUpper { issues.append("row \(model.rowNames[i]): dual \(y) < 0 but not at upper bound") }
-        dualObjective += sign * y * (atLower ? model.rowLower[i] : (atUpper ? model.rowUpper[i] : ax[i]))
+        let bound = y > 0 ? (atLower ? model.rowLower[i] : ax[i]) : (atUpper ? model.rowUpper[i] : ax[i])
+        dualObjective += sign * y * bound
     }
     let gap = abs(dualObjective - s.objective)
     if !(gap <= 1e-6 * max(1, abs(s.objective))) {

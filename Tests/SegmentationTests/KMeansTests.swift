@@ -1,3 +1,4 @@
+import CAPMNumerics
 import Testing
 @testable import Segmentation
 
@@ -229,5 +230,52 @@ struct HamerlyTests {
         #expect(hamerly.labels == lloyd.labels)
         #expect(hamerly.centroids == lloyd.centroids)
         #expect(hamerly.inertia == lloyd.inertia)
+    }
+}
+
+@Suite("distance kernels")
+struct DistanceKernelTests {
+    @Test("arg-min returns the first index of the minimum", arguments: [1, 3, 7, 8, 13, 64, 65, 130])
+    func argminFirstIndex(count: Int) {
+        var rng = Xoshiro256(seed: UInt64(count))
+        for _ in 0..<50 {
+            var values = (0..<count).map { _ in Double(rng.next() % 5) }
+            if count > 2 && rng.next() % 2 == 0 { values[count - 1] = -1; values[count / 2] = -1 }
+            let expected = values.firstIndex(of: values.min()!)!
+            let got = values.withUnsafeBufferPointer { DistanceKernels.argmin($0.baseAddress!, count: count) }
+            #expect(got == expected)
+        }
+    }
+}
+
+@Suite("single precision")
+struct SinglePrecisionTests {
+    @Test("float32 update passes reach the float64 fixed point on blobs, identical for any thread count")
+    func matchesDouble() throws {
+        let (data, truth) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 300, spread: 1.5, seed: 12)
+        let double = try KMeans(clusterCount: 4, seed: 3, algorithm: .lloyd, kernel: .gemm).fit(data)
+        let singles = try [1, 3].map { threads in
+            try KMeans(clusterCount: 4, seed: 3, threads: threads, precision: .float32).fit(data)
+        }
+        let single = singles[0]
+        #expect(single.precision == .float32 && single.kernel == .gemm && single.algorithm == .lloyd)
+        #expect(single.labels == double.labels)
+        #expect(adjustedRandIndex(truth, single.labels.map(Int.init)) == 1)
+        #expect(abs(single.inertia - double.inertia) <= 1e-9 * double.inertia)
+        for (a, b) in zip(single.centroids.elements, double.centroids.elements) { #expect(abs(a - b) <= 1e-5) }
+        #expect(singles[1].labels == single.labels && singles[1].centroids == single.centroids)
+        let direct = directInertia(data, centroids: single.centroids, labels: single.labels)
+        #expect(abs(single.inertia - direct) <= 1e-10 * direct)
+    }
+
+    @Test("float32 with Hamerly or the SIMD kernel is a typed error")
+    func unsupported() throws {
+        let data = try FeatureMatrix([[0], [1], [5], [6]])
+        #expect(throws: SegmentationError.self) {
+            try KMeans(clusterCount: 2, algorithm: .hamerly, precision: .float32).fit(data)
+        }
+        #expect(throws: SegmentationError.self) {
+            try KMeans(clusterCount: 2, kernel: .simd, precision: .float32).fit(data)
+        }
     }
 }

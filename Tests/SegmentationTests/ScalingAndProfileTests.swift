@@ -93,3 +93,33 @@ struct ScalingAndProfileTests {
         #expect(try decoded.assign(raw, threads: 2) == result.labels)
     }
 }
+
+@Suite("identity scaling")
+struct IdentityScalingTests {
+    @Test("method none without log1p returns the data unchanged")
+    func identity() throws {
+        let data = try FeatureMatrix([[1, 2], [3, 4]])
+        let scaler = try FeatureScaler.fit(data, names: ["a", "b"], method: .none)
+        #expect(scaler.isIdentity)
+        #expect(try scaler.transform(data) == data)
+        let logged = try FeatureScaler.fit(data, names: ["a", "b"], method: .none, logColumns: ["b"])
+        #expect(!logged.isIdentity)
+        #expect(try logged.transform(data)[1, 1] == log1p(4.0))
+    }
+}
+
+@Suite("model files")
+struct ModelFileTests {
+    @Test("a corrupted model file is a decoding error, not a crash")
+    func corrupted() throws {
+        let bad = [
+            #"{"scaler":{"method":"zscore","names":["a"],"log1p":[false],"centers":[0],"scales":[0]},"centroids":{"rows":1,"columns":1,"elements":[1]}}"#,
+            #"{"scaler":{"method":"none","names":["a","b"],"log1p":[false],"centers":[0],"scales":[1]},"centroids":{"rows":1,"columns":2,"elements":[1,2]}}"#,
+            #"{"scaler":{"method":"none","names":[],"log1p":[],"centers":[],"scales":[]},"centroids":{"rows":2,"columns":0,"elements":[]}}"#,
+            #"{"scaler":{"method":"none","names":["a"],"log1p":[false],"centers":[0],"scales":[1]},"centroids":{"rows":2,"columns":1,"elements":[1]}}"#,
+        ]
+        for text in bad {
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(SegmentationModel.self, from: Data(text.utf8)) }
+        }
+    }
+}

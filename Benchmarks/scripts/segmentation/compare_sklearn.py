@@ -183,6 +183,11 @@ def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, 
                         per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
                         row[f"capm_{kernel}"] = float(np.median(per))
                         row[f"capm_{kernel}_min"] = float(min(per))
+                    out32, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
+                                                         "--max-iterations", str(iters), "--precision", "float32"])
+                    per32 = out32["run"]["iterationSeconds"][1:] or out32["run"]["iterationSeconds"]
+                    row["capm_gemm_f32"] = float(np.median(per32))
+                    row["f32_inertia_rel_diff"] = abs(out32["inertia"] - out["inertia"]) / out["inertia"]
                     auto, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--max-iterations", "1",
                                                         "--algorithm", "lloyd"])
                     row["auto_kernel"] = auto["run"]["kernel"]
@@ -275,13 +280,14 @@ def main():
             print("\n## Seconds per Lloyd iteration, same data and threads")
             print("Peak DGEMM " + ", ".join(f"{v/1e9:.1f} GFLOP/s ({t} thr)" for t, v in peaks.items())
                   + f"; read bandwidth {bw/1e9:.1f} GB/s (NumPy sum, 1 thread)")
-            print("| N | d | k | thr | capm simd ms | capm gemm ms (auto) | sklearn ms | sklearn/capm | "
-                  "same, best iterations | bound ms | capm/bound | best capm/bound |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+            print("| N | d | k | thr | capm simd ms | capm gemm ms (auto) | capm gemm float32 ms | sklearn ms | "
+                  "sklearn/capm | same, best iterations | sklearn/capm float32 | bound ms | capm/bound | best capm/bound |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["speed"]:
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm_simd']*1e3:.1f} | "
-                      f"{r['capm_gemm']*1e3:.1f} | {r['sklearn']*1e3:.1f} | {r['speedup_vs_sklearn']:.2f} | "
-                      f"{r['speedup_vs_sklearn_min']:.2f} | {r['bound']*1e3:.1f} | {r['auto_over_bound']:.2f} | "
+                      f"{r['capm_gemm']*1e3:.1f} | {r['capm_gemm_f32']*1e3:.1f} | {r['sklearn']*1e3:.1f} | "
+                      f"{r['speedup_vs_sklearn']:.2f} | {r['speedup_vs_sklearn_min']:.2f} | "
+                      f"{r['sklearn'] / r['capm_gemm_f32']:.2f} | {r['bound']*1e3:.1f} | {r['auto_over_bound']:.2f} | "
                       f"{r['min_over_bound']:.2f} |")
         if "convergence" not in a.skip:
             results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1])

@@ -29,9 +29,29 @@ struct DailyPurchases {
         var day: [Int32] = [], amount: [Double] = []
         day.reserveCapacity(pairs.count)
         amount.reserveCapacity(pairs.count)
+        pairs.withUnsafeMutableBufferPointer { buffer in
+            for c in 0..<customers where counts[c + 1] - counts[c] > 1 {
+                // Sort each customer's transactions by day in place (insertion sort: customers have few).
+                let lo = counts[c], hi = counts[c + 1]
+                if hi - lo > 32 {
+                    var slice = UnsafeMutableBufferPointer(rebasing: buffer[lo..<hi])
+                    slice.sort { $0.0 < $1.0 }
+                } else {
+                    for i in (lo + 1)..<hi {
+                        let item = buffer[i]
+                        var j = i
+                        while j > lo && buffer[j - 1].0 > item.0 {
+                            buffer[j] = buffer[j - 1]
+                            j -= 1
+                        }
+                        buffer[j] = item
+                    }
+                }
+            }
+        }
         for c in 0..<customers {
-            let slice = pairs[counts[c]..<counts[c + 1]].sorted { $0.0 < $1.0 }
-            for (d, a) in slice {
+            for t in counts[c]..<counts[c + 1] {
+                let (d, a) = pairs[t]
                 if let last = day.last, day.count > offsets[c], last == d {
                     amount[amount.count - 1] += a
                 } else {

@@ -55,31 +55,41 @@ public struct RepeatPatterns: Sendable {
     public var count: Int { frequency.count }
 
     /// Compresses a summary.
-    /// - Complexity: O(n log n) for the sort; memory O(n) for the customer → pattern map.
+    /// - Complexity: O(n) hashing plus O(k log k) for sorting the k distinct patterns; memory O(n) for the
+    ///   customer → pattern map.
     public init(_ summary: CustomerSummary) {
+        // Hash the (x, tₓ, T) triples to distinct patterns (O(n)), sort only the distinct ones, then renumber.
+        struct Key: Hashable {
+            let x: Int
+            let tx: Double
+            let t: Double
+        }
         let n = summary.count
-        let order = (0..<n).sorted { i, j in
-            let xi = summary.frequency[i], xj = summary.frequency[j]
-            if xi != xj { return xi < xj }
-            if summary.recency[i] != summary.recency[j] { return summary.recency[i] < summary.recency[j] }
-            if summary.age[i] != summary.age[j] { return summary.age[i] < summary.age[j] }
-            return i < j
-        }
-        var f: [Double] = [], r: [Double] = [], a: [Double] = [], w: [Double] = []
-        var map = [Int32](repeating: 0, count: n)
-        for i in order {
-            let x = Double(summary.frequency[i]), tx = summary.recency[i], t = summary.age[i]
-            if let last = f.indices.last, f[last] == x, r[last] == tx, a[last] == t {
-                w[last] += 1
+        var index: [Key: Int32] = [:]
+        index.reserveCapacity(min(n, 1 << 16))
+        var keys: [Key] = []
+        var counts: [Double] = []
+        var first = [Int32](repeating: 0, count: n)
+        for i in 0..<n {
+            let key = Key(x: summary.frequency[i], tx: summary.recency[i], t: summary.age[i])
+            if let k = index[key] {
+                first[i] = k
+                counts[Int(k)] += 1
             } else {
-                f.append(x)
-                r.append(tx)
-                a.append(t)
-                w.append(1)
+                let k = Int32(keys.count)
+                index[key] = k
+                keys.append(key)
+                counts.append(1)
+                first[i] = k
             }
-            map[i] = Int32(f.count - 1)
         }
-        self.init(frequency: f, recency: r, age: a, weight: w, map: map)
+        let order = keys.indices.sorted { (keys[$0].x, keys[$0].tx, keys[$0].t) < (keys[$1].x, keys[$1].tx, keys[$1].t) }
+        var rank = [Int32](repeating: 0, count: keys.count)
+        for (r, k) in order.enumerated() { rank[k] = Int32(r) }
+        let map = first.map { rank[Int($0)] }
+        self.init(
+            frequency: order.map { Double(keys[$0].x) }, recency: order.map { keys[$0].tx }, age: order.map { keys[$0].t },
+            weight: order.map { counts[$0] }, map: map)
     }
 
     /// Patterns given directly with weights (e.g. a published table of counts). Identical patterns are merged.

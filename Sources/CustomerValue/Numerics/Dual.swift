@@ -19,14 +19,12 @@ public struct Dual: Sendable, Equatable {
     public var gradient: SIMD4<Double>
 
     /// A dual with the given value and gradient.
-    @inlinable
     public init(_ value: Double, gradient: SIMD4<Double> = .zero) {
         self.value = value
         self.gradient = gradient
     }
 
     /// The independent variable number `index` (gradient = unit vector `eᵢ`) with value `value`.
-    @inlinable
     public static func variable(_ value: Double, index: Int) -> Dual {
         var g = SIMD4<Double>.zero
         g[index] = 1
@@ -36,56 +34,69 @@ public struct Dual: Sendable, Equatable {
     /// The constant zero.
     public static let zero = Dual(0)
 
-    @inlinable public static func + (l: Dual, r: Dual) -> Dual { Dual(l.value + r.value, gradient: l.gradient + r.gradient) }
-    @inlinable public static func - (l: Dual, r: Dual) -> Dual { Dual(l.value - r.value, gradient: l.gradient - r.gradient) }
-    @inlinable public static prefix func - (x: Dual) -> Dual { Dual(-x.value, gradient: -x.gradient) }
-    @inlinable public static func * (l: Dual, r: Dual) -> Dual {
+    /// Sum rule. (The arithmetic below is the chain rule of each operation; all of it is inlined into the
+    /// likelihood loops by whole-module optimisation.)
+    public static func + (l: Dual, r: Dual) -> Dual { Dual(l.value + r.value, gradient: l.gradient + r.gradient) }
+    /// `-` with its derivative (sum, product or quotient rule).
+    public static func - (l: Dual, r: Dual) -> Dual { Dual(l.value - r.value, gradient: l.gradient - r.gradient) }
+    /// `-` with its derivative (sum, product or quotient rule).
+    public static prefix func - (x: Dual) -> Dual { Dual(-x.value, gradient: -x.gradient) }
+    /// `*` with its derivative (sum, product or quotient rule).
+    public static func * (l: Dual, r: Dual) -> Dual {
         Dual(l.value * r.value, gradient: l.gradient * r.value + r.gradient * l.value)
     }
-    @inlinable public static func / (l: Dual, r: Dual) -> Dual {
+    /// `/` with its derivative (sum, product or quotient rule).
+    public static func / (l: Dual, r: Dual) -> Dual {
         let q = l.value / r.value
         return Dual(q, gradient: (l.gradient - r.gradient * q) / r.value)
     }
-    @inlinable public static func + (l: Dual, r: Double) -> Dual { Dual(l.value + r, gradient: l.gradient) }
-    @inlinable public static func + (l: Double, r: Dual) -> Dual { Dual(l + r.value, gradient: r.gradient) }
-    @inlinable public static func - (l: Dual, r: Double) -> Dual { Dual(l.value - r, gradient: l.gradient) }
-    @inlinable public static func - (l: Double, r: Dual) -> Dual { Dual(l - r.value, gradient: -r.gradient) }
-    @inlinable public static func * (l: Dual, r: Double) -> Dual { Dual(l.value * r, gradient: l.gradient * r) }
-    @inlinable public static func * (l: Double, r: Dual) -> Dual { Dual(l * r.value, gradient: r.gradient * l) }
-    @inlinable public static func / (l: Dual, r: Double) -> Dual { Dual(l.value / r, gradient: l.gradient / r) }
-    @inlinable public static func / (l: Double, r: Dual) -> Dual {
+    /// `+` with its derivative (sum, product or quotient rule).
+    public static func + (l: Dual, r: Double) -> Dual { Dual(l.value + r, gradient: l.gradient) }
+    /// `+` with its derivative (sum, product or quotient rule).
+    public static func + (l: Double, r: Dual) -> Dual { Dual(l + r.value, gradient: r.gradient) }
+    /// `-` with its derivative (sum, product or quotient rule).
+    public static func - (l: Dual, r: Double) -> Dual { Dual(l.value - r, gradient: l.gradient) }
+    /// `-` with its derivative (sum, product or quotient rule).
+    public static func - (l: Double, r: Dual) -> Dual { Dual(l - r.value, gradient: -r.gradient) }
+    /// `*` with its derivative (sum, product or quotient rule).
+    public static func * (l: Dual, r: Double) -> Dual { Dual(l.value * r, gradient: l.gradient * r) }
+    /// `*` with its derivative (sum, product or quotient rule).
+    public static func * (l: Double, r: Dual) -> Dual { Dual(l * r.value, gradient: r.gradient * l) }
+    /// `/` with its derivative (sum, product or quotient rule).
+    public static func / (l: Dual, r: Double) -> Dual { Dual(l.value / r, gradient: l.gradient / r) }
+    /// `/` with its derivative (sum, product or quotient rule).
+    public static func / (l: Double, r: Dual) -> Dual {
         let q = l / r.value
         return Dual(q, gradient: r.gradient * (-q / r.value))
     }
-    @inlinable public static func += (l: inout Dual, r: Dual) { l = l + r }
-    @inlinable public static func -= (l: inout Dual, r: Dual) { l = l - r }
-    @inlinable public static func *= (l: inout Dual, r: Dual) { l = l * r }
-    @inlinable public static func += (l: inout Dual, r: Double) { l.value += r }
+    /// `+=` with its derivative (sum, product or quotient rule).
+    public static func += (l: inout Dual, r: Dual) { l = l + r }
+    /// `-=` with its derivative (sum, product or quotient rule).
+    public static func -= (l: inout Dual, r: Dual) { l = l - r }
+    /// `*=` with its derivative (sum, product or quotient rule).
+    public static func *= (l: inout Dual, r: Dual) { l = l * r }
+    /// `+=` with its derivative (sum, product or quotient rule).
+    public static func += (l: inout Dual, r: Double) { l.value += r }
 }
 
 /// `ln x` with derivative `x′/x`.
-@inlinable
 public func log(_ x: Dual) -> Dual { Dual(log(x.value), gradient: x.gradient / x.value) }
 
 /// `eˣ` with derivative `eˣ·x′`.
-@inlinable
 public func exp(_ x: Dual) -> Dual {
     let e = exp(x.value)
     return Dual(e, gradient: x.gradient * e)
 }
 
 /// `ln(1 + x)` with derivative `x′/(1 + x)`.
-@inlinable
 public func log1p(_ x: Dual) -> Dual { Dual(log1p(x.value), gradient: x.gradient / (1 + x.value)) }
 
 /// `ln Γ(x)` for `x > 0` with derivative `ψ(x)·x′` (digamma, see ``digamma(_:)``).
-@inlinable
 public func logGamma(_ x: Dual) -> Dual {
     Dual(logGamma(x.value), gradient: x.gradient * digamma(x.value))
 }
 
 /// `ln(eᵃ + eᵇ)` without overflow; derivative `σ·a′ + (1−σ)·b′` with `σ = eᵃ/(eᵃ+eᵇ)`.
-@inlinable
 public func logAddExp(_ a: Dual, _ b: Dual) -> Dual {
     if a.value == -.infinity { return b }
     if b.value == -.infinity { return a }
@@ -96,7 +107,6 @@ public func logAddExp(_ a: Dual, _ b: Dual) -> Dual {
 }
 
 /// `ln(eᵃ − eᵇ)` for `a ≥ b`; `−∞` when they are equal.
-@inlinable
 public func logSubExp(_ a: Dual, _ b: Dual) -> Dual {
     if b.value == -.infinity { return a }
     let d = exp(b.value - a.value)  // ≤ 1

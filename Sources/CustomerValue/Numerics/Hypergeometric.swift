@@ -17,7 +17,6 @@ import Darwin
 ///   `maxTerms` terms (which only happens for `z` extremely close to 1).
 /// - Complexity: O(k) with k the number of terms until `|term| < 1e-17·|sum|`; k grows like
 ///   `log(ε)/log(z)` near `z = 1`.
-@inlinable
 public func logHypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double, maxTerms: Int = 500_000) -> Double? {
     if z == 0 { return 0 }
     var term = 1.0, sum = 1.0, logScale = 0.0
@@ -46,7 +45,6 @@ public func logHypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Dou
 /// `∂ ln tₖ/∂a = Σ_{j<k} 1/(a+j)`, `∂ ln tₖ/∂b = Σ_{j<k} 1/(b+j)`, `∂ ln tₖ/∂c = −Σ_{j<k} 1/(c+j)`,
 /// `∂ ln tₖ/∂z = k/z`, and the chain rule maps them onto the duals' gradients:
 /// `∇ ln F = (Σ tₖ ∂ln tₖ/∂a · ∇a + … ) / F`. Three to four times cheaper than running the series on duals.
-@inlinable
 public func logHypergeometric2F1(_ a: Dual, _ b: Dual, _ c: Dual, _ z: Dual, maxTerms: Int = 500_000) -> Dual? {
     let av = a.value, bv = b.value, cv = c.value, zv = z.value
     if zv == 0 {

@@ -5,7 +5,6 @@ import Darwin
 #endif
 
 /// `ln Γ(x)` for `x > 0` (the C library's re-entrant `lgamma_r`, safe to call from several threads).
-@inlinable
 public func logGamma(_ x: Double) -> Double {
     var sign: Int32 = 0
     return lgamma_r(x, &sign)
@@ -17,7 +16,6 @@ public func logGamma(_ x: Double) -> Double {
 /// `ψ(x) ≈ ln x − 1/(2x) − Σ B₂ₖ/(2k·x²ᵏ)` (Abramowitz & Stegun 6.3.18) to seven terms; absolute error
 /// below 1e-15 for `x ≥ 10`.
 /// - Complexity: O(1) (at most 10 shift steps).
-@inlinable
 public func digamma(_ x: Double) -> Double {
     var x = x
     var result = 0.0
@@ -32,15 +30,12 @@ public func digamma(_ x: Double) -> Double {
 }
 
 /// `ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b)`.
-@inlinable
 public func logBeta(_ a: Double, _ b: Double) -> Double { logGamma(a) + logGamma(b) - logGamma(a + b) }
 
 /// `ln B(a, b)` on dual numbers.
-@inlinable
 public func logBeta(_ a: Dual, _ b: Dual) -> Dual { logGamma(a) + logGamma(b) - logGamma(a + b) }
 
 /// `ln(eᵃ + eᵇ)` without overflow.
-@inlinable
 public func logAddExp(_ a: Double, _ b: Double) -> Double {
     if a == -.infinity { return b }
     if b == -.infinity { return a }

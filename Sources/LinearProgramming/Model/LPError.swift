@@ -25,6 +25,7 @@ public enum LPError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A warm-start basis does not fit the model (wrong sizes or wrong number of basic variables).
     case invalidBasis(reason: String)
 
+    /// A one-line message naming the file and line, row or column.
     public var description: String {
         switch self {
         case .unreadableFile(let path, let reason): return "\(path): cannot read: \(reason)"

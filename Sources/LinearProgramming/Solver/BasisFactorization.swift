@@ -138,17 +138,14 @@ struct BasisFactorization {
     /// - Complexity: O(k² + nnz(B) + eta entries).
     mutating func ftran(_ b: inout [Double], matrix a: SparseColumnMatrix) {
         if k > 0 {
-            for t in 0..<k { work[t] = b[bumpRows[t]] }
-            let n32 = Int32(k)
-            _ = lu.withUnsafeBufferPointer { pa in
-                pivots.withUnsafeBufferPointer { pp in
-                    work.withUnsafeMutableBufferPointer { pw in
-                        LAPACKE_dgetrs_work(
-                            LAPACK_COL_MAJOR, CChar(UInt8(ascii: "N")), n32, 1, pa.baseAddress, n32, pp.baseAddress,
-                            pw.baseAddress, n32)
-                    }
-                }
+            var nonzero = false
+            for t in 0..<k {
+                work[t] = b[bumpRows[t]]
+                if work[t] != 0 { nonzero = true }
             }
+            // A right-hand side that is zero on the bump rows (e.g. an entering logical of a row outside the
+            // bump) has x_J = 0: skip the O(k²) triangular solves.
+            if nonzero { solveBump(transposed: false) }
             // x_S = b_S − A[S,J]·x_J, computed in place in b (rows of S keep their b value until now).
             for t in 0..<k {
                 let xt = work[t]
@@ -201,19 +198,24 @@ struct BasisFactorization {
                 }
                 work[t] = s
             }
-            let n32 = Int32(k)
-            _ = lu.withUnsafeBufferPointer { pa in
-                pivots.withUnsafeBufferPointer { pp in
-                    work.withUnsafeMutableBufferPointer { pw in
-                        LAPACKE_dgetrs_work(
-                            LAPACK_COL_MAJOR, CChar(UInt8(ascii: "T")), n32, 1, pa.baseAddress, n32, pp.baseAddress,
-                            pw.baseAddress, n32)
-                    }
-                }
-            }
+            if work.contains(where: { $0 != 0 }) { solveBump(transposed: true) }
             for t in 0..<k { y[bumpRows[t]] = work[t] }
         }
         c = y
+    }
+
+    /// Solves `M·w = work` or `Mᵀ·w = work` in place with the bump's LU factors (LAPACK `dgetrs`).
+    private mutating func solveBump(transposed: Bool) {
+        let n32 = Int32(k)
+        let trans = CChar(UInt8(ascii: transposed ? "T" : "N"))
+        _ = lu.withUnsafeBufferPointer { pa in
+            pivots.withUnsafeBufferPointer { pp in
+                work.withUnsafeMutableBufferPointer { pw in
+                    LAPACKE_dgetrs_work(
+                        LAPACK_COL_MAJOR, trans, n32, 1, pa.baseAddress, n32, pp.baseAddress, pw.baseAddress, n32)
+                }
+            }
+        }
     }
 
     /// Records the basis change at position `r` with the FTRAN'd entering column `alpha` (by position).

@@ -69,6 +69,8 @@ extension LPSolver {
             status = .numericalTrouble
             message = "numerical trouble: no acceptable pivot"
         }
+        // An infeasible basis' objective means nothing: report NaN (JSON null).
+        if status == .infeasible { objective = .nan }
         return LPSolution(
             status: status, objective: objective, primal: x, rowActivity: activity, rowDuals: duals,
             reducedCosts: reduced, basis: basis, iterations: e.iterations, seconds: 0, certificate: certificate,

@@ -42,9 +42,16 @@ public enum LPSolver {
                 let inner = solveCore(reduced, options: options, warmStart: nil)
                 solution = presolve.postsolve(inner)
             case .infeasible(let message):
-                solution = LPSolution(
-                    status: .infeasible, objective: .nan, primal: [], rowActivity: [], rowDuals: [], reducedCosts: [],
-                    basis: nil, iterations: 0, seconds: 0, certificate: nil, message: message)
+                // Presolve proved infeasibility; the simplex on the full model supplies the Farkas certificate.
+                solution = solveCore(model, options: options, warmStart: nil)
+                if solution.status != .infeasible || solution.certificate == nil {
+                    solution = LPSolution(
+                        status: .infeasible, objective: .nan, primal: [], rowActivity: [], rowDuals: [],
+                        reducedCosts: [], basis: nil, iterations: solution.iterations, seconds: 0, certificate: nil,
+                        message: message)
+                } else {
+                    solution.message = message
+                }
             }
         } else {
             solution = solveCore(model, options: options, warmStart: warmStart)

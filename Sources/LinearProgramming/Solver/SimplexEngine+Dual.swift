@@ -220,7 +220,8 @@ extension SimplexEngine {
     /// Dual phase 1 by the auxiliary-problem method (Fourer 1994; Koberstein 2005, §4.1.3): solve the problem
     /// with bounds `[0,0]` (boxed), `[0,1]` (lower only), `[−1,0]` (upper only), `[−1,1]` (free) by dual phase 2;
     /// its optimal basis is dual feasible for the original bounds unless the original is dual infeasible.
-    /// Returns `true` when a dual feasible basis was found.
+    /// Returns `.optimal` when the auxiliary problem was solved (the caller then checks the remaining dual
+    /// infeasibilities), or the limit outcome that stopped it.
     func dualPhase1() -> PhaseOutcome {
         let savedLower = lower
         let savedUpper = upper

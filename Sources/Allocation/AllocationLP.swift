@@ -1,0 +1,160 @@
+import LinearProgramming
+
+/// The linear program of an allocation scenario.
+///
+/// Variables: one per linear piece `k` of each cell `c`, `x_ck ∈ [lo_ck, hi_ck] ⊆ [0, w_ck]`, where a cell's
+/// spend is `s_c = Σ_k x_ck` and its uplift `Σ_k g_ck·x_ck` (`g_ck` the piece's slope). Cell bounds become piece
+/// bounds — `hi_ck = clamp(upper_c − s_{c,k}, 0, w_ck)`, `lo_ck = clamp(lower_c − s_{c,k}, 0, w_ck)` — which is
+/// exact because with non-increasing slopes any spend is best spread over the pieces in order.
+/// Rows: the budget `Σ x ≤ B` (or `= B`); per group `min ≤ Σ_{c∈G} s_c ≤ max`; shares
+/// `Σ_G s − σ·Σ s ≷ 0`; the ROI floor `Σ (g − k)·x ≥ 0`; frequency caps `Σ s_c/unitCost_c ≤ cap·n`; for
+/// min-spend the target `Σ g·x ≥ T`.
+public struct AllocationLP: Sendable {
+    /// What a row stands for.
+    public enum RowKind: Sendable, Equatable {
+        /// The total budget.
+        case budget
+        /// Min/max of group `i` of ``AllocationProblem/groups``.
+        case group(Int)
+        /// Lowest share of group `i`.
+        case shareMin(Int)
+        /// Highest share of group `i`.
+        case shareMax(Int)
+        /// The portfolio ROI floor (plan or target-roi scenario).
+        case roiFloor(Double)
+        /// The min-spend target.
+        case upliftTarget
+        /// Frequency cap `i` of ``AllocationProblem/frequencyCaps``.
+        case frequencyCap(Int)
+    }
+
+    /// The model.
+    public var model: LinearProgram
+    /// For each column: its cell and piece.
+    public var columns: [(cell: Int, piece: Int)]
+    /// For each cell, its columns.
+    public var cellColumns: [Range<Int>]
+    /// For each row, what it stands for and its report name.
+    public var rows: [(kind: RowKind, name: String)]
+    /// The budget row, when the scenario has a budget.
+    public var budgetRow: Int?
+    /// Whether the objective's coefficient of a piece contains its slope (for entry thresholds).
+    public var objectiveHasSlope: Bool
+
+    /// Builds the LP of `scenario` (with the budget resolved: scenario's, else the plan's).
+    /// - Throws: ``AllocationError/invalidParameter(name:value:reason:)`` when max-uplift or sweep has no budget.
+    /// - Complexity: O(cells · pieces + Σ group sizes · pieces).
+    public init(problem: AllocationProblem, scenario: AllocationScenario, budget: Double?) throws(AllocationError) {
+        let mode = scenario.budgetMode ?? problem.budgetMode
+        let sense: ObjectiveSense = scenario.kind == .minSpend ? .minimize : .maximize
+        var lp = LinearProgram(name: "CAPM_ALLOCATION", sense: sense)
+        lp.objectiveName = "UPLIFT"
+        var rows: [(kind: RowKind, name: String)] = []
+        func add(_ kind: RowKind, _ name: String, _ mpsName: String, _ lo: Double, _ hi: Double) throws(AllocationError) -> Int {
+            do {
+                let r = try lp.addRow(name: mpsName, lower: lo, upper: hi)
+                rows.append((kind, name))
+                return r
+            } catch {
+                throw .solver("row \(name): \(error)")
+            }
+        }
+        var budgetRow: Int? = nil
+        if let b = budget {
+            budgetRow = try add(.budget, "budget", "BUDGET", mode == .exactly ? b : -.infinity, b)
+        }
+        var groupRows: [Int?] = []
+        var shareMinRows: [Int?] = []
+        var shareMaxRows: [Int?] = []
+        for (g, group) in problem.groups.enumerated() {
+            groupRows.append(group.min != nil || group.max != nil
+                ? try add(.group(g), group.name, "G\(g)", group.min ?? -.infinity, group.max ?? .infinity) : nil)
+            shareMinRows.append(group.minShare != nil ? try add(.shareMin(g), group.name, "SMIN\(g)", 0, .infinity) : nil)
+            shareMaxRows.append(group.maxShare != nil ? try add(.shareMax(g), group.name, "SMAX\(g)", -.infinity, 0) : nil)
+        }
+        var roiK: Double? = problem.roiFloor?.k
+        if scenario.kind == .targetROI, let k = scenario.roi { roiK = max(roiK ?? k, k) }
+        var roiRow: Int? = nil
+        if let k = roiK {
+            let name = scenario.kind == .targetROI ? "ROI target \(fmtPlain(k))" : (problem.roiFloor?.name ?? "ROI floor")
+            roiRow = try add(.roiFloor(k), name, "ROI", 0, .infinity)
+        }
+        var targetRow: Int? = nil
+        if scenario.kind == .minSpend, let t = scenario.targetUplift {
+            targetRow = try add(.upliftTarget, "uplift target \(fmtPlain(t))", "TARGET", t, .infinity)
+        }
+        var capRows: [Int] = []
+        for (f, cap) in problem.frequencyCaps.enumerated() {
+            capRows.append(try add(.frequencyCap(f), cap.name, "FCAP\(f)", -.infinity, cap.maxUnits))
+        }
+        // Per-cell row memberships.
+        var cellRows = [[(row: Int, value: Double)]](repeating: [], count: problem.cells.count)
+        var inShareGroup = [[(min: Int?, max: Int?, minShare: Double, maxShare: Double)]](repeating: [], count: problem.cells.count)
+        for (g, group) in problem.groups.enumerated() {
+            for c in group.cells {
+                if let r = groupRows[g] { cellRows[c].append((r, 1)) }
+                if shareMinRows[g] != nil || shareMaxRows[g] != nil {
+                    inShareGroup[c].append((shareMinRows[g], shareMaxRows[g], group.minShare ?? 0, group.maxShare ?? 1))
+                }
+            }
+        }
+        for (f, cap) in problem.frequencyCaps.enumerated() {
+            for c in cap.cells {
+                let unitCost = problem.channels[problem.cells[c].channel].unitCost ?? 1
+                cellRows[c].append((capRows[f], 1 / unitCost))
+            }
+        }
+        let shareGroups = problem.groups.indices.filter { shareMinRows[$0] != nil || shareMaxRows[$0] != nil }
+        var columns: [(cell: Int, piece: Int)] = []
+        var cellColumns: [Range<Int>] = []
+        let objectiveHasSlope = scenario.kind != .minSpend
+        for (c, cell) in problem.cells.enumerated() {
+            let start = lp.columnCount
+            let r = cell.response
+            for k in 0..<r.pieceCount {
+                let w = r.width(k)
+                let hi = min(max(cell.upper - r.spends[k], 0), w)
+                if hi <= 0 { break }
+                let lo = min(max(cell.lower - r.spends[k], 0), hi)
+                let g = r.slope(k)
+                var coefficients: [(row: Int, value: Double)] = []
+                if let b = budgetRow { coefficients.append((b, 1)) }
+                coefficients += cellRows[c]
+                var shareMin: [Int: Double] = [:]
+                var shareMax: [Int: Double] = [:]
+                for s in inShareGroup[c] {
+                    if let m = s.min { shareMin[m, default: 0] += 1 }
+                    if let m = s.max { shareMax[m, default: 0] += 1 }
+                }
+                // Σ_G s − σ·Σ s: every column gets −σ; members also +1.
+                for g in shareGroups {
+                    let group = problem.groups[g]
+                    if let m = shareMinRows[g] { coefficients.append((m, (shareMin[m] ?? 0) - (group.minShare ?? 0))) }
+                    if let m = shareMaxRows[g] { coefficients.append((m, (shareMax[m] ?? 0) - (group.maxShare ?? 1))) }
+                }
+                if let rr = roiRow, let k = roiK { coefficients.append((rr, g - k)) }
+                if let t = targetRow { coefficients.append((t, g)) }
+                coefficients = coefficients.filter { $0.value != 0 }
+                let cost: Double
+                switch scenario.kind {
+                case .maxUplift, .sweep, .targetROI: cost = g
+                case .minSpend: cost = 1
+                case .targetMROI: cost = g - (scenario.roi ?? 0)
+                }
+                do {
+                    try lp.addColumn(name: "C\(c)P\(k)", cost: cost, lower: lo, upper: hi, coefficients: coefficients)
+                } catch {
+                    throw .solver("column of cell \(cell.id): \(error)")
+                }
+                columns.append((c, k))
+            }
+            cellColumns.append(start..<lp.columnCount)
+        }
+        model = lp
+        self.columns = columns
+        self.cellColumns = cellColumns
+        self.rows = rows
+        self.budgetRow = budgetRow
+        self.objectiveHasSlope = objectiveHasSlope
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import CAPM
+import Foundation
+
+/// `capm allocate`: reads a plan, solves the allocation LP for a scenario, prints the plan.
+struct AllocateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "allocate",
+        abstract: "Allocate a budget across segments × moments of truth × channels (certified LP optimum, shadow prices).",
+        discussion: """
+            Without --plan, reads Examples/plan.yaml from the current directory. Scenarios: max-uplift (default, \
+            needs a budget), min-spend (--target-uplift), target-roi (--roi), target-mroi (--roi), sweep \
+            (--sweep-from/--sweep-to/--sweep-steps). See Docs/allocation.md and Docs/plan-format.md.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
+
+    @Option(help: "Total budget (overrides the plan's budget.amount).")
+    var budget: Double?
+
+    @Flag(help: "Spend the budget exactly instead of at most.")
+    var exact = false
+
+    @Option(help: "Plan file (YAML or JSON). Default: Examples/plan.yaml in the current directory.")
+    var plan: String?
+
+    @Option(help: "Scenario: max-uplift, min-spend, target-roi, target-mroi or sweep.")
+    var scenario: String = "max-uplift"
+
+    @Option(name: .customLong("target-uplift"), help: "Uplift to reach (min-spend).")
+    var targetUplift: Double?
+
+    @Option(help: "ROI k: portfolio floor for target-roi, marginal floor for target-mroi.")
+    var roi: Double?
+
+    @Option(name: .customLong("sweep-from"), help: "Sweep: lowest budget.")
+    var sweepFrom: Double?
+
+    @Option(name: .customLong("sweep-to"), help: "Sweep: highest budget.")
+    var sweepTo: Double?
+
+    @Option(name: .customLong("sweep-steps"), help: "Sweep: number of budgets (≥ 2).")
+    var sweepSteps: Int = 11
+
+    @Option(name: .customLong("max-breakpoints"), help: "Sweep: walk at most this many value-curve breakpoints (0: none).")
+    var maxBreakpoints: Int = 200
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var output: String?
+
+    @Option(name: .customLong("write-mps"), help: "Also write the allocation LP as free MPS to this file.")
+    var writeMPS: String?
+
+    func validate() throws {
+        guard AllocationScenario.Kind(rawValue: scenario) != nil else {
+            throw ValidationError("--scenario must be one of \(AllocationScenario.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let budget, !(budget.isFinite && budget >= 0) { throw ValidationError("--budget must be a finite number ≥ 0") }
+        if maxBreakpoints < 0 { throw ValidationError("--max-breakpoints must be ≥ 0") }
+    }
+
+    func makeScenario() throws(AllocationError) -> AllocationScenario {
+        let kind = AllocationScenario.Kind(rawValue: scenario) ?? .maxUplift
+        var s = AllocationScenario(
+            kind: kind, budget: budget, budgetMode: exact ? .exactly : nil, targetUplift: targetUplift, roi: roi,
+            maxBreakpoints: maxBreakpoints)
+        if kind == .sweep {
+            guard let from = sweepFrom, let to = sweepTo else {
+                throw .invalidParameter(name: "sweep", value: "none", reason: "the sweep needs --sweep-from and --sweep-to")
+            }
+            s.sweep = (from, to, sweepSteps)
+        }
+        try s.validate()
+        return s
+    }
+
+    func run() throws {
+        let url: URL
+        if let plan {
+            url = URL(fileURLWithPath: plan)
+        } else {
+            url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples/plan.yaml")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw AllocationError.unreadableFile(
+                    path: url.path, reason: "no --plan given and no bundled example here (run from the repository root or pass --plan FILE)")
+            }
+        }
+        let problem = try AllocationProblem.load(contentsOf: url)
+        let scenario = try makeScenario()
+        if let writeMPS {
+            let budget = scenario.kind == .sweep ? scenario.sweep?.to : (scenario.budget ?? problem.budget)
+            var lpScenario = scenario
+            if lpScenario.kind == .sweep { lpScenario.kind = .maxUplift }
+            let lp = try AllocationLP(problem: problem, scenario: lpScenario, budget: budget)
+            try MPSWriter.write(lp.model, to: URL(fileURLWithPath: writeMPS))
+        }
+        let result = try Allocator.solve(problem, scenario: scenario)
+        let text: String
+        switch format {
+        case .table: text = AllocationReport.table(result)
+        case .json: text = AllocationReport.json(result)
+        case .csv: text = AllocationReport.csv(result)
+        }
+        if let output {
+            try AtomicFile.write(text, to: URL(fileURLWithPath: output))
+        } else {
+            print(text, terminator: "")
+        }
+    }
+}
