@@ -41,14 +41,7 @@ extension KMeans {
                 data, weights: weights, mean: mean, centroids: raw, half: half, movement: movement,
                 initial: iteration == 1, labels: &labels, upper: &upper, lower: &lower, partials: &partials,
                 partition: partition, threads: threads)
-            var sums = [Double](repeating: 0, count: k * d)
-            var clusterWeights = [Double](repeating: 0, count: k)
-            var changed = 0
-            for c in 0..<partition.count {
-                for t in 0..<(k * d) { sums[t] += partials.sums[c * k * d + t] }
-                for t in 0..<k { clusterWeights[t] += partials.weights[c * k + t] }
-                changed += partials.changed[c]
-            }
+            var (sums, clusterWeights, changed) = partials.reduced(k: k, d: d)
             if clusterWeights.contains(where: { $0 == 0 }) {
                 var moves: [(row: Int, from: Int, to: Int)] = []
                 repairs += repairEmptyClusters(

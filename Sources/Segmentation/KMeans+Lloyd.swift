@@ -26,6 +26,20 @@ struct PassPartials {
         inertia = [Double](repeating: 0, count: chunks)
         changed = [Int](repeating: 0, count: chunks)
     }
+
+    /// The per-cluster sums and weights and the number of changed labels, added in chunk order so the
+    /// floating-point result does not depend on the thread count.
+    func reduced(k: Int, d: Int) -> (sums: [Double], weights: [Double], changed: Int) {
+        var totalSums = [Double](repeating: 0, count: k * d)
+        var totalWeights = [Double](repeating: 0, count: k)
+        var totalChanged = 0
+        for c in 0..<changed.count {
+            for t in 0..<(k * d) { totalSums[t] += sums[c * k * d + t] }
+            for t in 0..<k { totalWeights[t] += weights[c * k + t] }
+            totalChanged += changed[c]
+        }
+        return (totalSums, totalWeights, totalChanged)
+    }
 }
 
 extension KMeans {
@@ -55,14 +69,7 @@ extension KMeans {
                 partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows,
                 single: single)
             // Reduce in chunk order: the floating-point result does not depend on the thread count.
-            var sums = [Double](repeating: 0, count: k * d)
-            var clusterWeights = [Double](repeating: 0, count: k)
-            var changed = 0
-            for c in 0..<partition.count {
-                for t in 0..<(k * d) { sums[t] += partials.sums[c * k * d + t] }
-                for t in 0..<k { clusterWeights[t] += partials.weights[c * k + t] }
-                changed += partials.changed[c]
-            }
+            var (sums, clusterWeights, changed) = partials.reduced(k: k, d: d)
             if clusterWeights.contains(where: { $0 == 0 }) {
                 var moves: [(row: Int, from: Int, to: Int)] = []
                 repairs += repairEmptyClusters(
