@@ -28,35 +28,22 @@ let package = Package(
             ],
             path: "Sources/CSVCompare"
         ),
-        .executableTarget(
-            name: "CSVReading",
-            dependencies: [
-                .product(name: "CAPM", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/CSVReading",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Simulation",
-            dependencies: [
-                .product(name: "CAPM", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/Simulation",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "LinearAlgebra",
-            dependencies: [
-                .product(name: "CAPM", package: rootPackage),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/LinearAlgebra",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
     ]
 )
+
+// One package-benchmark executable per suite folder under Benchmarks/.
+for suite in ["CSVReading", "Simulation", "LinearAlgebra"] {
+    package.targets.append(
+        .executableTarget(
+            name: suite,
+            dependencies: [
+                .product(name: "CAPM", package: rootPackage),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/\(suite)",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ))
+}
 
 // The executable is called csv-compare on the command line.
 package.products = [.executable(name: "csv-compare", targets: ["CSVCompare"])]
