@@ -93,14 +93,8 @@ struct JourneyCommand: ParsableCommand {
         watch.lap("write")
     }
 
-    /// The analysis as JSON with snake_case keys (stages, moments ranked by value at stake with suggested
-    /// max_uplift, segment gaps, coverage, options).
-    static func json(_ analysis: JourneyAnalysis) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(analysis), as: UTF8.self) + "\n"
-    }
+    /// The analysis as JSON (see ``JourneyAnalysis/json()``).
+    static func json(_ analysis: JourneyAnalysis) throws -> String { try analysis.json() }
 
     /// The funnel, the top moments of truth and, with segments, their gaps per segment.
     static func table(_ analysis: JourneyAnalysis, top: Int) -> String {
