@@ -42,8 +42,8 @@ struct CLVCommand: ParsableCommand {
     var calibrationEnd: String?
     @Option(help: "Time unit: day, week, month or year.") var timeUnit: TimeUnit = .week
     @Option(help: "Model: bgnbd, pareto-nbd, mbgnbd or sbg.") var model: Model = .bgnbd
-    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase).")
-    var spend: Spend = .none
+    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase). Default: gamma-gamma when the input has amounts (transactions, or a summary with monetary_value), none otherwise.")
+    var spend: Spend?
     @Option(help: "Prediction horizon in time units (periods for sbg).") var horizon: Double = 52
     @Option(help: "Discount rate per discount period.") var discountRate: Double = 0
     @Option(help: "Length of a discount period in time units.") var discountPeriod: Double = 1
@@ -145,7 +145,8 @@ struct CLVCommand: ParsableCommand {
         watch.lap("fit \(M.name)")
         var fits = [fitted.fit]
         var spendModel = SpendModel.constant(1)
-        switch spend {
+        // CLV in money whenever the input carries money: an analyst reading "clv" expects currency, not purchases.
+        switch spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none) {
         case .none: break
         case .observed: spendModel = .observedMean
         case .gammaGamma:
