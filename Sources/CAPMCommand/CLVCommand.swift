@@ -91,12 +91,15 @@ struct CLVCommand: ParsableCommand {
         let valuation = try Valuation(
             horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
             timing: timing == .continuous ? .continuous : .endOfPeriod)
+        let kind: PurchaseModelKind
         switch model {
-        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .sbg: break
+        case .bgnbd: kind = .bgnbd
+        case .pareto: kind = .paretoNBD
+        case .mbgnbd: kind = .mbgnbd
+        case .sbg: return
         }
+        let fitted = try kind.fit(patterns)
+        try predict(fitted.model, fitted.fit, customers, patterns, valuation, holdout, watch)
     }
 
     private func loadSummary(_ watch: Stopwatch) throws -> (CustomerSummary, CalibrationHoldout?) {
@@ -139,32 +142,24 @@ struct CLVCommand: ParsableCommand {
     }
 
     private func predict<M: PurchaseModel>(
-        _ fitted: Fitted<M>, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
+        _ fittedModel: M, _ fit: ModelFit, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
         _ holdout: CalibrationHoldout?, _ watch: Stopwatch
     ) throws {
         watch.lap("fit \(M.name)")
-        var fits = [fitted.fit]
-        var spendModel = SpendModel.constant(1)
+        var fits = [fit]
         // CLV in money whenever the input carries money: an analyst reading "clv" expects currency, not purchases.
-        switch spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none) {
-        case .none: break
-        case .observed: spendModel = .observedMean
-        case .gammaGamma:
-            let spendData = try GammaGamma.SpendData(customers)
-            watch.lap("spend data")
-            let gg = GammaGamma.fit(spendData)
-            fits.append(gg.fit)
-            spendModel = .gammaGamma(gg.model)
+        let choice = spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none)
+        let spending = try (SpendEstimate(rawValue: choice.rawValue) ?? .none).fit(customers)
+        if let spendFit = spending.fit {
+            fits.append(spendFit)
             watch.lap("fit gamma-gamma")
         }
-        let forecast = try holdout.map { try holdoutForecast(fitted.model, $0) }
+        let spendModel = spending.model
+        let forecast = try holdout.map { try holdoutForecast(fittedModel, $0) }
         report(fits, customers: customers.count, patterns: patterns.count, holdout: forecast.map { ($0.actual, $0.predicted, holdout?.holdoutDuration ?? 0) })
-        for fit in fits where !fit.converged {
-            throw CustomerValueError.notConverged(
-                model: fit.model, status: fit.status.rawValue, iterations: fit.iterations, gradientNorm: fit.gradientNorm)
-        }
+        for fit in fits { try fit.requireConverged() }
         let predictions = try CustomerPredictions(
-            model: fitted.model, summary: customers, spend: spendModel, valuation: valuation, patterns: patterns)
+            model: fittedModel, summary: customers, spend: spendModel, valuation: valuation, patterns: patterns)
         watch.lap("predict")
         defer { watch.lap("write") }
         if let output {
