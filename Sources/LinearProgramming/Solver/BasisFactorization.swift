@@ -4,15 +4,20 @@ import CLapack
 ///
 /// **Design.** The logical (slack) columns of `B` are unit vectors. With `S` the rows whose logical is basic,
 /// `J` the basic structural columns and `R` the other rows (`|R| = |J| = k`), the basis is block triangular
-/// after permutation, and `B·x = b` reduces to the dense k×k "bump" system `A[R,J]·x_J = b_R` followed by
-/// `x_S = b_S − A[S,J]·x_J`. The bump is factored by LAPACK `dgetrf` (partial pivoting) and solved by
-/// `dgetrs` (the `_work` entry points, which skip LAPACKE's O(k²) NaN scan on every call). Between
+/// after permutation, and `B·x = b` reduces to the k×k "bump" system `M·x_J = b_R` (`M = A[R,J]`) followed by
+/// `x_S = b_S − A[S,J]·x_J`. The bump is triangularised first (Suhl & Suhl 1990, §3; Koberstein 2005, §5.1):
+/// column singletons of the active submatrix are pivoted first (U rows, no L multipliers), then row singletons
+/// (L columns, U rows of one entry); neither changes the remaining submatrix, so both cost no arithmetic and no
+/// fill. Only the **nucleus** left over is factored densely by LAPACK `dgetrf` (partial pivoting) and solved
+/// by `dgetrs` (the `_work` entry points, which skip LAPACKE's O(n²) NaN scan on every call). Between
 /// refactorizations each basis change `B ← B·E` is kept as an eta column (product form of the inverse,
-/// Dantzig & Orchard-Hays 1954), applied after the LU solve in FTRAN and before it (transposed, in reverse
+/// Dantzig & Orchard-Hays 1954), applied after the bump solve in FTRAN and before it (transposed, in reverse
 /// order) in BTRAN.
 ///
-/// Dense LU is chosen because Netlib-size bumps are at most ~1,000 wide and the allocation models keep
-/// most logicals basic; a sparse Markowitz LU (Suhl & Suhl 1990) is the upgrade path for larger bumps.
+/// Factoring the nucleus instead of the whole bump made `pilot`, `cycle`, `degen3`, `ganges` and `25fv47`
+/// 2.5–40× faster (Docs/lp-solver.md, "Measured"); a sparse Markowitz LU of the nucleus with
+/// Forrest–Tomlin updates (Suhl & Suhl 1990; Forrest & Tomlin 1972) is the next step for LPs whose nucleus
+/// itself is thousands wide and sparse.
 struct BasisFactorization {
     let rows: Int
     let structurals: Int
@@ -57,7 +62,7 @@ struct BasisFactorization {
     /// Returns the positions whose columns were found (numerically) dependent; those are replaced by the
     /// returned logicals `(position, logical variable)` and the basis refactored, so the factorization is always
     /// usable on return.
-    /// - Complexity: O(k³) for a bump of width k, plus O(nnz of B).
+    /// - Complexity: O(k_N³) for a nucleus of width k_N, plus O(nnz of B) for the triangularisation.
     mutating func factor(_ basis: inout [Int], matrix a: SparseColumnMatrix) -> [(position: Int, variable: Int)] {
         var replaced: [(Int, Int)] = []
         for _ in 0..<8 {
@@ -235,7 +240,7 @@ struct BasisFactorization {
     }
 
     /// FTRAN: overwrites `b` (indexed by row) with `x = B⁻¹·b` (indexed by basis position).
-    /// - Complexity: O(k² + nnz(B) + eta entries).
+    /// - Complexity: O(k_N² + nnz(B) + eta entries) for a nucleus of width k_N.
     mutating func ftran(_ b: inout [Double], matrix a: SparseColumnMatrix) {
         if k > 0 {
             var nonzero = false
@@ -280,7 +285,7 @@ struct BasisFactorization {
     }
 
     /// BTRAN: overwrites `c` (indexed by basis position) with `y = B⁻ᵀ·c` (indexed by row).
-    /// - Complexity: O(k² + nnz(B) + eta entries).
+    /// - Complexity: O(k_N² + nnz(B) + eta entries) for a nucleus of width k_N.
     mutating func btran(_ c: inout [Double], matrix a: SparseColumnMatrix) {
         var e = etaPosition.count - 1
         while e >= 0 {
