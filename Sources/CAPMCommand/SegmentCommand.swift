@@ -158,6 +158,10 @@ struct SegmentCommand: ParsableCommand {
     func run() throws {
         let data = try SegmentationInput.load(
             URL(fileURLWithPath: input), features: Self.list(features), idColumn: idColumn, weightColumn: weightColumn)
+        if !data.excludedConstantFeatures.isEmpty {
+            FileHandle.standardError.write(Data(
+                "note: constant column(s) \(data.excludedConstantFeatures.joined(separator: ", ")) left out of the features\n".utf8))
+        }
         let scaler = try FeatureScaler.fit(
             data.features, names: data.featureNames, method: scale, logColumns: Set(Self.list(log1p) ?? []))
         let scaled = try scaler.transform(data.features)
