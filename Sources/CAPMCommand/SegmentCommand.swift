@@ -76,7 +76,7 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Relative tolerance on the squared centroid shift (× mean feature variance).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Iteration scheme: automatic, lloyd, hamerly.")
+    @Option(help: "Iteration scheme: automatic, lloyd, hamerly, minibatch (approximate; --max-iterations counts epochs).")
     var algorithm: KMeans.Algorithm = .automatic
 
     @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
@@ -87,6 +87,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: "Rows per GEMM block (tuning).")
     var blockRows: Int = 256
+
+    @Option(help: "Rows per step of --algorithm minibatch.")
+    var batchSize: Int = 1024
 
     @Option(help: "Rows above which the silhouette is computed on a seeded sample.")
     var silhouetteSample: Int = 10_000
@@ -168,7 +171,7 @@ struct SegmentCommand: ParsableCommand {
         var configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
-            blockRows: blockRows, precision: precision)
+            blockRows: blockRows, precision: precision, miniBatchSize: batchSize)
         var fixedK = Int(k)
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))
