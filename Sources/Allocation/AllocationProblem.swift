@@ -245,7 +245,7 @@ public struct AllocationProblem: Sendable {
             }
             let (response, curve, error) = try AllocationProblem.response(
                 c.response, path: p + [.key("response")], locator: locator, defaultPieces: defaultPieces,
-                saturation: saturation, nonconcave: options.nonconcave ?? .reject, warnings: &warnings)
+                saturation: saturation, nonconcave: options.nonconcave ?? .envelope, warnings: &warnings)
             let id = c.id ?? "\(c.segment)/\(c.moment)/\(c.channel)"
             if cellIndex[id] != nil { throw .duplicateID(path(p), kind: "cell", id: id) }
             cellIndex[id] = resolved.count
