@@ -45,7 +45,8 @@ let package = Package(
             ]
         ),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey"]),
+        .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Report"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
