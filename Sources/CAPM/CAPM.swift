@@ -11,3 +11,4 @@
 @_exported import LinearProgramming
 @_exported import Report
 @_exported import Segmentation
+@_exported import Pipeline
