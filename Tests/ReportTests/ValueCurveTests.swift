@@ -36,4 +36,26 @@ struct ValueCurveTests {
         #expect(ValueCurve.knee(Array(pts.prefix(2))) == nil)
         #expect(ValueCurve.knee([0.0, 1, 2].map { ResponseCurve.Point(spend: $0, uplift: 1) }) == nil)
     }
+
+    @Test("an infeasible sweep budget (uplift NaN in the JSON) is left out of the curve and named")
+    func infeasiblePoint() throws {
+        var sweep = try #require(try RunReport.load(runDirectory: Fixture.directory).sweep)
+        var grid = try #require(sweep.sweep)
+        let budget = grid[0].budget
+        grid[0].uplift = .nan
+        grid[0].shadowPrice = nil
+        sweep.sweep = grid
+        let curve = try #require(ValueCurve(sweep))
+        #expect(curve.infeasibleBudgets == [budget])
+        #expect(curve.points.allSatisfy { $0.uplift.isFinite && $0.spend != budget })
+        let chart = Chart.lines([Chart.Series(name: "u", cssClass: "uplift", points: [(budget, .nan)] + curve.points.map { ($0.spend, $0.uplift) })],
+                                title: "t", xTitle: "x", yTitle: "y")
+        let text = chart.render()
+        #expect(!text.contains("nan") && !text.contains("inf"))
+        #expect(HTMLChecker(text).errors.isEmpty)
+        // An all-infeasible sweep has no curve.
+        sweep.sweep = grid.map { var p = $0; p.uplift = .nan; return p }
+        sweep.breakpoints = []
+        #expect(ValueCurve(sweep) == nil)
+    }
 }

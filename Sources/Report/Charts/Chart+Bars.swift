@@ -5,7 +5,7 @@ extension Chart {
     public static func horizontalBars(categories: [String], series: [Series], title: String, valueTitle: String) -> SVGDocument {
         let rowHeight = 8 + 11 * Double(max(series.count, 1))
         let height = 70 + rowHeight * Double(max(categories.count, 1))
-        let maxValue = series.flatMap(\.values).max() ?? 0
+        let maxValue = series.flatMap(\.values).filter(\.isFinite).max() ?? 0
         let frame = ChartFrame(canvasWidth: 640, canvasHeight: height, margins: (28, 24, 42, 200), x: .niceLinear(0, max(maxValue, 1e-9)), y: .linear(lo: 0, hi: 1))
         var doc = SVGDocument(width: frame.canvasWidth, height: frame.canvasHeight, title: title)
         doc.append(frame.axes(xTitle: valueTitle, yTitle: "", yTicks: []))
@@ -15,7 +15,7 @@ extension Chart {
             let top = frame.top + rowHeight * Double(i) + 4
             marks.append(.text(clip(category, 32), [("x", n(frame.left - 6)), ("y", n(top + rowHeight / 2)), ("class", "tick"), ("text-anchor", "end")]))
             for (j, s) in series.enumerated() where i < s.values.count {
-                let v = s.values[i]
+                let v = s.values[i].isFinite ? s.values[i] : 0
                 let y = top + 11 * Double(j)
                 let w = max(0, frame.x(v) - frame.left)
                 marks.append(SVGElement("rect", [("x", n(frame.left)), ("y", n(y)), ("width", n(w)), ("height", "9"), ("class", "bar " + s.cssClass)])
@@ -29,7 +29,7 @@ extension Chart {
     /// Vertical grouped bars: one group per category along x.
     /// - Complexity: O(categories × series).
     public static func verticalBars(categories: [String], series: [Series], title: String, valueTitle: String) -> SVGDocument {
-        let maxValue = series.flatMap(\.values).max() ?? 0
+        let maxValue = series.flatMap(\.values).filter(\.isFinite).max() ?? 0
         let frame = ChartFrame(canvasWidth: 640, canvasHeight: 300, margins: (30, 20, 48, 64), x: .linear(lo: 0, hi: Double(max(categories.count, 1))), y: .niceLinear(0, max(maxValue, 1e-9)))
         var doc = SVGDocument(width: frame.canvasWidth, height: frame.canvasHeight, title: title)
         doc.append(frame.axes(xTitle: "", yTitle: valueTitle, xTicks: []))
@@ -41,7 +41,7 @@ extension Chart {
             let center = frame.left + slot * (Double(i) + 0.5)
             let start = center - barWidth * Double(series.count) / 2
             for (j, s) in series.enumerated() where i < s.values.count {
-                let v = max(0, s.values[i])
+                let v = s.values[i].isFinite ? max(0, s.values[i]) : 0
                 let y = frame.y(v)
                 marks.append(SVGElement("rect", [("x", n(start + barWidth * Double(j))), ("y", n(y)), ("width", n(barWidth - 2)), ("height", n(frame.bottom - y)), ("class", "bar " + s.cssClass)])
                     .titled("\(category) — \(s.name): \(Markup.money(v))"))
@@ -63,13 +63,14 @@ extension Chart {
         let width = left + cellW * Double(columns.count) + 20
         let height = top + cellH * Double(rows.count) + 16
         var doc = SVGDocument(width: width, height: height, title: title)
-        let maxValue = values.flatMap { $0.compactMap { $0 } }.max() ?? 0
+        let maxValue = values.flatMap { $0.compactMap { $0 } }.filter(\.isFinite).max() ?? 0
         var marks: [SVGElement] = []
         for (j, c) in columns.enumerated() {
             let cx = left + cellW * (Double(j) + 0.5)
-            marks.append(.text(clip(c, 12), [("x", n(cx)), ("y", "18"), ("class", "tick strong"), ("text-anchor", "middle")]))
+            let fits = max(4, Int(cellW / 6.5))
+            marks.append(.text(clip(c, fits), [("x", n(cx)), ("y", "18"), ("class", "tick strong"), ("text-anchor", "middle")]))
             if j < columnNotes.count {
-                marks.append(.text(clip(columnNotes[j], 14), [("x", n(cx)), ("y", "34"), ("class", "tick"), ("text-anchor", "middle")]))
+                marks.append(.text(clip(columnNotes[j], fits), [("x", n(cx)), ("y", "34"), ("class", "tick"), ("text-anchor", "middle")]))
             }
         }
         for (i, r) in rows.enumerated() {
@@ -78,7 +79,7 @@ extension Chart {
             for j in columns.indices {
                 let x = left + cellW * Double(j)
                 let v = i < values.count && j < values[i].count ? values[i][j] : nil
-                guard let v else {
+                guard let v, v.isFinite else {
                     marks.append(SVGElement("rect", [("x", n(x + 1)), ("y", n(y + 1)), ("width", n(cellW - 2)), ("height", n(cellH - 2)), ("class", "heat-na")]))
                     continue
                 }

@@ -25,6 +25,7 @@ extension Chart {
     /// The portfolio map: bubbles at (x, y) with area ∝ size (radius `r = 36·√(size / max size)`), labelled.
     /// - Complexity: O(bubbles).
     public static func bubbles(_ items: [Bubble], title: String, xTitle: String, yTitle: String) -> SVGDocument {
+        let items = items.filter { $0.x.isFinite && $0.y.isFinite && $0.size.isFinite }
         let maxY = items.map(\.y).max() ?? 1
         let minY = min(0, items.map(\.y).min() ?? 0)
         let frame = ChartFrame(canvasWidth: 640, canvasHeight: 380, margins: (30, 30, 48, 72), x: .linear(lo: -0.04, hi: 1.08), y: .niceLinear(minY, maxY * 1.2))

@@ -26,6 +26,11 @@ extension Chart {
         secondaryTitle: String = "", title: String, xTitle: String, yTitle: String,
         size: (width: Double, height: Double) = (640, 340), showLegend: Bool = true
     ) -> SVGDocument {
+        // Non-finite values (an infeasible budget's uplift is NaN in the JSON) are left out of the chart.
+        func finite(_ p: [(Double, Double)]) -> [(Double, Double)] { p.filter { $0.0.isFinite && $0.1.isFinite } }
+        let series = series.map { Series(name: $0.name, cssClass: $0.cssClass, points: finite($0.points)) }
+        let secondary = secondary.map { Series(name: $0.name, cssClass: $0.cssClass, points: finite($0.points)) }
+        let markers = markers.filter { $0.x.isFinite && $0.y.isFinite }
         let xs = series.flatMap { $0.points.map(\.0) } + markers.map(\.x) + (secondary?.points.map(\.0) ?? [])
         let ys = series.flatMap { $0.points.map(\.1) } + markers.map(\.y)
         let small = size.width < 400
@@ -42,7 +47,7 @@ extension Chart {
             doc.append(frame.rightAxis(scale, title: secondaryTitle, label: { Markup.number($0, decimals: 2) }))
             doc.append(frame.polyline(secondary.points, cssClass: "line " + secondary.cssClass, scaleY: scale))
         }
-        for g in guides {
+        for g in guides where g.x.isFinite {
             let x = frame.x(g.x)
             doc.append(SVGElement("line", [("x1", n(x)), ("y1", n(frame.top)), ("x2", n(x)), ("y2", n(frame.bottom)), ("class", "guide")]))
             doc.append(.text(g.label, [("x", n(x + 4)), ("y", n(frame.top + 12)), ("class", "annotation")]))

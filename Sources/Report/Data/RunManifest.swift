@@ -15,7 +15,7 @@ public struct RunManifest: Sendable, Equatable {
     }
 
     /// The most entries shown.
-    public static let maxEntries = 60
+    public static let maxEntries = 40
 
     /// A JSON value of any shape.
     indirect enum Value: Decodable {

@@ -13,14 +13,21 @@ public struct ValueCurve: Sendable, Equatable {
     public var shadowPrices: [ResponseCurve.Point]
     /// Index into ``points`` of the knee (nil with fewer than three points or a flat curve).
     public var knee: Int?
+    /// Budgets of the sweep without a feasible plan (their uplift is not a number in the JSON, e.g. below a
+    /// spend floor); left out of ``points``.
+    public var infeasibleBudgets: [Double]
 
-    /// The curve of a sweep result (nil without sweep points).
+    /// The curve of a sweep result (nil without feasible sweep points).
     public init?(_ sweep: AllocationResult) {
-        guard let grid = sweep.sweep, !grid.isEmpty else { return nil }
-        var merged: [(b: Double, u: Double, prices: [Double])] = grid.map { p in
-            (p.budget, p.uplift, p.shadowPrice.map { [$0.value] } ?? [])
+        guard let grid = sweep.sweep else { return nil }
+        let feasible = grid.filter { $0.budget.isFinite && $0.uplift.isFinite }
+        guard !feasible.isEmpty else { return nil }
+        infeasibleBudgets = grid.filter { !$0.uplift.isFinite }.map(\.budget)
+        var merged: [(b: Double, u: Double, prices: [Double])] = feasible.map { p in
+            (p.budget, p.uplift, p.shadowPrice.map { [$0.value].filter(\.isFinite) } ?? [])
         }
-        merged += (sweep.breakpoints ?? []).map { ($0.budget, $0.uplift, [$0.left, $0.right]) }
+        merged += (sweep.breakpoints ?? []).filter { $0.budget.isFinite && $0.uplift.isFinite }
+            .map { ($0.budget, $0.uplift, [$0.left, $0.right].filter(\.isFinite)) }
         merged.sort { $0.b != $1.b ? $0.b < $1.b : $0.prices.count > $1.prices.count }
         var pts: [ResponseCurve.Point] = []
         var prices: [ResponseCurve.Point] = []

@@ -224,7 +224,7 @@ extension RunReport {
         w.open("section", [("id", "allocation")])
         w.element("h2", [], "5. Allocation")
         guard allocation.status == .optimal else {
-            w.element("p", [("class", "note")], "The allocation is \(allocation.status.rawValue): \(allocation.message) See the constraints below.")
+            w.element("p", [("class", "note")], "No optimal allocation (\(allocation.status.rawValue)): \(allocation.message). See the constraints below.")
             w.close()
             return
         }
@@ -264,7 +264,7 @@ extension RunReport {
             }
             let rows = zip(segmentIDs, labelOf).map { $1.isEmpty ? $0 : "\($0) (\($1.replacingOccurrences(of: "_", with: " ")))" }
             w.element("h3", [], "Spend by segment × moment of truth")
-            w.figure(Chart.heatMap(rows: rows, columns: momentIDs, columnNotes: stageOf.map { $0.replacingOccurrences(of: "_", with: " ") }, values: grid,
+            w.figure(Chart.heatMap(rows: rows, columns: momentIDs, columnNotes: stageOf.map(RunReport.shortStage), values: grid,
                                    title: "Optimal spend by segment and moment of truth"),
                      caption: "Optimal spend per segment and moment (darker is more); blank squares have no cell in the plan.", id: "heatmap")
         }
@@ -302,9 +302,23 @@ extension RunReport {
                 secondaryTitle: "shadow price", title: "Uplift vs budget", xTitle: "budget" + currencySuffix, yTitle: "optimal uplift")
             var caption = "Optimal uplift for each budget (\(sweep.sweep?.count ?? 0) solves and \(sweep.breakpoints?.count ?? 0) breakpoints of the value curve); the right axis is the value of the next dollar (the budget's shadow price)."
             if let k = curve.knee { caption += " The knee (largest bend, Kneedle) is at a budget of \(money(curve.points[k].spend))." }
+            if !curve.infeasibleBudgets.isEmpty {
+                caption += " No plan satisfies the constraints at " + curve.infeasibleBudgets.map(money).joined(separator: ", ") + " (left out)."
+            }
             w.figure(chart, caption: caption, id: "sweep")
         }
         w.close()
+    }
+
+    /// A stage name short enough for a heat-map column.
+    static func shortStage(_ s: String) -> String {
+        switch s {
+        case "awareness": "aware"
+        case "consideration": "consider"
+        case "decision": "decide"
+        case "post_purchase": "post"
+        default: s
+        }
     }
 
     // MARK: 6. constraints
