@@ -193,6 +193,23 @@ struct RunReportErrorTests {
         }
     }
 
+    @Test("customers.csv without p_alive: no P(alive) histogram, the rest of the page intact")
+    func withoutPAlive() throws {
+        let dir = try Fixture.copy()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("customers.csv")
+        let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { $0.offset != 6 }.map(\.element).joined(separator: ",")
+        }
+        #expect(!(rows.first ?? "").contains("p_alive"))
+        try (rows.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        let report = try RunReport.load(runDirectory: dir)
+        #expect(report.customers.pAliveHistogram == nil && report.customers.valueAtRisk == nil)
+        #expect(report.customers.count == 300)
+        let check = HTMLChecker(report.html())
+        #expect(check.errors.isEmpty && !check.ids.contains("palive-histogram") && check.ids.contains("clv-histogram"))
+    }
+
     @Test("a folder that does not exist")
     func noDirectory() {
         let url = URL(fileURLWithPath: "/nonexistent/capm-run")

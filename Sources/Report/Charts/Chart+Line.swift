@@ -54,6 +54,7 @@ extension Chart {
         }
         for s in series { doc.append(frame.polyline(s.points, cssClass: "line " + s.cssClass)) }
         var marks: [SVGElement] = []
+        var placed: [(x: Double, y: Double)] = []
         for m in markers {
             let x = frame.x(m.x)
             let y = frame.y(m.y)
@@ -61,7 +62,11 @@ extension Chart {
                 .titled("\(m.label.isEmpty ? m.cssClass : m.label): \(Markup.money(m.x)) → \(Markup.money(m.y))"))
             if !m.label.isEmpty {
                 let anchor = x > frame.left + frame.width * 0.7 ? "end" : "start"
-                marks.append(.text(m.label, [("x", n(x + (anchor == "end" ? -8 : 8))), ("y", n(y + 14)), ("class", "annotation"), ("text-anchor", anchor)]))
+                // A label that would overlap one already placed goes above its marker instead of below.
+                var ly = y + 14
+                if placed.contains(where: { abs($0.x - x) < 90 && abs($0.y - ly) < 14 }) { ly = y - 9 }
+                placed.append((x, ly))
+                marks.append(.text(m.label, [("x", n(x + (anchor == "end" ? -8 : 8))), ("y", n(ly)), ("class", "annotation"), ("text-anchor", anchor)]))
             }
         }
         doc.append(.group([("class", "markers")], marks))

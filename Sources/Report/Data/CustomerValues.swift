@@ -40,11 +40,17 @@ public struct CustomerValues: Sendable, Equatable {
     public static func read(contentsOf url: URL) throws(ReportError) -> CustomerValues {
         guard FileManager.default.fileExists(atPath: url.path) else { throw .missingFile(path: url.path) }
         do {
-            let header = try CSVTable.header(of: url)
-            var specs = [ColumnSpec(name: "clv", type: .double)]
-            let hasPAlive = header.contains("p_alive")
-            if hasPAlive { specs.append(ColumnSpec(name: "p_alive", type: .double)) }
-            let table = try CSVTable.read(contentsOf: url, columns: specs)
+            // One pass in the usual case (customers.csv of `capm run` has both columns); a file without p_alive
+            // is read again for clv alone.
+            let table: CSVTable
+            var hasPAlive = true
+            do {
+                table = try CSVTable.read(
+                    contentsOf: url, columns: [ColumnSpec(name: "clv", type: .double), ColumnSpec(name: "p_alive", type: .double)])
+            } catch .missingColumn(_, "p_alive", _) {
+                hasPAlive = false
+                table = try CSVTable.read(contentsOf: url, columns: [ColumnSpec(name: "clv", type: .double)])
+            }
             let clv = try table.doubles("clv")
             let pAlive = hasPAlive ? try table.doubles("p_alive") : nil
             return CustomerValues(clv: clv, pAlive: pAlive)
