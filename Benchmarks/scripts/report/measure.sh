@@ -26,12 +26,16 @@ ls -la "$work"
 now() { date +%s.%N; }
 ours=()
 anchor=()
+ours_cpu=()
+anchor_cpu=()
+cpu() { awk '{printf "%.2f", $1 + $2}' "$1"; }   # user + sys seconds from /usr/bin/time -f "%U %S"
 for ((i = 0; i < repeats; i++)); do
-    t0=$(now); "$capm" report --run "$work" --output "$work/report.html" > /dev/null; t1=$(now)
+    t0=$(now); /usr/bin/time -f "%U %S" -o "$work/.cpu" "$capm" report --run "$work" --output "$work/report.html" > /dev/null; t1=$(now)
     ours+=("$(echo "$t1 - $t0" | bc -l)")
+    ours_cpu+=("$(cpu "$work/.cpu")")
     if [ -x "$python" ]; then
         t0=$(now)
-        "$python" - "$work/customers.csv" <<'PY'
+        /usr/bin/time -f "%U %S" -o "$work/.cpu" "$python" - "$work/customers.csv" <<'PY'
 import sys, numpy as np, pandas as pd
 d = pd.read_csv(sys.argv[1], usecols=["clv", "p_alive"], engine="c")
 v = d["clv"].to_numpy()
@@ -43,11 +47,13 @@ c[np.linspace(0, len(c) - 1, 201).astype(int)] / c[-1]
 PY
         t1=$(now)
         anchor+=("$(echo "$t1 - $t0" | bc -l)")
+        anchor_cpu+=("$(cpu "$work/.cpu")")
     fi
 done
 stats() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "best %.3f s, median %.3f s", a[1], a[int((NR+1)/2)]}'; }
-echo "capm report ($n customers): $(stats "${ours[@]}")"
-[ ${#anchor[@]} -gt 0 ] && echo "pandas anchor (read 2 columns + histogram + sort): $(stats "${anchor[@]}")"
+echo "capm report ($n customers): wall $(stats "${ours[@]}"); CPU (user+sys) $(stats "${ours_cpu[@]}")"
+[ ${#anchor[@]} -gt 0 ] && echo "pandas anchor (read 2 columns + histogram + sort): wall $(stats "${anchor[@]}"); CPU $(stats "${anchor_cpu[@]}")"
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 if [ ${#anchor[@]} -gt 0 ]; then
     best_ours=$(printf '%s\n' "${ours[@]}" | sort -g | head -1)
     best_anchor=$(printf '%s\n' "${anchor[@]}" | sort -g | head -1)
