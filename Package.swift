@@ -11,6 +11,8 @@
 //               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
+//   Pipeline        SegmentRun: transactions → values → segments → allocation → output directory (capm run)
+//   Report          self-contained HTML report of a run directory, own SVG charts (capm report)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
