@@ -56,7 +56,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Margin as a fraction of spend.") var margin: Double = 1
     @Option(help: "Random seed of k-means.") var seed: UInt64 = 0
     @Option(help: "k-means restarts (the lowest inertia is kept).") var restarts = 1
-    @Option(help: "Customers above which the silhouette is computed on a seeded sample.") var silhouetteSample = 10_000
+    @Option(help: "Customers above which the silhouette is computed on a seeded sample.") var silhouetteSample = 5_000
     @Option(help: "Worker threads (results do not depend on it).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Budget sweep FROM:TO:STEPS as multiples of the budget.") var sweep = "0.25:2:15"

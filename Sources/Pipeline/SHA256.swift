@@ -29,19 +29,38 @@ public struct SHA256: Sendable {
     /// Adds `bytes` to the message.
     /// - Complexity: O(bytes.count).
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        length &+= UInt64(bytes.count)
-        pending.append(contentsOf: bytes)
-        let whole = pending.count / 64 * 64
-        guard whole > 0 else { return }
-        pending.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < whole {
-                compress(base + offset)
-                offset += 64
+        let done: Bool? = bytes.withContiguousStorageIfAvailable { buffer in
+            update(UnsafeRawBufferPointer(buffer))
+            return true
+        }
+        if done == nil { Array(bytes).withUnsafeBytes { update($0) } }
+    }
+
+    /// Adds raw bytes: tops up a pending partial block, then hashes whole blocks in place.
+    private mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        length &+= UInt64(buffer.count)
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var offset = 0
+        if !pending.isEmpty {
+            let take = Swift.min(64 - pending.count, buffer.count)
+            pending.append(contentsOf: UnsafeBufferPointer(start: base, count: take))
+            offset = take
+            if pending.count == 64 {
+                let block = pending
+                block.withUnsafeBufferPointer { p in
+                    if let b = p.baseAddress { SHA256.compress(&state, blocks: b, count: 1) }
+                }
+                pending.removeAll(keepingCapacity: true)
             }
         }
-        pending.removeFirst(whole)
+        let whole = (buffer.count - offset) / 64
+        if whole > 0 {
+            SHA256.compress(&state, blocks: base + offset, count: whole)
+            offset += whole * 64
+        }
+        if offset < buffer.count {
+            pending.append(contentsOf: UnsafeBufferPointer(start: base + offset, count: buffer.count - offset))
+        }
     }
 
     /// The 32-byte digest of the message so far (the hasher is consumed).
@@ -102,43 +121,52 @@ public struct SHA256: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// One 512-bit block (FIPS 180-4 §6.2.2). Raw pointers because it runs once per 64 bytes of every input file
-    /// (hundreds of megabytes for millions of customers).
-    private mutating func compress(_ block: UnsafePointer<UInt8>) {
-        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        var w = (
-            [UInt32](repeating: 0, count: 64)
-        )
-        for t in 0..<16 {
-            let p = block + 4 * t
-            w[t] = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
+    /// `count` consecutive 512-bit blocks (FIPS 180-4 §6.2.2). Raw pointers and locals because it runs once per
+    /// 64 bytes of every input and output file (hundreds of megabytes for millions of customers); the message
+    /// schedule lives in one stack buffer for all blocks.
+    private static func compress(
+        _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), blocks: UnsafePointer<UInt8>,
+        count: Int
+    ) {
+        @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x &>> n) | (x &<< (32 &- n)) }
+        var h0 = state
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wb in
+            SHA256.k.withUnsafeBufferPointer { kb in
+                guard let w = wb.baseAddress, let k = kb.baseAddress else { return }
+                for n in 0..<count {
+                    let block = blocks + 64 * n
+                    for t in 0..<16 {
+                        let p = block + 4 * t
+                        w[t] = UInt32(p[0]) << 24 | UInt32(p[1]) << 16 | UInt32(p[2]) << 8 | UInt32(p[3])
+                    }
+                    for t in 16..<64 {
+                        let x = w[t - 15], y = w[t - 2]
+                        let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x &>> 3)
+                        let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y &>> 10)
+                        w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+                    }
+                    var (a, b, c, d, e, f, g, h) = h0
+                    for t in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ s0 &+ maj
+                    }
+                    h0 = (
+                        h0.0 &+ a, h0.1 &+ b, h0.2 &+ c, h0.3 &+ d, h0.4 &+ e, h0.5 &+ f, h0.6 &+ g, h0.7 &+ h
+                    )
+                }
+            }
         }
-        for t in 16..<64 {
-            let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-            let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = state
-        let k = SHA256.k
-        for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let maj = (a & b) ^ (a & c) ^ (b & c)
-            let t2 = s0 &+ maj
-            h = g
-            g = f
-            f = e
-            e = d &+ t1
-            d = c
-            c = b
-            b = a
-            a = t1 &+ t2
-        }
-        state = (
-            state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-            state.7 &+ h
-        )
+        state = h0
     }
 }

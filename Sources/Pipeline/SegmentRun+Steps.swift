@@ -39,7 +39,7 @@ extension SegmentRun {
             let (hex, bytes) = try SHA256.file(url)
             inputs.append(RunManifest.InputFile(role: role, path: url.path, bytes: bytes, sha256: hex))
         }
-        var log: TransactionLog?
+        var transactionCount: Int?
         var skipped = SkippedRows()
         let summary: CustomerSummary
         switch input {
@@ -48,7 +48,7 @@ extension SegmentRun {
             do {
                 read = try TransactionLog.read(contentsOf: url, options: options, badRows: skipBadRows ? .skip : .fail)
             } catch { throw .data(step: .read, error) }
-            log = read.log
+            transactionCount = read.log.count
             skipped = read.skipped
             try checksum("transactions", url)
             clock.stop()
@@ -75,28 +75,19 @@ extension SegmentRun {
                 timing: .continuous)
         } catch { throw .customerValue(step: .fit, error) }
         var fits: [ModelFit] = []
-        var spendModel = SpendModel.constant(1)
         let fitted: any PurchaseModel
+        let spendModel: SpendModel
         do {
-            switch model {
-            case .bgnbd:
-                let f = try BGNBD.fit(patterns).requireConverged()
-                (fitted, fits) = (f.model, [f.fit])
-            case .paretoNBD:
-                let f = try ParetoNBD.fit(patterns).requireConverged()
-                (fitted, fits) = (f.model, [f.fit])
-            case .mbgnbd:
-                let f = try MBGNBD.fit(patterns).requireConverged()
-                (fitted, fits) = (f.model, [f.fit])
+            let purchases = try model.fit(patterns)
+            try purchases.fit.requireConverged()
+            fitted = purchases.model
+            fits.append(purchases.fit)
+            let spending = try spend.fit(summary)
+            if let fit = spending.fit {
+                try fit.requireConverged()
+                fits.append(fit)
             }
-            switch spend {
-            case .none: break
-            case .observed: spendModel = .observedMean
-            case .gammaGamma:
-                let gg = try GammaGamma.fit(try GammaGamma.SpendData(summary)).requireConverged()
-                fits.append(gg.fit)
-                spendModel = .gammaGamma(gg.model)
-            }
+            spendModel = spending.model
         } catch { throw .customerValue(step: .fit, error) }
         clock.stop()
 
@@ -104,7 +95,8 @@ extension SegmentRun {
         start(.predict, "predicting \(summary.count) customers over \(horizon) \(timeUnit.rawValue)s")
         let predictions: CustomerPredictions
         do {
-            predictions = try Self.predict(fitted, summary: summary, spend: spendModel, valuation: valuation, patterns: patterns)
+            predictions = try CustomerPredictions(
+                anyModel: fitted, summary: summary, spend: spendModel, valuation: valuation, patterns: patterns)
         } catch { throw .customerValue(step: .predict, error) }
         clock.stop()
 
@@ -224,7 +216,7 @@ extension SegmentRun {
         }
 
         var result = SegmentRunResult(
-            configuration: self, inputs: inputs, transactions: log?.count, skippedRows: skipped, summary: summary,
+            configuration: self, inputs: inputs, transactions: transactionCount, skippedRows: skipped, summary: summary,
             fits: fits, predictions: predictions, attributes: attributeTable, featureNames: names,
             segmentation: outcome.report.reproducible, segments: outcome.result.labels, plan: effective, budget: amount,
             allocation: allocation.reproducible, sweep: sweepResult.reproducible, journey: journeyAnalysis,
@@ -238,13 +230,6 @@ extension SegmentRun {
         }
         result.timings = clock.timings
         return result
-    }
-
-    /// Predictions of a purchase model given as an existential (opened here).
-    static func predict<M: PurchaseModel>(
-        _ model: M, summary: CustomerSummary, spend: SpendModel, valuation: Valuation, patterns: RepeatPatterns
-    ) throws(CustomerValueError) -> CustomerPredictions {
-        try CustomerPredictions(model: model, summary: summary, spend: spend, valuation: valuation, patterns: patterns)
     }
 }
 

@@ -50,25 +50,11 @@ public struct SegmentRun: Sendable {
         case plan(Plan)
     }
 
-    /// The purchase model.
-    public enum Model: String, Sendable, Codable, CaseIterable, Equatable {
-        /// BG/NBD (Fader, Hardie & Lee 2005).
-        case bgnbd
-        /// Pareto/NBD (Schmittlein, Morrison & Colombo 1987).
-        case paretoNBD = "pareto-nbd"
-        /// MBG/NBD (Batislam, Denizel & Filiztekin 2007).
-        case mbgnbd
-    }
+    /// The purchase model (BG/NBD, Pareto/NBD, MBG/NBD).
+    public typealias Model = PurchaseModelKind
 
-    /// The expected spend per future purchase.
-    public enum Spend: String, Sendable, Codable, CaseIterable, Equatable {
-        /// Gamma-Gamma `E[M | x, m̄]` fitted on the repeat buyers (needs monetary values).
-        case gammaGamma = "gamma-gamma"
-        /// The customer's mean repeat spend m̄.
-        case observed
-        /// 1 per purchase (CLV in purchases).
-        case none
-    }
+    /// The expected spend per future purchase (Gamma-Gamma, observed mean, none).
+    public typealias Spend = SpendEstimate
 
     /// The budget sweep: `steps` budgets from `fromFactor × budget` to `toFactor × budget`.
     public struct Sweep: Sendable, Equatable, Codable {
@@ -163,7 +149,7 @@ public struct SegmentRun: Sendable {
         restarts = 1
         seed = 0
         threads = ProcessInfo.processInfo.activeProcessorCount
-        silhouetteSample = 10_000
+        silhouetteSample = 5_000
         sweep = Sweep()
         skipBadRows = false
         self.outputDirectory = outputDirectory

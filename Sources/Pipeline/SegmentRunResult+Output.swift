@@ -64,11 +64,20 @@ extension SegmentRunResult {
 
     /// Writes `blocks` to `url` atomically, hashing them on the way.
     static func writeFile(_ url: URL, blocks: [[UInt8]]) throws(PipelineError) -> RunManifest.OutputFile {
+        try writeFile(url) { emit in
+            for block in blocks { try emit(block) }
+        }
+    }
+
+    /// Writes the blocks `produce` emits to `url` atomically (streamed through a buffer), hashing them on the way.
+    static func writeFile(
+        _ url: URL, produce: ((_ block: [UInt8]) throws -> Void) throws -> Void
+    ) throws(PipelineError) -> RunManifest.OutputFile {
         var hasher = SHA256()
         var bytes = 0
         do {
             try AtomicFile.write(to: url) { writer in
-                for block in blocks {
+                try produce { block in
                     hasher.update(block)
                     bytes += block.count
                     try writer.write(bytes: block)
@@ -83,36 +92,45 @@ extension SegmentRunResult {
         CustomerPredictions.csvHeader + ["segment", "label"] + (attributes?.names ?? [])
     }
 
-    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form; rows are
-    /// formatted in parallel blocks of 4,096 and written in order, so the file is the same for any thread count.
+    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form. Rows are
+    /// formatted in parallel, 4,096 per chunk and 64 chunks per block (bounded memory), and written in order, so the
+    /// file is the same for any thread count.
     func writeCustomers(_ url: URL) throws(PipelineError) -> RunManifest.OutputFile {
-        let n = summary.count, chunk = 4096
-        let chunks = (n + chunk - 1) / chunk
-        var blocks = [[UInt8]](repeating: [], count: chunks)
+        let n = summary.count, chunk = 4096, block = 64 * chunk
         let labels = (0..<segmentation.k).map { s in segmentation.profiles?[s].label.map { CSVWriting.escape($0.rawValue) } ?? "" }
         let (s, p, segments, attributes) = (summary, predictions, self.segments, self.attributes)
-        blocks.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let out = buffer
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                var text = ""
-                for i in (c * chunk)..<min(n, (c + 1) * chunk) {
-                    text += CSVWriting.escape(s.customerIDs[i])
-                    text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
-                    text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
-                    let segment = Int(segments[i])
-                    text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
-                    if let attributes {
-                        for column in attributes.values {
-                            text += ","
-                            if let v = column[i] { text += "\(v)" }
+        let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
+        return try Self.writeFile(url) { emit in
+            try emit(Array(header.utf8))
+            var start = 0
+            while start < n {
+                let (lo, end) = (start, min(n, start + block))
+                let chunks = (end - lo + chunk - 1) / chunk
+                var texts = [[UInt8]](repeating: [], count: chunks)
+                texts.withUnsafeMutableBufferPointer { buffer in
+                    nonisolated(unsafe) let out = buffer
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        var text = ""
+                        for i in (lo + c * chunk)..<min(end, lo + (c + 1) * chunk) {
+                            text += CSVWriting.escape(s.customerIDs[i])
+                            text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
+                            text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
+                            let segment = Int(segments[i])
+                            text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
+                            if let attributes {
+                                for column in attributes.values {
+                                    text += ","
+                                    if let v = column[i] { text += "\(v)" }
+                                }
+                            }
+                            text += "\n"
                         }
+                        out[c] = Array(text.utf8)
                     }
-                    text += "\n"
                 }
-                out[c] = Array(text.utf8)
+                for text in texts { try emit(text) }
+                start = end
             }
         }
-        let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
-        return try Self.writeFile(url, blocks: [Array(header.utf8)] + blocks)
     }
 }

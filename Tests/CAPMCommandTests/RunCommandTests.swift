@@ -81,7 +81,7 @@ struct RunCommandTests {
     @Test func writesTheOutputDirectory() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-run-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "run", "--transactions", Self.transactions, "--plan", Self.plan, "--k", "3", "--silhouette-sample",
                 "300", "--sweep", "0.5:1.5:3", "--output-dir", dir.path, "--budget", "200000",
@@ -101,7 +101,7 @@ struct RunCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("tx.csv")
         try "customer_id,date,amount\nc1,2020-01-01,5\nc2,2020-01-0x,3\n".write(to: bad, atomically: true, encoding: .utf8)
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "run", "--transactions", bad.path, "--plan", Self.plan, "--output-dir", dir.appendingPathComponent("o").path,
             ]) as? RunCommand)
