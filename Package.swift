@@ -45,7 +45,11 @@ let package = Package(
             ]
         ),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline", "Report"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -60,7 +64,9 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
