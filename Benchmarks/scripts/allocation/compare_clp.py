@@ -138,10 +138,11 @@ def main():
                  highs_method=("ipm+crossover" if large else "simplex"), ok=ok)
         results.append(r)
         # CLP reports its time to 0.001 s; below that the ratio is not meaningful.
-        ratio = best["capm_solve"] / max(best["clp_solve"], 0.001)
+        ratio = best["capm_solve"] / max(best["clp_solve"], 0.001) if best["clp_solve"] < 1e99 else float("nan")
         hr = best["capm_solve"] / best["highs"] if best["highs"] < 1e99 else float("nan")
-        print(f"{name:28s} {first['lpRows']:6d}x{first['columns'] if 'columns' in first else first['lpColumns']:<8d} | "
-              f"{best['capm_solve']:10.4f} {best['capm_wall']:9.3f} | {best['clp_solve']:9.3f} {best['clp_wall']:8.3f} | "
+        clp_solve = f"{best['clp_solve']:9.3f}" if best["clp_solve"] < 1e99 else f"{objs['clp_status']:>9s}"
+        print(f"{name:28s} {first['lpRows']:6d}x{first['lpColumns']:<8d} | "
+              f"{best['capm_solve']:10.4f} {best['capm_wall']:9.3f} | {clp_solve} {best['clp_wall']:8.3f} | "
               f"{best['highs'] if best['highs'] < 1e99 else float('nan'):8.4f} | {ratio:8.2f} {best['capm_wall'] / best['clp_wall']:8.2f} "
               f"{hr:11.2f} | rel CLP {rel_clp:.1e} HiGHS {rel_highs:.1e} {'OK' if ok else 'FAIL'}", flush=True)
     with open(os.path.join(a.workdir, "results.json"), "w") as f:
