@@ -42,8 +42,8 @@ struct CLVCommand: ParsableCommand {
     var calibrationEnd: String?
     @Option(help: "Time unit: day, week, month or year.") var timeUnit: TimeUnit = .week
     @Option(help: "Model: bgnbd, pareto-nbd, mbgnbd or sbg.") var model: Model = .bgnbd
-    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase).")
-    var spend: Spend = .none
+    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase). Default: gamma-gamma when the input has amounts (transactions, or a summary with monetary_value), none otherwise.")
+    var spend: Spend?
     @Option(help: "Prediction horizon in time units (periods for sbg).") var horizon: Double = 52
     @Option(help: "Discount rate per discount period.") var discountRate: Double = 0
     @Option(help: "Length of a discount period in time units.") var discountPeriod: Double = 1
@@ -147,7 +147,14 @@ struct CLVCommand: ParsableCommand {
     ) throws {
         watch.lap("fit \(M.name)")
         var fits = [fit]
-        let spending = try (SpendEstimate(rawValue: spend.rawValue) ?? .none).fit(customers)
+        // CLV in money whenever the input carries money: an analyst reading "clv" expects currency, not purchases.
+        let choice: SpendEstimate
+        switch spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none) {
+        case .none: choice = .none
+        case .observed: choice = .observed
+        case .gammaGamma: choice = .gammaGamma
+        }
+        let spending = try choice.fit(customers)
         if let spendFit = spending.fit {
             fits.append(spendFit)
             watch.lap("fit gamma-gamma")

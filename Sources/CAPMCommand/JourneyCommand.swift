@@ -128,6 +128,20 @@ struct JourneyCommand: ParsableCommand {
                  m.gap.flatMap { $0.valueWeightedGap }.map { fixed($0, 2) } ?? "-", fixed(m.suggestedMaxUplift, 2)],
                 widths: widths))
         }
+        if !analysis.segmentMoments.isEmpty {
+            lines.append("")
+            lines.append("value at stake by segment at the top \(min(top, analysis.moments.count)) moments")
+            let w = [14, 16, 24, 10, 9, 16, 8, 14]
+            lines.append(row(["stage", "touchpoint", "segment", "reach", "lost", "value at stake", "factor", "max uplift"], widths: w))
+            for m in analysis.moments.prefix(top) {
+                let rows = analysis.segmentMoments.filter { $0.stage == m.stage && $0.touchpoint == m.touchpoint }
+                for r in rows.sorted(by: { $0.valueAtStake > $1.valueAtStake }) where r.lost > 0 {
+                    lines.append(row(
+                        [r.stage.name, r.touchpoint, r.segment, "\(r.reach)", "\(r.lost)", fixed(r.valueAtStake, 2),
+                         fixed(r.gapFactor, 3), fixed(r.suggestedMaxUplift, 2)], widths: w))
+                }
+            }
+        }
         if !analysis.segmentGaps.isEmpty {
             let shown = Set(analysis.moments.prefix(top).map { "\($0.stage.name)/\($0.touchpoint)" })
             lines.append("")

@@ -265,6 +265,8 @@ struct CSVParser {
                 case .double:
                     if let v = FieldParsers.double(p, length), !(specs[j].nonNegative && v < 0) {
                         result.doubles[j].append(v)
+                    } else if length == 0, let blank = specs[j].blankValue {
+                        result.doubles[j].append(blank)
                     } else {
                         ok = false
                         expected = specs[j].nonNegative ? "a non-negative number" : "a number"
