@@ -15,7 +15,7 @@ extension SegmentRunResult {
 
     /// Writes the output directory (created if missing): every file atomically, `run.json` last. An existing
     /// `run.json` is removed first, so a directory whose `run.json` is missing holds an unfinished run; `run.json`
-    /// lists every other file with its size and SHA-256.
+    /// lists every other file with its size and SHA-256. Temporary files of a killed earlier run are removed.
     ///
     /// - Throws: ``PipelineError/output(step:_:)`` naming the file.
     /// - Complexity: O(customers · columns) to format `customers.csv` (in parallel blocks, written in order).
@@ -36,6 +36,7 @@ extension SegmentRunResult {
                 throw .output(step: .write, .writeFailed(path: manifest.path, reason: error.localizedDescription))
             }
         }
+        Self.removeStaleTemporaries(in: directory)
         var outputs: [RunManifest.OutputFile] = []
         func text(_ name: String, _ content: String) throws(PipelineError) {
             outputs.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
@@ -60,6 +61,20 @@ extension SegmentRunResult {
         timings = clock.timings
         let json = try RunManifest(self).json()
         _ = try Self.writeFile(manifest, blocks: [Array(json.utf8)])
+    }
+
+    /// Removes the temporary files a killed run left behind: `.<output name>.<pid>.<random>.tmp` for the output names
+    /// of ``outputNames`` (``AtomicFile``'s naming); nothing else in the directory is touched.
+    static func removeStaleTemporaries(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 4, let random = parts.last, let pid = parts.dropLast().last,
+                random.allSatisfy(\.isNumber), pid.allSatisfy(\.isNumber),
+                outputNames.contains(parts.dropLast(2).joined(separator: "."))
+            else { continue }
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
     }
 
     /// Writes `blocks` to `url` atomically, hashing them on the way.

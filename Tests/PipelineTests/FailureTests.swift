@@ -150,3 +150,25 @@ struct FailureTests {
 enum CustomerValueSummaryCount {
     static func count(_ log: TransactionLog) throws -> Int { Set(log.customer).count }
 }
+
+@Suite("Segment run: after a killed run")
+struct KilledRunTests {
+    /// A run killed while writing leaves AtomicFile's hidden temporary file (never a partial output); the rerun
+    /// removes such leftovers of its own output names, leaves other files alone, and succeeds.
+    @Test func rerunRemovesTemporariesOfAKilledRun() throws {
+        let dir = try Fixtures.scratch("killed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let leftovers = [".customers.csv.4242.123456.tmp", ".segments.json.17.9.tmp"]
+        let foreign = [".notes.txt.1.2.tmp", "customers.csv.bak", ".customers.csv.x.1.tmp"]
+        for name in leftovers + foreign {
+            try Data("partial".utf8).write(to: out.appendingPathComponent(name))
+        }
+        _ = try Fixtures.exampleRun(output: out).run()
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        for name in leftovers { #expect(!names.contains(name)) }
+        for name in foreign { #expect(names.contains(name)) }
+        #expect(names.contains("run.json") && names.contains("customers.csv"))
+    }
+}
