@@ -109,43 +109,65 @@ extension SegmentRunResult {
 
     /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form. Rows are
     /// formatted in parallel, 4,096 per chunk and 64 chunks per block (bounded memory), and written in order, so the
-    /// file is the same for any thread count.
+    /// file is the same for any thread count. The next block is formatted while the current one is hashed and
+    /// written (SHA-256 is sequential; measured at ~15 % of a 1M-customer run's CPU).
     func writeCustomers(_ url: URL) throws(PipelineError) -> RunManifest.OutputFile {
         let n = summary.count, chunk = 4096, block = 64 * chunk
         let labels = (0..<segmentation.k).map { s in segmentation.profiles?[s].label.map { CSVWriting.escape($0.rawValue) } ?? "" }
         let (s, p, segments, attributes) = (summary, predictions, self.segments, self.attributes)
         let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
+        /// The rows `lo..<hi` as bytes, one array per 4,096-row chunk.
+        @Sendable func format(_ lo: Int, _ hi: Int) -> [[UInt8]] {
+            let chunks = (hi - lo + chunk - 1) / chunk
+            var texts = [[UInt8]](repeating: [], count: chunks)
+            texts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var text = ""
+                    for i in (lo + c * chunk)..<min(hi, lo + (c + 1) * chunk) {
+                        text += CSVWriting.escape(s.customerIDs[i])
+                        text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
+                        text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
+                        let segment = Int(segments[i])
+                        text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
+                        if let attributes {
+                            for column in attributes.values {
+                                text += ","
+                                if let v = column[i] { text += "\(v)" }
+                            }
+                        }
+                        text += "\n"
+                    }
+                    out[c] = Array(text.utf8)
+                }
+            }
+            return texts
+        }
         return try Self.writeFile(url) { emit in
             try emit(Array(header.utf8))
-            var start = 0
-            while start < n {
-                let (lo, end) = (start, min(n, start + block))
-                let chunks = (end - lo + chunk - 1) / chunk
-                var texts = [[UInt8]](repeating: [], count: chunks)
-                texts.withUnsafeMutableBufferPointer { buffer in
-                    nonisolated(unsafe) let out = buffer
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        var text = ""
-                        for i in (lo + c * chunk)..<min(end, lo + (c + 1) * chunk) {
-                            text += CSVWriting.escape(s.customerIDs[i])
-                            text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
-                            text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
-                            let segment = Int(segments[i])
-                            text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
-                            if let attributes {
-                                for column in attributes.values {
-                                    text += ","
-                                    if let v = column[i] { text += "\(v)" }
-                                }
-                            }
-                            text += "\n"
-                        }
-                        out[c] = Array(text.utf8)
-                    }
+            var current = format(0, min(n, block))
+            var start = min(n, block)
+            while true {
+                // Format the next block on another thread while this one hashes and writes the current block.
+                let (lo, hi) = (start, min(n, start + block))
+                let next = NextBlock()
+                let group = DispatchGroup()
+                if lo < hi {
+                    DispatchQueue.global().async(group: group) { next.texts = format(lo, hi) }
                 }
-                for text in texts { try emit(text) }
-                start = end
+                var failure: (any Error)?
+                do { for text in current { try emit(text) } } catch { failure = error }
+                group.wait()
+                if let failure { throw failure }
+                guard lo < hi else { break }
+                current = next.texts
+                start = hi
             }
         }
     }
+}
+
+/// The block formatted in the background while the previous one is written (handed over after `DispatchGroup.wait`).
+private final class NextBlock: @unchecked Sendable {
+    var texts: [[UInt8]] = []
 }
