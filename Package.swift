@@ -11,6 +11,8 @@
 //               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
+//   Pipeline        SegmentRun: transactions → values → segments → allocation → output directory (capm run)
+//   Report          self-contained HTML report of a run directory, own SVG charts (capm report)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
@@ -48,7 +50,8 @@ let package = Package(
         .target(
             name: "Pipeline",
             dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline"]),
+        .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline", "Report"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -65,6 +68,7 @@ let package = Package(
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -148,13 +148,8 @@ struct CLVCommand: ParsableCommand {
         watch.lap("fit \(M.name)")
         var fits = [fit]
         // CLV in money whenever the input carries money: an analyst reading "clv" expects currency, not purchases.
-        let choice: SpendEstimate
-        switch spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none) {
-        case .none: choice = .none
-        case .observed: choice = .observed
-        case .gammaGamma: choice = .gammaGamma
-        }
-        let spending = try choice.fit(customers)
+        let choice = spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none)
+        let spending = try (SpendEstimate(rawValue: choice.rawValue) ?? .none).fit(customers)
         if let spendFit = spending.fit {
             fits.append(spendFit)
             watch.lap("fit gamma-gamma")

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Field delimiter of --transactions: comma, tab, whitespace, or one character.") var delimiter = "comma"
     @Option(help: "Last observed day (YYYY-MM-DD); default: the last transaction date.") var observationEnd: String?
     @Flag(help: "Skip bad transaction rows and count them by reason (default: stop at the first).") var skipBadRows = false
+    @Flag(help: "Also write the HTML report of the run to DIR/report.html (as capm report --run DIR).") var report = false
     @Option(help: "Customer attributes CSV (id column plus numeric columns used as extra features).")
     var attributes: String?
     @Option(help: "Id column of --attributes.") var attributesIdColumn = "customer_id"
@@ -156,11 +157,18 @@ struct RunCommand: ParsableCommand {
         let configuration = try makeRun()
         let progress = Progress()
         let result = try configuration.run { event in progress.step("\(event.step.rawValue): \(event.message)") }
+        var written = result.outputs.map(\.name) + ["run.json"]
+        if report {
+            progress.step("report: writing report.html")
+            let directory = URL(fileURLWithPath: outputDir)
+            try RunReport.load(runDirectory: directory).write(to: directory.appendingPathComponent("report.html"))
+            written.append("report.html")
+        }
         switch format {
         case .json: print(try RunManifest(result).json(), terminator: "")
         case .table:
             print(result.summaryText(), terminator: "")
-            print("\noutputs in \(outputDir): \(result.outputs.map(\.name).joined(separator: ", ")), run.json")
+            print("\noutputs in \(outputDir): \(written.joined(separator: ", "))")
         }
     }
 }

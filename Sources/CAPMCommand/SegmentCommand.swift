@@ -76,7 +76,7 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Relative tolerance on the squared centroid shift (× mean feature variance).")
     var tolerance: Double = 1e-4
 
-    @Option(help: "Iteration scheme: automatic, lloyd, hamerly.")
+    @Option(help: "Iteration scheme: automatic, lloyd, hamerly, minibatch (approximate; --max-iterations counts epochs).")
     var algorithm: KMeans.Algorithm = .automatic
 
     @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
@@ -87,6 +87,9 @@ struct SegmentCommand: ParsableCommand {
 
     @Option(help: "Rows per GEMM block (tuning).")
     var blockRows: Int = 256
+
+    @Option(help: "Rows per step of --algorithm minibatch.")
+    var batchSize: Int = 1024
 
     @Option(help: "Rows above which the silhouette is computed on a seeded sample.")
     var silhouetteSample: Int = 10_000
@@ -158,10 +161,14 @@ struct SegmentCommand: ParsableCommand {
     func run() throws {
         let data = try SegmentationInput.load(
             URL(fileURLWithPath: input), features: Self.list(features), idColumn: idColumn, weightColumn: weightColumn)
+        if !data.excludedConstantFeatures.isEmpty {
+            FileHandle.standardError.write(Data(
+                "note: constant column(s) \(data.excludedConstantFeatures.joined(separator: ", ")) left out of the features\n".utf8))
+        }
         let configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
-            blockRows: blockRows, precision: precision)
+            blockRows: blockRows, precision: precision, miniBatchSize: batchSize)
         var initial: FeatureMatrix?
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))

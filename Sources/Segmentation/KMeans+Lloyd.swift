@@ -313,7 +313,7 @@ struct ChunkKernelArguments {
         var changed = 0
         clearPartials()
         for i in rows {
-            let label = DistanceKernels.nearestExpanded(x + i &* d, d: d, lanes: lanes, groups: groups)
+            let label = DistanceKernels.nearestExpanded(x + i &* d, d: d, lanes: lanes, groups: groups, count: k)
             let (moved, contribution) = record(row: i, label: label)
             inertia += contribution
             if moved { changed &+= 1 }
@@ -325,23 +325,31 @@ struct ChunkKernelArguments {
     /// D ← ‖c‖² − 2·X·Cᵀ (BLAS `dgemm` with β = 1 onto rows pre-filled with ‖c‖²), then the arg-min per row.
     func runGEMM() -> (inertia: Double, changed: Int) {
         let b = max(1, min(blockRows, rows.count))
-        let dots = UnsafeMutablePointer<Double>.allocate(capacity: b * k)
-        defer { dots.deallocate() }
+        let width = groups &* 8
+        // The block's distance rows as whole groups of 8 (padding columns come out +∞ from the padded panel).
+        // Raw memory: BLAS writes it as Double, the arg-min reads it back with raw loads of SIMD8<Double>.
+        let block = UnsafeMutableRawPointer.allocate(
+            byteCount: b * width * MemoryLayout<Double>.stride, alignment: MemoryLayout<SIMD8<Double>>.alignment)
+        defer { block.deallocate() }
+        let dots = block.bindMemory(to: Double.self, capacity: b * width)
         var inertia = 0.0
         var changed = 0
         clearPartials()
         var start = rows.lowerBound
         while start < rows.upperBound {
             let count = min(b, rows.upperBound - start)
-            for r in 0..<count {
-                let line = dots + r &* k
-                for c in 0..<k { line[c] = norms[c] }
+            // Pre-fill each distance row with ‖c‖², one 8-lane store per group (a per-row `update(from:)` was a
+            // `memmove` call per row in the profile).
+            for g in 0..<groups {
+                let v = UnsafeRawPointer(norms).loadUnaligned(fromByteOffset: g &* 64, as: SIMD8<Double>.self)
+                for r in 0..<count { block.storeBytes(of: v, toByteOffset: (r &* groups &+ g) &* 64, as: SIMD8<Double>.self) }
             }
-            BLAS.gemmABt(m: count, n: k, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
+            BLAS.gemmABt(m: count, n: width, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
+            let distances = UnsafeRawPointer(block)
             if accumulate && weights == nil {
                 // The common update pass, written out flat (no per-row tuple, weight or mode branches).
                 for r in 0..<count {
-                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let label = DistanceKernels.argmin(distances + r &* width &* 8, groups: groups, count: k)
                     let i = start &+ r
                     let newLabel = Int32(truncatingIfNeeded: label)
                     changed &+= labels[i] != newLabel ? 1 : 0
@@ -353,7 +361,7 @@ struct ChunkKernelArguments {
                 }
             } else {
                 for r in 0..<count {
-                    let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                    let label = DistanceKernels.argmin(distances + r &* width &* 8, groups: groups, count: k)
                     let (moved, contribution) = record(row: start &+ r, label: label)
                     inertia += contribution
                     changed &+= moved ? 1 : 0
@@ -378,22 +386,28 @@ extension ChunkKernelArguments {
     /// accumulated in Double from the Float rows.
     func runSGEMM(_ single: SinglePrecisionPointers) -> (inertia: Double, changed: Int) {
         let b = max(1, min(blockRows, rows.count))
-        let dots = UnsafeMutablePointer<Float>.allocate(capacity: b * k)
-        defer { dots.deallocate() }
+        let width = groups &* 8
+        // Raw memory: BLAS writes it as Float, the arg-min reads it back with raw loads of SIMD8<Float>.
+        let block = UnsafeMutableRawPointer.allocate(
+            byteCount: b * width * MemoryLayout<Float>.stride, alignment: MemoryLayout<SIMD8<Float>>.alignment)
+        defer { block.deallocate() }
+        let dots = block.bindMemory(to: Float.self, capacity: b * width)
         var changed = 0
         clearPartials()
         var start = rows.lowerBound
         while start < rows.upperBound {
             let count = min(b, rows.upperBound - start)
-            for r in 0..<count {
-                let line = dots + r &* k
-                for c in 0..<k { line[c] = single.norms.base[c] }
+            for g in 0..<groups {
+                let v = UnsafeRawPointer(single.norms.base).loadUnaligned(
+                    fromByteOffset: g &* 32, as: SIMD8<Float>.self)
+                for r in 0..<count { block.storeBytes(of: v, toByteOffset: (r &* groups &+ g) &* 32, as: SIMD8<Float>.self) }
             }
             BLAS.gemmABt(
-                m: count, n: k, k: d, alpha: -2, a: single.x.base + start &* d, b: single.centroids.base, beta: 1,
+                m: count, n: width, k: d, alpha: -2, a: single.x.base + start &* d, b: single.centroids.base, beta: 1,
                 c: dots)
+            let distances = UnsafeRawPointer(block)
             for r in 0..<count {
-                let label = DistanceKernels.argmin(dots + r &* k, count: k)
+                let label = DistanceKernels.argmin32(distances + r &* width &* 4, groups: groups, count: k)
                 let i = start &+ r
                 let newLabel = Int32(truncatingIfNeeded: label)
                 changed &+= labels[i] != newLabel ? 1 : 0

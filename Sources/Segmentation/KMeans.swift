@@ -38,6 +38,11 @@ public struct KMeans: Sendable {
         case lloyd
         /// Hamerly's bounds (Hamerly 2010): rows far from any boundary skip all distance work; same fixed point.
         case hamerly
+        /// Mini-batch k-means (Sculley 2010): centroids updated from random batches of ``KMeans/miniBatchSize``
+        /// rows with per-centre learning rates, then one full pass for labels and inertia. An approximation of the
+        /// Lloyd fixed point for very large N; never chosen by ``automatic``. ``KMeans/maxIterations`` counts epochs
+        /// (N/batch steps each); ``KMeansResult/iterations`` reports steps.
+        case minibatch
     }
 
     /// Floating-point precision of the Lloyd update passes.
@@ -85,14 +90,18 @@ public struct KMeans: Sendable {
     public var chunkCount: Int
     /// Rows per GEMM block (the block's distance matrix is `blockRows × k`, kept in cache).
     public var blockRows: Int
+    /// Rows per step of ``Algorithm/minibatch`` (scikit-learn's default 1024).
+    public var miniBatchSize: Int
 
     /// A k-means configuration with scikit-learn's defaults (k-means++, 300 iterations, tolerance 1e-4).
     public init(
         clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
         maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, algorithm: Algorithm = .automatic,
-        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256, precision: Precision = .float64
+        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256, precision: Precision = .float64,
+        miniBatchSize: Int = 1024
     ) {
+        self.miniBatchSize = miniBatchSize
         self.algorithm = algorithm
         self.precision = precision
         self.clusterCount = clusterCount
@@ -146,7 +155,7 @@ public struct KMeans: Sendable {
         if distinct < k { throw .tooFewDistinctPoints(k: k, distinct: distinct) }
         let partition = ChunkPartition(rows: n, maximumChunks: chunkCount)
         let single = precision == .float32
-        if single && (algorithm == .hamerly || kernel == .simd) {
+        if single && (algorithm == .hamerly || algorithm == .minibatch || kernel == .simd) {
             throw .invalidParameter(
                 name: "precision", value: "float32", reason: "single precision runs with the Lloyd GEMM kernel only")
         }
@@ -167,6 +176,10 @@ public struct KMeans: Sendable {
             let start = ContinuousClock.now
             var initial: [Double]
             switch initialization {
+            case .kMeansPlusPlus where resolvedAlgorithm == .minibatch:
+                initial = try Self.seedMiniBatch(
+                    data, weights: weights, k: k, batch: miniBatchSize, partition: partition, threads: threads,
+                    rng: &rng)
             case .kMeansPlusPlus:
                 initial = try Self.seedPlusPlus(
                     data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng)
@@ -184,6 +197,11 @@ public struct KMeans: Sendable {
                     data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
                     maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
                     threads: threads, blockRows: blockRows, single: singleCopy)
+            case .minibatch:
+                run = Self.miniBatch(
+                    data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
+                    maxEpochs: maxIterations, tolerance: absoluteTolerance, partition: partition, threads: threads,
+                    blockRows: blockRows, rng: &rng)
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
@@ -231,6 +249,9 @@ public struct KMeans: Sendable {
             throw .invalidParameter(name: "chunkCount", value: "\(chunkCount)", reason: "must be ≥ 1")
         }
         if blockRows < 1 { throw .invalidParameter(name: "blockRows", value: "\(blockRows)", reason: "must be ≥ 1") }
+        if miniBatchSize < 1 {
+            throw .invalidParameter(name: "miniBatchSize", value: "\(miniBatchSize)", reason: "must be ≥ 1")
+        }
         if let weights {
             if weights.count != data.rows {
                 throw .lengthMismatch(what: "sample weights", expected: data.rows, actual: weights.count)

@@ -6,8 +6,10 @@ public enum KMeansConvergence: String, Sendable, Codable, Equatable {
     case centroidShift
     /// ``KMeans/maxIterations`` was reached first.
     case maxIterations
+    /// Mini-batch k-means only: the smoothed batch inertia did not improve for 10 consecutive steps (early stop).
+    case noImprovement
 
-    /// Whether the run converged (`labelsStable` or `centroidShift`).
+    /// Whether the run converged (`labelsStable`, `centroidShift` or `noImprovement`).
     public var converged: Bool { self != .maxIterations }
 }
 

@@ -65,7 +65,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
         case let .invalidParameter(name, value, reason):
             return "invalid \(name) = \(value): \(reason)"
         case let .constantColumn(column, name):
-            return "column \(column) ('\(name)') is constant: it cannot be scaled (spread is zero)"
+            return "feature column \(column) ('\(name)') is constant: it cannot be scaled (spread is zero) and cannot "
+                + "separate customers; leave it out of --features (the default feature set drops constant columns)"
         case let .logOfInvalidValue(row, column, name, value):
             return "log1p of \(value) at row \(row), column \(column) ('\(name)') is undefined (values must be > −1)"
         case let .unknownColumn(name, available):

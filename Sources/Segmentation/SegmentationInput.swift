@@ -7,7 +7,8 @@ import Foundation
 /// Two file kinds:
 /// - CSV with a header (e.g. the output of `capm clv`): one row per customer; the id column (default
 ///   `customer_id`) is kept as text; the features are the named columns, or by default every numeric column but the
-///   id and the weight column. Every numeric column is also available to the profiles (`clv`, `p_alive`,
+///   id and the weight column that is not constant (a constant column cannot separate customers and cannot be
+///   z-scored; such columns are listed in ``excludedConstantFeatures``). Every numeric column is also available to the profiles (`clv`, `p_alive`,
 ///   `frequency`, `recency`, `T`, `monetary`, …).
 /// - `.npy` (float64/float32, C order, N × d): features only, named `x0 … x{d−1}`; customers are identified by
 ///   row number.
@@ -22,6 +23,10 @@ public struct SegmentationInput: Sendable {
     public let weights: [Double]?
     /// Every numeric column of a CSV file by name, in file order (empty for `.npy`).
     public let numericColumns: [(name: String, values: [Double])]
+    /// Numeric columns left out of the default feature set because every customer has the same value (e.g. `T` when
+    /// all customers joined in one cohort). Empty when features were named explicitly (a named constant column is
+    /// kept, and z-score or robust scaling then reports ``SegmentationError/constantColumn(column:name:)``).
+    public let excludedConstantFeatures: [String]
 
     /// Loads `url` (CSV, or `.npy` by extension).
     ///
@@ -50,7 +55,7 @@ public struct SegmentationInput: Sendable {
             let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
             return SegmentationInput(
                 identifiers: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
-                features: matrix, weights: nil, numericColumns: [])
+                features: matrix, weights: nil, numericColumns: [], excludedConstantFeatures: [])
         }
         let header: [String]
         do { header = try CSVTable.header(of: url) } catch { throw .input(error) }
@@ -59,22 +64,39 @@ public struct SegmentationInput: Sendable {
         }
         let hasID = header.contains(idColumn)
         let numeric = try numericColumnNames(url, header: header, excluding: hasID ? [idColumn] : [])
-        let featureNames = features ?? numeric.filter { $0 != weightColumn }
-        if featureNames.isEmpty { throw .noFeatures }
+        let candidateNames = features ?? numeric.filter { $0 != weightColumn }
+        if candidateNames.isEmpty { throw .noFeatures }
         var specs = numeric.map { ColumnSpec(name: $0, type: .double) }
-        for name in featureNames where !numeric.contains(name) { specs.append(ColumnSpec(name: name, type: .double)) }
+        for name in candidateNames where !numeric.contains(name) { specs.append(ColumnSpec(name: name, type: .double)) }
         if hasID { specs.append(ColumnSpec(name: idColumn, type: .identifier)) }
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs) } catch { throw .input(error) }
         do {
             let ids = hasID ? try table.identifiers(idColumn) : nil
-            let featureColumns = try featureNames.map { (name) throws(DataError) in try table.doubles(name) }
+            var featureNames: [String] = []
+            var featureColumns: [[Double]] = []
+            var excluded: [String] = []
+            for name in candidateNames {
+                let values = try table.doubles(name)
+                if features == nil, let first = values.first, values.allSatisfy({ $0 == first }) {
+                    excluded.append(name)
+                } else {
+                    featureNames.append(name)
+                    featureColumns.append(values)
+                }
+            }
+            if featureNames.isEmpty {
+                throw SegmentationError.invalidParameter(
+                    name: "features", value: excluded.joined(separator: ","),
+                    reason: "every numeric column is constant; no feature can separate customers")
+            }
             let matrix = try FeatureMatrix(columns: featureColumns)
             let weights = try weightColumn.map { (name) throws(DataError) in try table.doubles(name) }
             var columns: [(name: String, values: [Double])] = []
             for name in numeric { columns.append((name, try table.doubles(name))) }
             return SegmentationInput(
-                identifiers: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns)
+                identifiers: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns,
+                excludedConstantFeatures: excluded)
         } catch let error as DataError {
             throw .input(error)
         } catch let error as SegmentationError {

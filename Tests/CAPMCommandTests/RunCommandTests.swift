@@ -41,6 +41,26 @@ struct RunCommandTests {
         #expect(run.outputDirectory?.lastPathComponent == "out" && command.format == .json)
     }
 
+    @Test func reportFlagWritesTheHTMLReportBesideTheOutputs() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-run-report-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var command = try #require(
+            try CAPMTool.parseAsRoot([
+                "run", "--transactions", Self.transactions, "--plan", Self.plan, "--k", "3", "--budget", "250000",
+                "--output-dir", dir.path, "--report", "--format", "json",
+            ]) as? RunCommand)
+        #expect(command.report)
+        try command.run()
+        let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        for section in ["headline", "values", "portfolio", "allocation", "constraints"] {
+            #expect(html.contains("id=\"\(section)\""))
+        }
+        // The page shows the customer count of the run's manifest.
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("run.json")))
+        #expect(manifest is [String: Any])
+        #expect(html.contains("5,000"))
+    }
+
     @Test func defaultsAreAutoKAndTheBundledPlan() throws {
         let command = try #require(
             try CAPMTool.parseAsRoot(["run", "--summary", "s.csv", "--output-dir", "o", "--plan", Self.plan]) as? RunCommand)

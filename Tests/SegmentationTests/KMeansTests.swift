@@ -238,11 +238,42 @@ struct DistanceKernelTests {
     @Test("arg-min returns the first index of the minimum", arguments: [1, 3, 7, 8, 13, 64, 65, 130])
     func argminFirstIndex(count: Int) {
         var rng = Xoshiro256(seed: UInt64(count))
+        let groups = (count + 7) / 8
         for _ in 0..<50 {
             var values = (0..<count).map { _ in Double(rng.next() % 5) }
             if count > 2 && rng.next() % 2 == 0 { values[count - 1] = -1; values[count / 2] = -1 }
-            let expected = values.firstIndex(of: values.min()!)!
-            let got = values.withUnsafeBufferPointer { DistanceKernels.argmin($0.baseAddress!, count: count) }
+            let expected = values.indices.min { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+            // Padded to whole groups of 8 with +∞, in raw memory aligned as the kernels allocate it.
+            let padded = values + [Double](repeating: .infinity, count: groups * 8 - count)
+            let raw = UnsafeMutableRawPointer.allocate(
+                byteCount: padded.count * 8, alignment: MemoryLayout<SIMD8<Double>>.alignment)
+            defer { raw.deallocate() }
+            raw.initializeMemory(as: Double.self, from: padded, count: padded.count)
+            #expect(DistanceKernels.argmin(UnsafeRawPointer(raw), groups: groups, count: count) == expected)
+            let raw32 = UnsafeMutableRawPointer.allocate(
+                byteCount: padded.count * 4, alignment: MemoryLayout<SIMD8<Float>>.alignment)
+            defer { raw32.deallocate() }
+            raw32.initializeMemory(as: Float.self, from: padded.map { Float($0) }, count: padded.count)
+            #expect(DistanceKernels.argmin32(UnsafeRawPointer(raw32), groups: groups, count: count) == expected)
+        }
+    }
+
+    @Test("SIMD nearest centroid equals brute force", arguments: [1, 5, 8, 9, 16, 21])
+    func nearestMatchesBruteForce(k: Int) {
+        var rng = Xoshiro256(seed: UInt64(100 + k))
+        let d = 3
+        // Integer-valued coordinates: the expanded form is exact, so ties are real ties (first index wins).
+        let centroids = (0..<(k * d)).map { _ in Double(rng.next() % 4) }
+        let panel = CentroidPanel(centroids: centroids, k: k, d: d)
+        for _ in 0..<200 {
+            let x = (0..<d).map { _ in Double(rng.next() % 4) }
+            let distances = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + (x[$1] - centroids[c * d + $1]) * (x[$1] - centroids[c * d + $1]) } }
+            let expected = distances.indices.min { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
+            let got = x.withUnsafeBufferPointer { xb in
+                panel.expanded.withUnsafeBufferPointer { lb in
+                    DistanceKernels.nearestExpanded(xb.baseAddress!, d: d, lanes: lb.baseAddress!, groups: panel.groups, count: k)
+                }
+            }
             #expect(got == expected)
         }
     }

@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+
+@testable import Segmentation
+
+@Suite("segmentation input")
+struct SegmentationInputTests {
+    /// A CSV file in a fresh temporary directory.
+    func csv(_ text: String) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("capm-seg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent("customers.csv")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    @Test("constant columns are left out of the default features and reported")
+    func defaultFeaturesDropConstantColumns() throws {
+        let url = try csv("customer_id,x,T,m\na,1,30,5\nb,2,30,7\nc,4,30,7\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let input = try SegmentationInput.load(url)
+        #expect(input.featureNames == ["x", "m"])
+        #expect(input.excludedConstantFeatures == ["T"])
+        #expect(input.features.elements == [1, 5, 2, 7, 4, 7])
+        // The column stays available to the profiles.
+        #expect(input.column("T") == [30, 30, 30])
+        // z-scoring the default features now works.
+        let scaler = try FeatureScaler.fit(input.features, names: input.featureNames, method: .zscore)
+        #expect(try scaler.transform(input.features).columns == 2)
+    }
+
+    @Test("a named constant column is kept and z-scoring it is a typed error naming the column")
+    func explicitConstantColumnIsAnError() throws {
+        let url = try csv("customer_id,x,T\na,1,30\nb,2,30\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let input = try SegmentationInput.load(url, features: ["x", "T"])
+        #expect(input.excludedConstantFeatures.isEmpty)
+        #expect(throws: SegmentationError.constantColumn(column: 1, name: "T")) {
+            try FeatureScaler.fit(input.features, names: input.featureNames, method: .zscore)
+        }
+        #expect(SegmentationError.constantColumn(column: 1, name: "T").description.contains("--features"))
+    }
+
+    @Test("only constant columns is a typed error, not an empty matrix")
+    func allConstant() throws {
+        let url = try csv("customer_id,a,b\nx,1,2\ny,1,2\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.self) { try SegmentationInput.load(url) }
+    }
+}
