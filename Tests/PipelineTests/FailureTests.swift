@@ -172,3 +172,28 @@ struct KilledRunTests {
         #expect(names.contains("run.json") && names.contains("customers.csv"))
     }
 }
+
+@Suite("Segment run: plan checked first")
+struct PlanFirstTests {
+    /// A broken plan file fails in step read — before the model fit and k-means — naming file and line.
+    @Test func brokenPlanFailsInTheReadStep() throws {
+        let dir = try Fixtures.scratch("plan-first")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = dir.appendingPathComponent("plan.yaml")
+        try "version: 1\nbudget: {amount: 100}\nmoments: [{id: m, stage: nowhere}]\n".write(
+            to: plan, atomically: true, encoding: .utf8)
+        var run = Fixtures.exampleRun(output: nil)
+        run.plan = .file(plan)
+        var steps: [PipelineStep] = []
+        let error = try #require(throws: PipelineError.self) { try run.run { steps.append($0.step) } }
+        #expect(error.step == .read && steps == [.read])
+        #expect(error.description.hasPrefix("step read: \(plan.path):3"))
+        // A plan without a budget and no budget given: refused before any model is fitted.
+        try "version: 1\nmoments: [{id: m, stage: awareness}]\nchannels: [{id: c}]\n".write(
+            to: plan, atomically: true, encoding: .utf8)
+        run.budget = nil
+        steps = []
+        let missing = try #require(throws: PipelineError.self) { try run.run { steps.append($0.step) } }
+        #expect(missing.description.contains("give a budget") && steps == [.read])
+    }
+}
