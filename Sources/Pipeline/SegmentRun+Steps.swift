@@ -41,29 +41,59 @@ extension SegmentRun {
         }
         var transactionCount: Int?
         var skipped = SkippedRows()
-        let summary: CustomerSummary
+        var log: TransactionLog?
+        var summaryFile: CustomerSummary?
         switch input {
         case .transactions(let url, let options):
-            let read: (log: TransactionLog, skipped: SkippedRows)
             do {
-                read = try TransactionLog.read(contentsOf: url, options: options, badRows: skipBadRows ? .skip : .fail)
+                let read = try TransactionLog.read(contentsOf: url, options: options, badRows: skipBadRows ? .skip : .fail)
+                (log, skipped, transactionCount) = (read.log, read.skipped, read.log.count)
             } catch { throw .data(step: .read, error) }
-            transactionCount = read.log.count
-            skipped = read.skipped
             try checksum("transactions", url)
-            clock.stop()
-            start(.summary, "summarising \(read.log.count) transactions of \(read.log.customerCount) customers")
-            do {
-                summary = try CustomerSummary(transactions: read.log, observationEnd: observationEnd, unit: timeUnit)
-            } catch { throw .customerValue(step: .summary, error) }
         case .summary(let url):
-            do { summary = try CustomerSummary.read(contentsOf: url) } catch { throw .customerValue(step: .read, error) }
+            do { summaryFile = try CustomerSummary.read(contentsOf: url) } catch { throw .customerValue(step: .read, error) }
             try checksum("summary", url)
         }
         if let attributes { try checksum("attributes", attributes) }
         if let journey { try checksum("journey", journey) }
-        if case .file(let url) = plan { try checksum("plan", url) }
+        // The plan is read (and the budget settled) before the expensive steps, so a plan typo costs nothing.
+        var givenPlan: Plan
+        var locator = PlanLocator.none()
+        var baseDirectory: URL?
+        switch plan {
+        case .file(let url):
+            try checksum("plan", url)
+            do {
+                let read = try PlanReader.read(contentsOf: url)
+                (givenPlan, locator) = (read.plan, read.locator)
+            } catch { throw .allocation(step: .read, error) }
+            baseDirectory = url.deletingLastPathComponent()
+        case .plan(let p):
+            givenPlan = p
+        }
+        guard let amount = budget ?? givenPlan.budget?.amount else {
+            throw .invalidParameter(name: "budget", value: "none", reason: "give a budget (the plan has no budget.amount)")
+        }
+        guard amount.isFinite, amount > 0 else {
+            throw .invalidParameter(name: "budget", value: "\(amount)", reason: "must be a finite number > 0")
+        }
+        givenPlan.budget = Plan.Budget(amount: amount, mode: givenPlan.budget?.mode)
         clock.stop()
+
+        // summary
+        let summary: CustomerSummary
+        if let transactions = log {
+            start(.summary, "summarising \(transactions.count) transactions of \(transactions.customerCount) customers")
+            do {
+                summary = try CustomerSummary(transactions: transactions, observationEnd: observationEnd, unit: timeUnit)
+            } catch { throw .customerValue(step: .summary, error) }
+            log = nil  // the transactions are not needed any more
+            clock.stop()
+        } else if let summaryFile {
+            summary = summaryFile
+        } else {
+            throw .invalidParameter(name: "input", value: input.url.path, reason: "no customers were read")
+        }
 
         // fit
         start(.fit, "fitting \(model.rawValue) to \(summary.count) customers")
@@ -157,28 +187,10 @@ extension SegmentRun {
 
         // allocate
         start(.allocate, "allocating over the plan's cells")
-        var effective: Plan
-        var locator = PlanLocator.none()
-        var baseDirectory: URL?
-        do {
-            switch plan {
-            case .file(let url):
-                let read = try PlanReader.read(contentsOf: url)
-                effective = read.plan
-                locator = read.locator
-                baseDirectory = url.deletingLastPathComponent()
-            case .plan(let p):
-                effective = p
-            }
-            effective = try effective.withSegments(from: outcome.report)
-        } catch { throw .allocation(step: .allocate, error) }
-        guard let amount = budget ?? effective.budget?.amount else {
-            throw .invalidParameter(name: "budget", value: "none", reason: "give a budget (the plan has no budget.amount)")
+        let effective: Plan
+        do { effective = try givenPlan.withSegments(from: outcome.report) } catch {
+            throw .allocation(step: .allocate, error)
         }
-        guard amount.isFinite, amount > 0 else {
-            throw .invalidParameter(name: "budget", value: "\(amount)", reason: "must be a finite number > 0")
-        }
-        effective.budget = Plan.Budget(amount: amount, mode: effective.budget?.mode)
         let problem: AllocationProblem
         let allocation: AllocationResult
         do {
