@@ -447,8 +447,11 @@ def compare(args):
         print(line + f" (ratio capm / scikit-learn {first['inertia'] / py['inertia']:.4f})")
     if py.get("lp"):
         capm_obj = lp_capm.get("uplift", find_key(lp_capm, "uplift"))
-        print(f"  allocation LP: HiGHS {py['lp']['status']}, objective {py['lp']['objective']:.10g}; capm allocate "
-              f"uplift {capm_obj}")
+        line = (f"  allocation LP: HiGHS {py['lp']['status']}, objective {py['lp']['objective']:.10g}; capm allocate "
+                f"uplift {capm_obj}")
+        if first.get("uplift") is not None:
+            line += f"; capm run's allocation uplift {first['uplift']}"
+        print(line)
 
 
 def scaling(args):
