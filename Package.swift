@@ -45,7 +45,10 @@ let package = Package(
             ]
         ),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
     ],
     swiftLanguageModes: [.v6]

@@ -522,8 +522,8 @@ public struct AllocationProblem: Sendable {
             throw .segmentsFile(path: url.path, reason: "neither a capm segment JSON report nor a JSON array of segment profiles")
         }
         return profiles.map { p in
-            Segment(id: "segment-\(p.segment)", name: "segment \(p.segment)" + (p.label.map { " (\($0.rawValue))" } ?? ""),
-                    label: p.label, customers: Double(p.size), clv: p.meanCLV)
+            let s = Plan.Segment(profile: p)
+            return Segment(id: s.id, name: s.name ?? s.id, label: s.label, customers: s.customers, clv: s.clv ?? 0)
         }
     }
 }

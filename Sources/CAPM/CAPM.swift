@@ -10,3 +10,4 @@
 @_exported import Journey
 @_exported import LinearProgramming
 @_exported import Segmentation
+@_exported import Pipeline
