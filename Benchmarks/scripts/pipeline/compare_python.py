@@ -23,7 +23,9 @@ The Python pipeline (one child process, each step timed with perf_counter):
   features  the run's features (clv, p_alive, frequency, recency, T, monetary_value), log1p on clv and
             monetary_value, StandardScaler (population standard deviation, as capm's z-score)
   segment   scikit-learn KMeans(k, init="k-means++", n_init=1, tol=1e-4, max_iter=300, algorithm="lloyd")
-            with the same k and restarts as capm (seeds differ: the inertias are compared, not the labels)
+            with the same k and restarts as capm (seeds differ: the inertias are compared, not the labels), then
+            what capm's segment step computes besides: silhouette (seeded sample of 10,000 rows), Davies-Bouldin,
+            Calinski-Harabasz, and per-segment profiles (pandas groupby)
   allocate  the allocation LP of the run, written by `capm allocate --write-mps` from the plan capm's run used
             (plan.json in its output directory, with the segments of the run), read and solved by highspy
             (dual simplex). The allocation is a few thousand columns at most: a small part of the run.
@@ -54,6 +56,7 @@ MONTH_WEEKS = 4.345  # lifetimes' weeks per month for freq="W"
 HORIZON_MONTHS = 12
 FEATURES = ["clv", "p_alive", "frequency", "recency", "T", "monetary_value"]
 LOG_FEATURES = {"clv", "monetary_value"}
+SILHOUETTE_SAMPLE = 10_000  # capm run's --silhouette-sample default
 STEPS = ["read", "summary", "fit", "predict", "features", "segment", "allocate", "write"]
 
 
@@ -168,6 +171,8 @@ def capm_run(capm, transactions, args, workdir):
             allocation = json.load(f)
     bg, gg = fit_parameters(run, "bgnbd")
     return dict(steps=step_seconds(run.get("timings", [])), wall=wall, rss=rss, bgnbd=bg, gamma_gamma=gg,
+                segments_json=segments,
+                parts={t["step"]: t["seconds"] for t in run.get("timings", []) if "." in t["step"]},
                 inertia=find_key(segments, "inertia") or find_key(run, "inertia"),
                 uplift=find_key(allocation, "uplift") or find_key(allocation, "objective"),
                 outdir=outdir, run=run)
@@ -228,6 +233,7 @@ def python_side(a):
     from lifetimes import BetaGeoFitter, GammaGammaFitter
     from lifetimes.utils import summary_data_from_transaction_data
     from sklearn.cluster import KMeans
+    from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
     from sklearn.preprocessing import StandardScaler
 
     t = {}
@@ -269,6 +275,17 @@ def python_side(a):
     started = clock()
     km = KMeans(n_clusters=a.k, init="k-means++", n_init=a.restarts, max_iter=300, tol=1e-4, random_state=0,
                 algorithm="lloyd").fit(scaled)
+    t["segment.kmeans"] = clock() - started
+    # What capm's segment step also computes for a fixed k: the validity indices (silhouette on a seeded sample
+    # of 10,000 rows above that size) and the segment profiles (size, CLV total/mean/median, mean P(alive)).
+    sample = SILHOUETTE_SAMPLE if len(scaled) > SILHOUETTE_SAMPLE else None
+    metrics = dict(silhouette=float(silhouette_score(scaled, km.labels_, sample_size=sample, random_state=0)),
+                   davies_bouldin=float(davies_bouldin_score(scaled, km.labels_)),
+                   calinski_harabasz=float(calinski_harabasz_score(scaled, km.labels_)))
+    profiles = table.assign(segment=km.labels_).groupby("segment").agg(
+        size=("clv", "size"), total_clv=("clv", "sum"), mean_clv=("clv", "mean"), median_clv=("clv", "median"),
+        mean_p_alive=("p_alive", "mean"))
+    profiles["clv_share"] = profiles["total_clv"] / profiles["total_clv"].sum()
     t["segment"] = clock() - started
 
     lp = {}
@@ -291,7 +308,7 @@ def python_side(a):
 
     result = dict(steps=t, customers=int(len(s)), bgnbd=[float(v) for v in bgf.params_[["r", "alpha", "a", "b"]]],
                   gamma_gamma=[float(v) for v in ggf.params_[["p", "q", "v"]]], total_clv=float(clv.sum()),
-                  inertia=float(km.inertia_), kmeans_iterations=int(km.n_iter_),
+                  inertia=float(km.inertia_), kmeans_iterations=int(km.n_iter_), metrics=metrics,
                   lp=lp, versions=versions())
     with open(a.python_out, "w") as f:
         json.dump(result, f)
@@ -421,6 +438,11 @@ def compare(args):
             print(f"| {s} | {p:.2f} | {o:.3f} | {p / o:.1f}× |")
         else:
             print(f"| {s} | {'–' if p is None else f'{p:.2f}'} | {'–' if o is None or o == math.inf else f'{o:.3f}'} | – |")
+    km_ours = [r["parts"].get("segment.seeding", 0) + r["parts"].get("segment.iterations", 0)
+               for r in ours_runs if r.get("parts", {}).get("segment.iterations") is not None]
+    if km_ours and "segment.kmeans" in py["steps"]:
+        p, o = py["steps"]["segment.kmeans"], min(km_ours)
+        print(f"| (segment: k-means fit alone, seeding + iterations) | {p:.2f} | {o:.3f} | {p / o:.1f}× |")
     for s in sorted(set(best) - set(STEPS)):
         print(f"| {s} (capm only) | – | {best[s]:.3f} | – |")
     print(f"| **all matched steps** | {matched_py:.2f} | {matched_ours:.2f} | **{matched_py / matched_ours:.1f}×** |")
@@ -445,6 +467,11 @@ def compare(args):
             line += (f"; both partitions in the Python side's scaled space: capm {same['capm']:.6g}, "
                      f"scikit-learn {same['python']:.6g}")
         print(line + f" (ratio capm / scikit-learn {first['inertia'] / py['inertia']:.4f})")
+    if py.get("metrics"):
+        ours_metrics = {k: find_key(first.get("segments_json") or {}, k) for k in ("silhouette", "daviesBouldin", "calinskiHarabasz")}
+        print(f"  validity indices: scikit-learn silhouette {py['metrics']['silhouette']:.4f}, Davies-Bouldin "
+              f"{py['metrics']['davies_bouldin']:.4f}, Calinski-Harabasz {py['metrics']['calinski_harabasz']:.6g}; "
+              f"capm {ours_metrics}")
     if py.get("lp"):
         capm_obj = lp_capm.get("uplift", find_key(lp_capm, "uplift"))
         line = (f"  allocation LP: HiGHS {py['lp']['status']}, objective {py['lp']['objective']:.10g}; capm allocate "
