@@ -4,7 +4,8 @@ import Foundation
 
 /// The steps of a segment run (read → RFM summary → BG/NBD and Gamma-Gamma fits → predictions → features and
 /// k-means → allocation) at 100k, 1M and 5M customers, each on its own with the previous steps' outputs prepared
-/// in the benchmark's setup. Files: `tx-<size>.csv` in `$CAPM_BENCH_DIR` (default `/tmp/capm-bench`), written by
+/// in the benchmark's setup, and the full run (`SegmentRun` with k fixed, writing its output directory under
+/// the temporary directory). Files: `tx-<size>.csv` in `$CAPM_BENCH_DIR` (default `/tmp/capm-bench`), written by
 /// `Benchmarks/scripts/pipeline/make_data.sh`; a missing size is skipped with a message saying how to make it.
 ///
 ///     cd Benchmarks && swift package --allow-writing-to-package-directory benchmark --target SegmentRunSteps
@@ -76,5 +77,14 @@ func run(_ step: Step, size: DataSize, inputs: StepInputs) throws {
     case .allocate:
         guard let problem = inputs.problem else { throw missing() }
         blackHole(try Allocator.solve(problem, scenario: AllocationScenario(kind: .maxUplift, budget: RunParameters.budget)))
+    case .run:
+        var segmentRun = SegmentRun(
+            input: .transactions(size.url), plan: .file(repositoryRoot.appendingPathComponent("Examples/plan.yaml")),
+            budget: RunParameters.budget,
+            outputDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("capm-bench-run-\(size.name)"))
+        segmentRun.clusterCount = .fixed(RunParameters.clusterCount)
+        segmentRun.horizon = RunParameters.horizon
+        segmentRun.seed = RunParameters.seed
+        blackHole(try segmentRun.run())
     }
 }

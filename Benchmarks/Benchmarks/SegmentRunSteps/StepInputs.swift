@@ -10,6 +10,8 @@ enum Step: String, CaseIterable, Sendable {
     case predict
     case segment = "features+kmeans"
     case allocate
+    /// The whole run (`SegmentRun`, the library call behind `capm run`), writing its output directory.
+    case run = "full run"
 }
 
 /// The segment-run parameters the step benchmarks use (the `capm run` defaults, with k fixed).
@@ -52,7 +54,7 @@ final class StepInputs: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let order = Step.allCases
-        guard let position = order.firstIndex(of: step) else { return }
+        guard step != .run, let position = order.firstIndex(of: step) else { return }
         let needed = order[..<position]
         do {
             if step == .allocate {
