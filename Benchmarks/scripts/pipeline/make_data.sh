@@ -4,7 +4,7 @@
 # (100k, 1m, 5m; default: all three). Existing files are kept. Run from the repository root:
 #   swift build -c release --product capm
 #   Benchmarks/scripts/pipeline/make_data.sh 100k 1m 5m
-# Sizes on disk: 100k ≈ 7 MB, 1m ≈ 75 MB, 5m ≈ 370 MB. Seed 11 for every size (the logs are simulated with
+# Sizes on disk: 100k 6.9 MB, 1m 72 MB, 5m 360 MB. Seed 11 for every size (the logs are simulated with
 # `capm generate`'s default BG/NBD + Gamma-Gamma parameters, so the fits have a known answer).
 set -eu
 dir="${CAPM_BENCH_DIR:-/tmp/capm-bench}"
