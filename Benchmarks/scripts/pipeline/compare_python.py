@@ -33,8 +33,9 @@ The Python pipeline (one child process, each step timed with perf_counter):
 capm: `capm run --transactions F --budget B --k K --output-dir D`, per-step seconds from D/run.json (its
 "sweep" step, a warm-started budget sweep, has no Python counterpart and is listed but left out of the
 step-matched total; the whole-process wall time of each side is also reported).
-Before `capm run` existed, the capm side was the per-step commands `capm clv --timings`, `capm segment` and
-`capm allocate`; that path is kept (--per-step) for comparison.
+Before `capm run` existed, the capm side was the per-step commands `capm clv --timings`, `capm segment` (with
+its validity indices, as the run) and `capm allocate` on the bundled plan; that path is kept (--per-step) for
+comparison (its segment time includes reading the predictions CSV back; its allocation is the bundled plan's).
 
 Interleaving (the machine is shared and noisy): capm, Python, capm; per step the faster capm run counts.
 Peak memory: ru_maxrss of each child process (os.wait4), the whole process.
@@ -197,7 +198,7 @@ def capm_per_step(capm, transactions, args, workdir):
     report = os.path.join(workdir, "segment.json")
     _, _, wall_seg, rss_seg = Child.run([
         capm, "segment", "--input", pred, "--features", ",".join(FEATURES), "--log1p", ",".join(sorted(LOG_FEATURES)),
-        "--k", str(args.k), "--restarts", str(args.restarts), "--seed", "0", "--no-metrics", "--format", "json",
+        "--k", str(args.k), "--restarts", str(args.restarts), "--seed", "0", "--format", "json",
         "--report", report, "--output", os.path.join(workdir, "segments.csv")])
     with open(report) as f:
         seg = json.load(f)
