@@ -293,9 +293,9 @@ public struct KMeans: Sendable {
         var mean = [Double](repeating: 0, count: d)
         var variance = [Double](repeating: 0, count: d)
         data.elements.withUnsafeBufferPointer { xb in
-            let x = SharedConstPointer(base: xb.baseAddress!)
+            let x = SharedConstPointer(base: xb.start)
             partial.withUnsafeMutableBufferPointer { pb in
-                let p = SharedPointer(base: pb.baseAddress!)
+                let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
                     let out = p.base + c * d
                     for i in partition.range(c) { for j in 0..<d { out[j] += x.base[i * d + j] } }
@@ -306,7 +306,7 @@ public struct KMeans: Sendable {
             for i in partial.indices { partial[i] = 0 }
             let mu = mean
             partial.withUnsafeMutableBufferPointer { pb in
-                let p = SharedPointer(base: pb.baseAddress!)
+                let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
                     let out = p.base + c * d
                     for i in partition.range(c) {
