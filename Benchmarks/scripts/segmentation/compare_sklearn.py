@@ -216,7 +216,7 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3):
     return rows
 
 
-def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024):
+def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024, epochs=100):
     """Mini-batch k-means on N Gaussian-blob rows: capm --algorithm minibatch vs sklearn MiniBatchKMeans (same k,
     batch size, n_init=1, k-means++ on 3 x batch rows), and both vs capm's full Lloyd (k-means++): final inertia
     (exact, all rows) and wall seconds. capm's time is the whole process (it includes reading the .npy file);
@@ -230,9 +230,9 @@ def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024)
     full, full_wall = run_capm(capm, xp, k, threads, ["--algorithm", "lloyd", "--seed", "1"])
     for seed in seeds:
         out, wall = run_capm(capm, xp, k, threads, ["--algorithm", "minibatch", "--batch-size", str(batch),
-                                                    "--seed", str(seed)])
+                                                    "--seed", str(seed), "--max-iterations", str(epochs)])
         with threadpool_limits(threads):
-            model = MiniBatchKMeans(n_clusters=k, batch_size=batch, n_init=1, random_state=seed)
+            model = MiniBatchKMeans(n_clusters=k, batch_size=batch, n_init=1, random_state=seed, max_iter=epochs)
             start = time.perf_counter()
             model.fit(x)
             sk_wall = time.perf_counter() - start
@@ -335,6 +335,7 @@ def main():
                    choices=["agreement", "quality", "speed", "convergence", "cpu", "minibatch"])
     p.add_argument("--cpu-sizes", type=int, nargs="+", default=[1_000_000, 4_000_000])
     p.add_argument("--minibatch-rows", type=int, default=4_000_000)
+    p.add_argument("--minibatch-seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--json", help="write all results to this file")
     a = p.parse_args()
     if a.quick:
@@ -398,7 +399,8 @@ def main():
                       f"{r['ratio_f64']:.2f} | {r['capm_f32']*1e3:.1f} | {r['sklearn_f32']*1e3:.1f} | "
                       f"{r['ratio_f32']:.2f} |")
         if "minibatch" not in a.skip:
-            results["minibatch"] = minibatch(a.capm, work, rng, a.minibatch_rows, 8, 8, a.threads[-1])
+            results["minibatch"] = minibatch(a.capm, work, rng, a.minibatch_rows, 8, 8, a.threads[-1],
+                                             seeds=a.minibatch_seeds)
             print("\n## Mini-batch k-means vs sklearn MiniBatchKMeans (batch 1024, n_init 1), Gaussian blobs")
             print("| N | d | k | thr | seed | capm inertia / sklearn | capm / capm Lloyd | sklearn / capm Lloyd | "
                   "capm steps | sklearn steps | capm s (incl. load) | sklearn s | capm Lloyd s |")
