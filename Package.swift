@@ -11,6 +11,8 @@
 //               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
+//   Pipeline        SegmentRun: transactions → values → segments → allocation → output directory (capm run)
+//   Report          self-contained HTML report of a run directory, own SVG charts (capm report)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
 import PackageDescription
@@ -45,7 +47,11 @@ let package = Package(
             ]
         ),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey"]),
+        .target(
+            name: "Pipeline",
+            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
+        .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline", "Report"]),
         .executableTarget(
             name: "CAPMCommand",
             dependencies: [
@@ -60,7 +66,9 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"]),
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

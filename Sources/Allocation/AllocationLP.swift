@@ -7,7 +7,8 @@ import LinearProgramming
 /// bounds — `hi_ck = clamp(upper_c − s_{c,k}, 0, w_ck)`, `lo_ck = clamp(lower_c − s_{c,k}, 0, w_ck)` — which is
 /// exact because with non-increasing slopes any spend is best spread over the pieces in order.
 /// Rows: the budget `Σ x ≤ B` (or `= B`); per group `min ≤ Σ_{c∈G} s_c ≤ max`; shares
-/// `Σ_G s − σ·Σ s ≷ 0`; the ROI floor `Σ (g − k)·x ≥ 0`; frequency caps `Σ s_c/unitCost_c ≤ cap·n`; for
+/// `Σ_G s − σ·T ≷ 0` with the total spend `T` defined by `Σ x − T = 0` (one extra column and row, so a share
+/// row touches only its group, not every column); the ROI floor `Σ (g − k)·x ≥ 0`; frequency caps `Σ s_c/unitCost_c ≤ cap·n`; for
 /// min-spend the target `Σ g·x ≥ T`.
 public struct AllocationLP: Sendable {
     /// What a row stands for.
@@ -26,6 +27,8 @@ public struct AllocationLP: Sendable {
         case upliftTarget
         /// Frequency cap `i` of ``AllocationProblem/frequencyCaps``.
         case frequencyCap(Int)
+        /// The definition of the total spend column, `Σ x − T = 0` (only with share constraints).
+        case totalSpend
     }
 
     /// The model.
@@ -40,10 +43,13 @@ public struct AllocationLP: Sendable {
     public var budgetRow: Int?
     /// Whether the objective's coefficient of a piece contains its slope (for entry thresholds).
     public var objectiveHasSlope: Bool
+    /// The total spend column `T` (the last column), present only when the plan has share constraints; it is
+    /// not a piece, so ``columns`` and ``cellColumns`` do not cover it.
+    public var totalColumn: Int?
 
     /// Builds the LP of `scenario` (with the budget resolved: scenario's, else the plan's).
     /// - Throws: ``AllocationError/invalidParameter(name:value:reason:)`` when max-uplift or sweep has no budget.
-    /// - Complexity: O(cells · pieces + Σ group sizes · pieces).
+    /// - Complexity: O(cells · pieces + Σ group sizes · pieces); the matrix has that many nonzeros.
     public init(problem: AllocationProblem, scenario: AllocationScenario, budget: Double?) throws(AllocationError) {
         let mode = scenario.budgetMode ?? problem.budgetMode
         let sense: ObjectiveSense = scenario.kind == .minSpend ? .minimize : .maximize
@@ -87,15 +93,20 @@ public struct AllocationLP: Sendable {
         for (f, cap) in problem.frequencyCaps.enumerated() {
             capRows.append(try add(.frequencyCap(f), cap.name, "FCAP\(f)", -.infinity, cap.maxUnits))
         }
-        // Per-cell row memberships.
+        // The total spend T, when share rows need it: `Σ x − T = 0`, so that a share row is
+        // `Σ_G s − σ·T ≷ 0` and touches only its group's columns and T (sparse), not every column.
+        let shareGroups = problem.groups.indices.filter { shareMinRows[$0] != nil || shareMaxRows[$0] != nil }
+        var totalRow: Int? = nil
+        if !shareGroups.isEmpty {
+            totalRow = try add(.totalSpend, "total spend", "TOTAL", 0, 0)
+        }
+        // Per-cell row memberships (the same for every piece of a cell).
         var cellRows = [[(row: Int, value: Double)]](repeating: [], count: problem.cells.count)
-        var inShareGroup = [[(min: Int?, max: Int?, minShare: Double, maxShare: Double)]](repeating: [], count: problem.cells.count)
         for (g, group) in problem.groups.enumerated() {
+            let rs = [groupRows[g], shareMinRows[g], shareMaxRows[g]].compactMap { $0 }
+            if rs.isEmpty { continue }
             for c in group.cells {
-                if let r = groupRows[g] { cellRows[c].append((r, 1)) }
-                if shareMinRows[g] != nil || shareMaxRows[g] != nil {
-                    inShareGroup[c].append((shareMinRows[g], shareMaxRows[g], group.minShare ?? 0, group.maxShare ?? 1))
-                }
+                for r in rs { cellRows[c].append((r, 1)) }
             }
         }
         for (f, cap) in problem.frequencyCaps.enumerated() {
@@ -104,10 +115,12 @@ public struct AllocationLP: Sendable {
                 cellRows[c].append((capRows[f], 1 / unitCost))
             }
         }
-        let shareGroups = problem.groups.indices.filter { shareMinRows[$0] != nil || shareMaxRows[$0] != nil }
         var columns: [(cell: Int, piece: Int)] = []
         var cellColumns: [Range<Int>] = []
+        columns.reserveCapacity(problem.cells.count * 8)
+        cellColumns.reserveCapacity(problem.cells.count)
         let objectiveHasSlope = scenario.kind != .minSpend
+        var coefficients: [(row: Int, value: Double)] = []
         for (c, cell) in problem.cells.enumerated() {
             let start = lp.columnCount
             let r = cell.response
@@ -117,24 +130,12 @@ public struct AllocationLP: Sendable {
                 if hi <= 0 { break }
                 let lo = min(max(cell.lower - r.spends[k], 0), hi)
                 let g = r.slope(k)
-                var coefficients: [(row: Int, value: Double)] = []
+                coefficients.removeAll(keepingCapacity: true)
                 if let b = budgetRow { coefficients.append((b, 1)) }
-                coefficients += cellRows[c]
-                var shareMin: [Int: Double] = [:]
-                var shareMax: [Int: Double] = [:]
-                for s in inShareGroup[c] {
-                    if let m = s.min { shareMin[m, default: 0] += 1 }
-                    if let m = s.max { shareMax[m, default: 0] += 1 }
-                }
-                // Σ_G s − σ·Σ s: every column gets −σ; members also +1.
-                for g in shareGroups {
-                    let group = problem.groups[g]
-                    if let m = shareMinRows[g] { coefficients.append((m, (shareMin[m] ?? 0) - (group.minShare ?? 0))) }
-                    if let m = shareMaxRows[g] { coefficients.append((m, (shareMax[m] ?? 0) - (group.maxShare ?? 1))) }
-                }
-                if let rr = roiRow, let k = roiK { coefficients.append((rr, g - k)) }
-                if let t = targetRow { coefficients.append((t, g)) }
-                coefficients = coefficients.filter { $0.value != 0 }
+                coefficients.append(contentsOf: cellRows[c])
+                if let t = totalRow { coefficients.append((t, 1)) }
+                if let rr = roiRow, let k = roiK, g != k { coefficients.append((rr, g - k)) }
+                if let t = targetRow, g != 0 { coefficients.append((t, g)) }
                 let cost: Double
                 switch scenario.kind {
                 case .maxUplift, .sweep, .targetROI: cost = g
@@ -150,11 +151,26 @@ public struct AllocationLP: Sendable {
             }
             cellColumns.append(start..<lp.columnCount)
         }
+        var totalColumn: Int? = nil
+        if let t = totalRow {
+            var entries: [(row: Int, value: Double)] = [(t, -1)]
+            for g in shareGroups {
+                let group = problem.groups[g]
+                if let m = shareMinRows[g] { entries.append((m, -(group.minShare ?? 0))) }
+                if let m = shareMaxRows[g] { entries.append((m, -(group.maxShare ?? 1))) }
+            }
+            do {
+                totalColumn = try lp.addColumn(name: "TOTAL", cost: 0, lower: 0, upper: .infinity, coefficients: entries)
+            } catch {
+                throw .solver("total spend column: \(error)")
+            }
+        }
         model = lp
         self.columns = columns
         self.cellColumns = cellColumns
         self.rows = rows
         self.budgetRow = budgetRow
         self.objectiveHasSlope = objectiveHasSlope
+        self.totalColumn = totalColumn
     }
 }

@@ -245,7 +245,7 @@ public struct AllocationProblem: Sendable {
             }
             let (response, curve, error) = try AllocationProblem.response(
                 c.response, path: p + [.key("response")], locator: locator, defaultPieces: defaultPieces,
-                saturation: saturation, nonconcave: options.nonconcave ?? .reject, warnings: &warnings)
+                saturation: saturation, nonconcave: options.nonconcave ?? .envelope, warnings: &warnings)
             let id = c.id ?? "\(c.segment)/\(c.moment)/\(c.channel)"
             if cellIndex[id] != nil { throw .duplicateID(path(p), kind: "cell", id: id) }
             cellIndex[id] = resolved.count
@@ -290,6 +290,7 @@ public struct AllocationProblem: Sendable {
             } else {
                 throw .invalidValue(path(p), reason: "a template needs a label or a list of segments")
             }
+            let source = renderPath(p)
             for s in targets {
                 let seg = segs[s]
                 let n = seg.customers
@@ -311,7 +312,7 @@ public struct AllocationProblem: Sendable {
                 resolved.append(Cell(
                     id: id, segment: s, moment: m, channel: ch, tags: t.tags ?? [], current: (t.currentPerCustomer ?? 0) * n,
                     lower: lower, upper: response.capacity, response: response, curve: curve, chordError: error,
-                    source: renderPath(p)))
+                    source: source))
             }
         }
         guard !resolved.isEmpty else {
@@ -522,8 +523,8 @@ public struct AllocationProblem: Sendable {
             throw .segmentsFile(path: url.path, reason: "neither a capm segment JSON report nor a JSON array of segment profiles")
         }
         return profiles.map { p in
-            Segment(id: "segment-\(p.segment)", name: "segment \(p.segment)" + (p.label.map { " (\($0.rawValue))" } ?? ""),
-                    label: p.label, customers: Double(p.size), clv: p.meanCLV)
+            let s = Plan.Segment(profile: p)
+            return Segment(id: s.id, name: s.name ?? s.id, label: s.label, customers: s.customers, clv: s.clv ?? 0)
         }
     }
 }

@@ -3,13 +3,12 @@ import Foundation
 /// Renders an ``AllocationResult`` as the table an analyst reads, as JSON (stable field names) or as CSV
 /// (one row per cell, or per sweep point).
 public enum AllocationReport {
-    /// JSON with sorted keys; non-finite numbers as the strings `inf`, `-inf`, `nan`.
+    /// JSON with sorted keys, pretty-printed; `nil` fields left out; non-finite numbers as the strings `inf`,
+    /// `-inf`, `nan` (written by ``ReportJSONEncoder``; decodes with `JSONDecoder` and
+    /// `.convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")`).
+    /// - Complexity: O(size of the result).
     public static func json(_ result: AllocationResult) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        guard let data = try? encoder.encode(result), let text = String(data: data, encoding: .utf8) else { return "{}\n" }
-        return text + "\n"
+        (try? ReportJSONEncoder().encode(result)) ?? "{}\n"
     }
 
     /// CSV: sweep points for a sweep, else one row per cell.

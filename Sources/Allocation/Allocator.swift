@@ -186,17 +186,29 @@ public enum Allocator {
     }
 
     /// Sums per group, in the plan's order (groups without cells are left out).
+    /// - Complexity: O(cells + groups): one dictionary look-up per distinct key run, not per cell field.
     static func rollUp(_ cells: [CellAllocation], key: KeyPath<CellAllocation, String>, order: [String]) -> [RollUp] {
-        var acc: [String: RollUp] = [:]
+        var slot: [String: Int] = [:]
+        slot.reserveCapacity(order.count)
+        for (i, id) in order.enumerated() where slot[id] == nil { slot[id] = i }
+        var acc = order.map { RollUp(id: $0, current: 0, spend: 0, uplift: 0, currentUplift: 0) }
+        var seen = [Bool](repeating: false, count: order.count)
+        var lastKey = ""
+        var last = -1
         for c in cells {
             let k = c[keyPath: key]
-            if acc[k] == nil { acc[k] = RollUp(id: k, current: 0, spend: 0, uplift: 0, currentUplift: 0) }
-            acc[k]?.current += c.current
-            acc[k]?.spend += c.spend
-            acc[k]?.uplift += c.uplift
-            acc[k]?.currentUplift += c.currentUplift
+            if last < 0 || k != lastKey {
+                guard let i = slot[k] else { continue }
+                last = i
+                lastKey = k
+            }
+            seen[last] = true
+            acc[last].current += c.current
+            acc[last].spend += c.spend
+            acc[last].uplift += c.uplift
+            acc[last].currentUplift += c.currentUplift
         }
-        return order.compactMap { acc[$0] }
+        return acc.indices.filter { seen[$0] }.map { acc[$0] }
     }
 
     static func kindName(_ kind: AllocationLP.RowKind) -> String {
@@ -208,6 +220,7 @@ public enum Allocator {
         case .roiFloor: "roi_floor"
         case .upliftTarget: "uplift_target"
         case .frequencyCap: "frequency_cap"
+        case .totalSpend: "total_spend"
         }
     }
 
@@ -218,7 +231,7 @@ public enum Allocator {
         let noun = scenario.kind == .minSpend ? "of spend" : "of customer value"
         let maximize = model.sense == .maximize
         var reports: [ConstraintReport] = []
-        for (i, row) in lp.rows.enumerated() {
+        for (i, row) in lp.rows.enumerated() where row.kind != .totalSpend {
             let lo = model.rowLower[i]
             let hi = model.rowUpper[i]
             let a = solution.rowActivity[i]
@@ -266,7 +279,9 @@ public enum Allocator {
     }
 
     static func spendTotal(_ solution: LPSolution, _ lp: AllocationLP) -> Double {
-        solution.primal.reduce(0, +)
+        var total = 0.0
+        for range in lp.cellColumns { for j in range { total += solution.primal[j] } }
+        return total
     }
 
     static func describeBound(_ kind: AllocationLP.RowKind, problem: AllocationProblem, atLower: Bool, lo: Double, hi: Double) -> String {
@@ -285,6 +300,7 @@ public enum Allocator {
         case .upliftTarget: return "the uplift target of \(fmtPlain(lo))"
         case .frequencyCap(let f): return "the \(problem.frequencyCaps[f].name) (\(fmtPlain(hi)) units)"
         case .budget: return "the budget"
+        case .totalSpend: return "the total spend"
         case .roiFloor(let k): return "the ROI floor \(k)"
         }
     }
@@ -316,7 +332,7 @@ public enum Allocator {
             let a = model.matrix
             for k in a.columnStarts[j]..<a.columnStarts[j + 1] {
                 let i = Int(a.rowIndices[k])
-                if abs(solution.rowDuals[i]) > 1e-9 { charged.append(lp.rows[i].name) }
+                if abs(solution.rowDuals[i]) > 1e-9 && lp.rows[i].kind != .totalSpend { charged.append(lp.rows[i].name) }
             }
             let by = charged.isEmpty ? "" : " set by \(charged.joined(separator: ", "))"
             out.append(UnfundedCell(

@@ -66,7 +66,8 @@ enum Infeasibility {
         var relaxColumns: [(row: Int, up: Bool, column: Int)] = []
         do {
             for j in 0..<elastic.columnCount { try elastic.setCost(j, 0) }
-            for i in 0..<elastic.rowCount {
+            // Every plan row may be relaxed; the definition of the total spend column is not a constraint.
+            for i in 0..<elastic.rowCount where lp.rows[i].kind != .totalSpend {
                 let lo = elastic.rowLower[i]
                 let hi = elastic.rowUpper[i]
                 if hi.isFinite {

@@ -415,16 +415,17 @@ public struct Plan: Sendable, Codable, Equatable {
     public struct Options: Sendable, Codable, Equatable {
         /// How non-concave breakpoints are handled.
         public enum NonConcave: String, Sendable, Codable, Equatable {
-            /// Reject the plan (default).
+            /// Reject the plan.
             case reject
-            /// Replace the curve by its concave envelope and warn.
+            /// Replace the curve by its upper concave envelope and warn (default, as issue 6 asks: "a warning
+            /// for non-concave breakpoints (replaced by their concave envelope)").
             case envelope
         }
         /// Default number of chords for smooth curves (default 16).
         public var pieces: Int?
         /// Smooth curves are modelled up to the spend reaching this fraction of `max_uplift` (default 0.99).
         public var saturation: Double?
-        /// Non-concave breakpoints: reject or envelope.
+        /// Non-concave breakpoints: envelope (default) or reject.
         public var nonconcave: NonConcave?
 
         /// Options.

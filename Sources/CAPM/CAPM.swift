@@ -9,4 +9,6 @@
 @_exported import CustomerValue
 @_exported import Journey
 @_exported import LinearProgramming
+@_exported import Report
 @_exported import Segmentation
+@_exported import Pipeline

@@ -9,8 +9,9 @@ struct AllocateCommand: ParsableCommand {
         abstract: "Allocate a budget across segments × moments of truth × channels (certified LP optimum, shadow prices).",
         discussion: """
             Without --plan, reads Examples/plan.yaml from the current directory. Scenarios: max-uplift (default, \
-            needs a budget), min-spend (--target-uplift), target-roi (--roi), target-mroi (--roi), sweep \
-            (--sweep-from/--sweep-to/--sweep-steps). See Docs/allocation.md and Docs/plan-format.md.
+            needs a budget), min-spend (--target UPLIFT), target-roi (--target K), target-mroi (--target K), \
+            sweep (--sweep FROM:TO:STEPS). --target-uplift and --roi name the same targets. See \
+            Docs/allocation.md and Docs/plan-format.md.
             """)
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
@@ -27,7 +28,10 @@ struct AllocateCommand: ParsableCommand {
     @Option(help: "Scenario: max-uplift, min-spend, target-roi, target-mroi or sweep.")
     var scenario: String = "max-uplift"
 
-    @Option(name: .customLong("target-uplift"), help: "Uplift to reach (min-spend).")
+    @Option(help: "The scenario's target: the uplift to reach (min-spend) or the ROI k (target-roi, target-mroi; same as --roi).")
+    var target: Double?
+
+    @Option(name: .customLong("target-uplift"), help: "Uplift to reach (min-spend); same as --target.")
     var targetUplift: Double?
 
     @Option(help: "ROI k: portfolio floor for target-roi, marginal floor for target-mroi.")
@@ -64,6 +68,10 @@ struct AllocateCommand: ParsableCommand {
         if let budget, !(budget.isFinite && budget >= 0) { throw ValidationError("--budget must be a finite number ≥ 0") }
         if maxBreakpoints < 0 { throw ValidationError("--max-breakpoints must be ≥ 0") }
         if let sweep, parseSweep(sweep) == nil { throw ValidationError("--sweep must be FROM:TO:STEPS, e.g. 100000:400000:13") }
+        if let target, !target.isFinite { throw ValidationError("--target must be a finite number") }
+        if target != nil, targetUplift != nil || roi != nil {
+            throw ValidationError("give the target once: --target, or --target-uplift / --roi")
+        }
     }
 
     /// `FROM:TO:STEPS` → its three numbers.
@@ -76,8 +84,11 @@ struct AllocateCommand: ParsableCommand {
     func makeScenario() throws(AllocationError) -> AllocationScenario {
         let shorthand = sweep.flatMap(parseSweep)
         let kind = shorthand != nil ? .sweep : (AllocationScenario.Kind(rawValue: scenario) ?? .maxUplift)
+        // --target means the uplift for min-spend and the ROI k for target-roi/target-mroi.
+        let targetIsROI = kind == .targetROI || kind == .targetMROI
         var s = AllocationScenario(
-            kind: kind, budget: budget, budgetMode: exact ? .exactly : nil, targetUplift: targetUplift, roi: roi,
+            kind: kind, budget: budget, budgetMode: exact ? .exactly : nil,
+            targetUplift: targetUplift ?? (targetIsROI ? nil : target), roi: roi ?? (targetIsROI ? target : nil),
             maxBreakpoints: maxBreakpoints)
         if kind == .sweep {
             if let (from, to, steps) = shorthand {

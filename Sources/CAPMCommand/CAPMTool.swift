@@ -10,7 +10,7 @@ struct CAPMTool: ParsableCommand {
         version: CAPMVersion.string,
         subcommands: [
             GenerateCommand.self, DescribeCommand.self, CLVCommand.self, SegmentCommand.self, SolveCommand.self,
-            AllocateCommand.self, JourneyCommand.self,
+            AllocateCommand.self, JourneyCommand.self, RunCommand.self, ReportCommand.self,
             InfoCommand.self,
         ]
     )

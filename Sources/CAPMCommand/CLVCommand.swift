@@ -42,8 +42,8 @@ struct CLVCommand: ParsableCommand {
     var calibrationEnd: String?
     @Option(help: "Time unit: day, week, month or year.") var timeUnit: TimeUnit = .week
     @Option(help: "Model: bgnbd, pareto-nbd, mbgnbd or sbg.") var model: Model = .bgnbd
-    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase).")
-    var spend: Spend = .none
+    @Option(help: "Spend per purchase: gamma-gamma, observed (mean repeat spend) or none (1 per purchase). Default: gamma-gamma when the input has amounts (transactions, or a summary with monetary_value), none otherwise.")
+    var spend: Spend?
     @Option(help: "Prediction horizon in time units (periods for sbg).") var horizon: Double = 52
     @Option(help: "Discount rate per discount period.") var discountRate: Double = 0
     @Option(help: "Length of a discount period in time units.") var discountPeriod: Double = 1
@@ -91,12 +91,15 @@ struct CLVCommand: ParsableCommand {
         let valuation = try Valuation(
             horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
             timing: timing == .continuous ? .continuous : .endOfPeriod)
+        let kind: PurchaseModelKind
         switch model {
-        case .bgnbd: try predict(BGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .pareto: try predict(ParetoNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .mbgnbd: try predict(MBGNBD.fit(patterns), customers, patterns, valuation, holdout, watch)
-        case .sbg: break
+        case .bgnbd: kind = .bgnbd
+        case .pareto: kind = .paretoNBD
+        case .mbgnbd: kind = .mbgnbd
+        case .sbg: return
         }
+        let fitted = try kind.fit(patterns)
+        try predict(fitted.model, fitted.fit, customers, patterns, valuation, holdout, watch)
     }
 
     private func loadSummary(_ watch: Stopwatch) throws -> (CustomerSummary, CalibrationHoldout?) {
@@ -139,31 +142,24 @@ struct CLVCommand: ParsableCommand {
     }
 
     private func predict<M: PurchaseModel>(
-        _ fitted: Fitted<M>, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
+        _ fittedModel: M, _ fit: ModelFit, _ customers: CustomerSummary, _ patterns: RepeatPatterns, _ valuation: Valuation,
         _ holdout: CalibrationHoldout?, _ watch: Stopwatch
     ) throws {
         watch.lap("fit \(M.name)")
-        var fits = [fitted.fit]
-        var spendModel = SpendModel.constant(1)
-        switch spend {
-        case .none: break
-        case .observed: spendModel = .observedMean
-        case .gammaGamma:
-            let spendData = try GammaGamma.SpendData(customers)
-            watch.lap("spend data")
-            let gg = GammaGamma.fit(spendData)
-            fits.append(gg.fit)
-            spendModel = .gammaGamma(gg.model)
+        var fits = [fit]
+        // CLV in money whenever the input carries money: an analyst reading "clv" expects currency, not purchases.
+        let choice = spend ?? (customers.monetaryValue != nil ? .gammaGamma : .none)
+        let spending = try (SpendEstimate(rawValue: choice.rawValue) ?? .none).fit(customers)
+        if let spendFit = spending.fit {
+            fits.append(spendFit)
             watch.lap("fit gamma-gamma")
         }
-        let forecast = try holdout.map { try holdoutForecast(fitted.model, $0) }
+        let spendModel = spending.model
+        let forecast = try holdout.map { try holdoutForecast(fittedModel, $0) }
         report(fits, customers: customers.count, patterns: patterns.count, holdout: forecast.map { ($0.actual, $0.predicted, holdout?.holdoutDuration ?? 0) })
-        for fit in fits where !fit.converged {
-            throw CustomerValueError.notConverged(
-                model: fit.model, status: fit.status.rawValue, iterations: fit.iterations, gradientNorm: fit.gradientNorm)
-        }
+        for fit in fits { try fit.requireConverged() }
         let predictions = try CustomerPredictions(
-            model: fitted.model, summary: customers, spend: spendModel, valuation: valuation, patterns: patterns)
+            model: fittedModel, summary: customers, spend: spendModel, valuation: valuation, patterns: patterns)
         watch.lap("predict")
         defer { watch.lap("write") }
         if let output {

@@ -34,10 +34,13 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Also write a matching journey event log to this CSV file (written atomically).")
     var journeyOutput: String?
     @Option(help: "Prospects (non-buyers) in the journey log; default: twice --customers.") var prospects: Int?
+    @Option(help: "Share of journey events with survey scores (the rest get blank scores), in [0, 1].")
+    var surveyRate: Double = 1
 
     func validate() throws {
         if let prospects, prospects < 0 { throw ValidationError("--prospects must be at least 0") }
         if prospects != nil && journeyOutput == nil { throw ValidationError("--prospects needs --journey-output FILE") }
+        if !(surveyRate >= 0 && surveyRate <= 1) { throw ValidationError("--survey-rate must be in [0, 1]") }
     }
 
     func run() throws {
@@ -74,7 +77,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let prospectCount = prospects ?? 2 * log.customerCount
         progress.step("simulating journeys of \(log.customerCount) customers and \(prospectCount) prospects")
-        let journey = try JourneySimulator().simulate(
+        let journey = try JourneySimulator(surveyRate: surveyRate).simulate(
             customerIDs: log.customerIDs, firstPurchaseDay: firstDay, purchaseCount: purchases, prospects: prospectCount,
             seed: seed)
         let simulated = clock.now

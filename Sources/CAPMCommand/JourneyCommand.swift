@@ -93,14 +93,8 @@ struct JourneyCommand: ParsableCommand {
         watch.lap("write")
     }
 
-    /// The analysis as JSON with snake_case keys (stages, moments ranked by value at stake with suggested
-    /// max_uplift, segment gaps, coverage, options).
-    static func json(_ analysis: JourneyAnalysis) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(analysis), as: UTF8.self) + "\n"
-    }
+    /// The analysis as JSON (see ``JourneyAnalysis/json()``).
+    static func json(_ analysis: JourneyAnalysis) throws -> String { try analysis.json() }
 
     /// The funnel, the top moments of truth and, with segments, their gaps per segment.
     static func table(_ analysis: JourneyAnalysis, top: Int) -> String {
@@ -133,6 +127,20 @@ struct JourneyCommand: ParsableCommand {
                  fixed(m.valueAtStake, 2), m.gap.map { fixed($0.meanGap, 2) } ?? "-",
                  m.gap.flatMap { $0.valueWeightedGap }.map { fixed($0, 2) } ?? "-", fixed(m.suggestedMaxUplift, 2)],
                 widths: widths))
+        }
+        if !analysis.segmentMoments.isEmpty {
+            lines.append("")
+            lines.append("value at stake by segment at the top \(min(top, analysis.moments.count)) moments")
+            let w = [14, 16, 24, 10, 9, 16, 8, 14]
+            lines.append(row(["stage", "touchpoint", "segment", "reach", "lost", "value at stake", "factor", "max uplift"], widths: w))
+            for m in analysis.moments.prefix(top) {
+                let rows = analysis.segmentMoments.filter { $0.stage == m.stage && $0.touchpoint == m.touchpoint }
+                for r in rows.sorted(by: { $0.valueAtStake > $1.valueAtStake }) where r.lost > 0 {
+                    lines.append(row(
+                        [r.stage.name, r.touchpoint, r.segment, "\(r.reach)", "\(r.lost)", fixed(r.valueAtStake, 2),
+                         fixed(r.gapFactor, 3), fixed(r.suggestedMaxUplift, 2)], widths: w))
+                }
+            }
         }
         if !analysis.segmentGaps.isEmpty {
             let shown = Set(analysis.moments.prefix(top).map { "\($0.stage.name)/\($0.touchpoint)" })

@@ -165,73 +165,48 @@ struct SegmentCommand: ParsableCommand {
             FileHandle.standardError.write(Data(
                 "note: constant column(s) \(data.excludedConstantFeatures.joined(separator: ", ")) left out of the features\n".utf8))
         }
-        let scaler = try FeatureScaler.fit(
-            data.features, names: data.featureNames, method: scale, logColumns: Set(Self.list(log1p) ?? []))
-        let scaled = try scaler.transform(data.features)
-        var configuration = KMeans(
+        let configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
             blockRows: blockRows, precision: precision, miniBatchSize: batchSize)
-        var fixedK = Int(k)
+        var initial: FeatureMatrix?
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))
             let rows = array.shape.first ?? 0
             let columns = array.shape.count == 2 ? array.shape[1] : (array.shape.count == 1 ? 1 : 0)
-            if array.shape.count != 2 || columns != data.features.columns || (fixedK.map { $0 != rows } ?? false) {
+            if array.shape.count != 2 {
                 throw SegmentationError.initialCentroidsShape(
-                    expectedRows: fixedK ?? rows, expectedColumns: data.features.columns, rows: rows, columns: columns)
+                    expectedRows: Int(k) ?? rows, expectedColumns: data.features.columns, rows: rows, columns: columns)
             }
-            let raw = try FeatureMatrix(rows: rows, columns: columns, elements: array.elements)
-            configuration.initialization = .centroids(try scaler.transform(raw))
-            fixedK = rows
+            initial = try FeatureMatrix(rows: rows, columns: columns, elements: array.elements)
         }
-        let result: KMeansResult
-        var metrics: KSelection.Candidate?
-        var selection: SegmentationReport.Selection?
-        if let fixedK {
-            configuration.clusterCount = fixedK
-            result = try configuration.fit(scaled, weights: data.weights)
-            if !noMetrics && fixedK >= 2 && result.sizes.filter({ $0 > 0 }).count >= 2 {
-                metrics = KSelection.Candidate(
-                    k: fixedK, inertia: result.inertia,
-                    silhouette: try ClusterMetrics.silhouette(
-                        scaled, labels: result.labels, clusterCount: fixedK, sampleSize: silhouetteSample, seed: seed,
-                        threads: threads),
-                    daviesBouldin: try ClusterMetrics.daviesBouldin(scaled, labels: result.labels, clusterCount: fixedK),
-                    calinskiHarabasz: try ClusterMetrics.calinskiHarabasz(
-                        scaled, labels: result.labels, clusterCount: fixedK),
-                    iterations: result.iterations, converged: result.converged)
-            }
-        } else {
-            let progress = Progress()
-            let outcome = try KSelection(
-                kMeans: configuration, range: try parsedRange(), rule: selectionRule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: data.weights) { candidate in
-                progress.step(
-                    String(
-                        format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
-                        candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
-                        candidate.calinskiHarabasz))
-            }
-            result = outcome.result
-            configuration.clusterCount = outcome.chosenK
-            metrics = outcome.candidates.first { $0.k == outcome.chosenK }
-            selection = .init(rule: selectionRule, candidates: outcome.candidates)
-        }
-        let k = configuration.clusterCount
-        var profiles: [SegmentProfile]?
+        var customers: CustomerColumns?
         if let clv = data.column("clv") {
-            let rule = LabelRule(
-                valueReference: try reference(valueReference, option: "--value-reference"), valueFactor: valueFactor,
-                aliveReference: try reference(aliveReference, option: "--alive-reference"), aliveFactor: aliveFactor)
             let others = data.numericColumns.filter { $0.name != "clv" && $0.name != "p_alive" }
-            profiles = try SegmentProfile.profiles(
-                labels: result.labels, clusterCount: k,
-                customers: CustomerColumns(clv: clv, pAlive: data.column("p_alive"), numeric: others), rule: rule)
+            customers = CustomerColumns(clv: clv, pAlive: data.column("p_alive"), numeric: others)
         }
-        let summary = try SegmentationReport(
-            result: result, configuration: configuration, scaler: scaler, metrics: metrics, selection: selection,
-            profiles: profiles)
+        let segmentation = CustomerSegmentation(
+            scaling: scale, logColumns: Set(Self.list(log1p) ?? []), kMeans: configuration,
+            clusterCount: Int(k).map { .fixed($0) } ?? .automatic(range: try parsedRange(), rule: selectionRule),
+            silhouetteSample: silhouetteSample, computeMetrics: !noMetrics,
+            labelRule: LabelRule(
+                valueReference: try reference(valueReference, option: "--value-reference"), valueFactor: valueFactor,
+                aliveReference: try reference(aliveReference, option: "--alive-reference"), aliveFactor: aliveFactor),
+            initialCentroids: initial)
+        let progress = Progress()
+        let outcome = try segmentation.run(
+            features: data.features, names: data.featureNames, weights: data.weights, customers: customers
+        ) { candidate in
+            progress.step(
+                String(
+                    format: "k = %d: inertia %.6g, silhouette %.4f, Davies–Bouldin %.4f, Calinski–Harabasz %.6g",
+                    candidate.k, candidate.inertia, candidate.silhouette, candidate.daviesBouldin,
+                    candidate.calinskiHarabasz))
+        }
+        let summary = outcome.report
+        let result = outcome.result
+        let scaler = outcome.scaler
+        let profiles = summary.profiles
 
         if let output {
             let labels = profiles?.map { $0.label?.rawValue }
@@ -250,13 +225,13 @@ struct SegmentCommand: ParsableCommand {
         }
         if let model {
             let fitted = try SegmentationModel(scaler: scaler, centroids: result.centroids)
-            try AtomicFile.write(try Self.json(fitted), to: URL(fileURLWithPath: model))
+            try AtomicFile.write(try SegmentationReport.encodeJSON(fitted), to: URL(fileURLWithPath: model))
         }
         let text: String
         switch format {
-        case .json: text = String(decoding: try Self.json(summary), as: UTF8.self) + "\n"
-        case .csv: text = Self.profileCSV(summary)
-        case .table: text = Self.profileTable(summary)
+        case .json: text = try summary.json()
+        case .csv: text = summary.profileCSV()
+        case .table: text = summary.profileTable()
         }
         if let report {
             try AtomicFile.write(text, to: URL(fileURLWithPath: report))
@@ -265,64 +240,10 @@ struct SegmentCommand: ParsableCommand {
         }
     }
 
-    static func json<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(value)
-    }
-
     static func csvField(_ text: String) -> String {
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text
-    }
-
-    /// One row per segment: size, centroid (input units) and, with profiles, the CAPM columns.
-    static func profileCSV(_ report: SegmentationReport) -> String {
-        var header = ["segment", "size"] + report.features.map { "centroid_\($0)" }
-        let profiles = report.profiles
-        if let first = profiles?.first {
-            header += ["label", "customer_share", "clv_share", "mean_clv", "median_clv", "total_clv", "mean_p_alive"]
-            header += first.means.map { "mean_\($0.name)" }
-        }
-        var lines = [header.map(csvField).joined(separator: ",")]
-        for c in 0..<report.k {
-            var fields = ["\(c)", "\(report.sizes[c])"] + report.centroids[c].map { "\($0)" }
-            if let p = profiles?[c] {
-                fields += [
-                    p.label?.rawValue ?? "", "\(p.customerShare)", "\(p.clvShare)", "\(p.meanCLV)", "\(p.medianCLV)",
-                    "\(p.totalCLV)", p.meanPAlive.map { "\($0)" } ?? "",
-                ]
-                fields += p.means.map { "\($0.value)" }
-            }
-            lines.append(fields.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// A human-readable summary.
-    static func profileTable(_ report: SegmentationReport) -> String {
-        func f(_ x: Double) -> String { String(format: "%.4g", x) }
-        var out = "k = \(report.k), inertia = \(f(report.inertia)), iterations = \(report.iterations)"
-        out += report.converged ? " (converged: \(report.convergence.rawValue))\n" : " (not converged)\n"
-        if let m = report.metrics {
-            out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
-            out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
-        }
-        let cells = profileCSV(report).split(separator: "\n").map { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
-                Double(field).map(f) ?? String(field)
-            }
-        }
-        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        for row in cells {
-            out += row.enumerated().map { j, cell in
-                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }
-        return out
     }
 }

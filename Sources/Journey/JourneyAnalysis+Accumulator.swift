@@ -50,8 +50,13 @@ extension JourneyAnalysis {
         var momentLostUnvalued: [Int]
         var momentGap: [GapSums]
         var segmentGap: [GapSums]
+        /// Per moment × segment slot (index m · segmentSlots + s): reach, lost customers and their value.
+        var segmentReach: [Int]
+        var segmentLost: [Int]
+        var segmentLostValue: [Double]
         var missingReachedPurchase = 0
         var missingProspects = 0
+        var scoredEvents = 0
 
         /// The longest day span kept in dense histograms (a dense histogram per block costs 4 × (2 span + 1) Ints).
         static let denseSpan: Int32 = 4096
@@ -65,6 +70,9 @@ extension JourneyAnalysis {
             momentLostValue = [Double](repeating: 0, count: momentCount)
             momentGap = [GapSums](repeating: GapSums(), count: momentCount)
             segmentGap = [GapSums](repeating: GapSums(), count: momentCount * segmentSlots)
+            segmentReach = [Int](repeating: 0, count: momentCount * segmentSlots)
+            segmentLost = segmentReach
+            segmentLostValue = [Double](repeating: 0, count: momentCount * segmentSlots)
         }
 
         /// The histogram of transition `s` as day difference → customers.
@@ -96,9 +104,15 @@ extension JourneyAnalysis {
                 momentLostUnvalued[m] += other.momentLostUnvalued[m]
                 momentGap[m].add(other.momentGap[m])
             }
-            for k in segmentGap.indices { segmentGap[k].add(other.segmentGap[k]) }
+            for k in segmentGap.indices {
+                segmentGap[k].add(other.segmentGap[k])
+                segmentReach[k] += other.segmentReach[k]
+                segmentLost[k] += other.segmentLost[k]
+                segmentLostValue[k] += other.segmentLostValue[k]
+            }
             missingReachedPurchase += other.missingReachedPurchase
             missingProspects += other.missingProspects
+            scoredEvents += other.scoredEvents
         }
     }
 
@@ -150,12 +164,14 @@ extension JourneyAnalysis {
                     if !seenMoments.contains(m) {
                         seenMoments.append(m)
                         acc.momentReach[Int(m)] += 1
+                        acc.segmentReach[Int(m) * segmentSlots + seg] += 1
                     }
                     if s == post, let outcome, outcome[e] >= 0, churnedOutcome[Int(outcome[e])] {
                         if churnEvent < 0 || d >= day[churnEvent] { churnEvent = e }
                     }
-                    if let scores {
+                    if let scores, !scores.expected[e].isNaN {
                         let x = scores.expected[e], y = scores.experienced[e]
+                        acc.scoredEvents += 1
                         acc.momentGap[Int(m)].add(expected: x, experienced: y, value: v)
                         acc.segmentGap[Int(m) * segmentSlots + seg].add(expected: x, experienced: y, value: v)
                     }
@@ -184,6 +200,8 @@ extension JourneyAnalysis {
                     acc.stageValueAtStake[furthest] += v
                     acc.momentLost[m] += 1
                     acc.momentLostValue[m] += v
+                    acc.segmentLost[m * segmentSlots + seg] += 1
+                    acc.segmentLostValue[m * segmentSlots + seg] += v
                     if !valued[c] { acc.momentLostUnvalued[m] += 1 }
                 }
             }

@@ -141,13 +141,28 @@ extension JourneyAnalysis {
 
         // Moments, ranked.
         let scored = log.scores != nil
+        func gapFactor(_ gap: Gap?) -> Double? {
+            gap.map { Swift.min(1, Swift.max(0, $0.valueWeightedGap ?? $0.meanGap) / options.scoreScale) }
+        }
         var moments: [Moment] = []
+        var segmentMoments: [SegmentMoment] = []
+        let slots = segmentNames.count + 1
         for (m, pair) in momentPairs.enumerated() {
             let gap = total.momentGap[m].summary
-            var factor = 1.0
-            if scored {
-                let g = gap.map { $0.valueWeightedGap ?? $0.meanGap } ?? 0
-                factor = Swift.min(1, Swift.max(0, g) / options.scoreScale)
+            let factor = gapFactor(gap) ?? 1
+            if segments != nil {
+                for s in 0..<slots where total.segmentReach[m * slots + s] > 0 {
+                    let k = m * slots + s
+                    let segmentGap = total.segmentGap[k].summary
+                    let segmentFactor = gapFactor(segmentGap) ?? factor
+                    segmentMoments.append(
+                        SegmentMoment(
+                            stage: pair.stage, touchpoint: log.touchpoints[pair.touchpoint],
+                            segment: s < segmentNames.count ? segmentNames[s] : unassignedSegment,
+                            reach: total.segmentReach[k], lost: total.segmentLost[k],
+                            valueAtStake: total.segmentLostValue[k], gap: segmentGap, gapFactor: segmentFactor,
+                            suggestedMaxUplift: Swift.max(0, total.segmentLostValue[k]) * options.recovery * segmentFactor))
+                }
             }
             let atStake = total.momentLostValue[m]
             moments.append(
@@ -183,8 +198,10 @@ extension JourneyAnalysis {
             valuedNotInJourney: valuedNotInJourney, imputedValue: imputed,
             segmented: segments.map { _ in segment.reduce(0) { $0 + ($1 == unassigned ? 0 : 1) } },
             unsegmented: segments.map { _ in segment.reduce(0) { $0 + ($1 == unassigned ? 1 : 0) } },
-            scoredEvents: scored ? log.count : 0)
-        return JourneyAnalysis(stages: stages, moments: moments, segmentGaps: segmentGaps, coverage: coverage, options: options)
+            scoredEvents: total.scoredEvents)
+        return JourneyAnalysis(
+            stages: stages, moments: moments, segmentGaps: segmentGaps, segmentMoments: segmentMoments, coverage: coverage,
+            options: options)
     }
 
     /// The median of a histogram of day counts (day difference → customers).

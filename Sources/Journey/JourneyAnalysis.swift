@@ -79,7 +79,8 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
         /// The experience gap here, `nil` when the log has no scores or no event here is scored.
         public var gap: Gap?
         /// The factor applied to value at stake for ``suggestedMaxUplift``: min(1, max(0, g) / scoreScale) with g the
-        /// value-weighted gap (the plain mean gap when weights vanish); 1 when the log has no scores.
+        /// value-weighted gap (the plain mean gap when weights vanish); 1 when the log has no scores or no event
+        /// here was surveyed (no evidence either way: the whole value at stake counts, as without scores).
         public var gapFactor: Double
         /// Suggested `max_uplift` for an allocation plan: max(0, valueAtStake) × recovery × gapFactor.
         public var suggestedMaxUplift: Double
@@ -95,6 +96,31 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
         public var segment: String
         /// The gap of this segment's scored events here.
         public var gap: Gap
+    }
+
+    /// Value at stake at one moment of truth within one segment: where a segment's customer value leaks, which is
+    /// what a per-segment allocation cell needs as its `max_uplift`.
+    public struct SegmentMoment: Sendable, Equatable, Encodable {
+        /// The stage.
+        public var stage: JourneyStage
+        /// The touchpoint's name.
+        public var touchpoint: String
+        /// The segment's name (``JourneyAnalysis/unassignedSegment`` for customers without a segment).
+        public var segment: String
+        /// The segment's customers with an event at this moment.
+        public var reach: Int
+        /// The segment's customers lost here.
+        public var lost: Int
+        /// Σ lifetime value of the segment's customers lost here. Summed over segments it is the moment's
+        /// ``Moment/valueAtStake``.
+        public var valueAtStake: Double
+        /// The segment's gap here (`nil` when none of its events here was surveyed).
+        public var gap: Gap?
+        /// min(1, max(0, g) / scoreScale) with g the segment's value-weighted gap here; the moment's
+        /// ``Moment/gapFactor`` when the segment has no surveyed event here.
+        public var gapFactor: Double
+        /// max(0, valueAtStake) × recovery × gapFactor.
+        public var suggestedMaxUplift: Double
     }
 
     /// How the journey log's customers matched the value and segment files.
@@ -119,7 +145,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
         public var segmented: Int?
         /// Journey customers missing from the segment file (`nil` without segments).
         public var unsegmented: Int?
-        /// Events with scores.
+        /// Events with scores (surveyed events; a blank score pair is not counted).
         public var scoredEvents: Int
     }
 
@@ -172,6 +198,9 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     /// Gaps per moment and segment (moments in stage and touchpoint order, segments by name, unassigned last);
     /// empty without scores or segments.
     public var segmentGaps: [SegmentGap]
+    /// Value at stake per moment and segment (moments in stage and touchpoint order, segments by name, unassigned
+    /// last; only pairs with reach); empty without segments.
+    public var segmentMoments: [SegmentMoment] = []
     /// How the log matched the value and segment files.
     public var coverage: Coverage
     /// The parameters used.

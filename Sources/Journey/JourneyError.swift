@@ -11,6 +11,8 @@ public enum JourneyError: Error, Equatable, Sendable {
     case duplicateCustomer(path: String, line: Int, column: Int, id: String)
     /// Only one of `expected_score` and `experienced_score` is in the header.
     case unpairedScoreColumn(path: String, present: String, missing: String)
+    /// A row gives one of `expected_score` and `experienced_score` and leaves the other blank (both or neither).
+    case halfScorePair(path: String, line: Int, column: Int, blank: String)
     /// A parameter is outside its domain.
     case invalidParameter(name: String, value: Double, requirement: String)
 }
@@ -28,6 +30,8 @@ extension JourneyError: CustomStringConvertible {
             return "\(path):\(line):\(column): customer '\(id)' appears more than once"
         case let .unpairedScoreColumn(path, present, missing):
             return "\(path):1: column '\(present)' needs column '\(missing)' too"
+        case let .halfScorePair(path, line, column, blank):
+            return "\(path):\(line):\(column): column '\(blank)' is blank but the other score is given (give both or neither)"
         case let .invalidParameter(name, value, requirement):
             return "\(name) = \(value): must be \(requirement)"
         }

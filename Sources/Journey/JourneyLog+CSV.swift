@@ -21,10 +21,12 @@ extension JourneyLog {
     }
 
     /// Reads a journey event log (`customer_id,stage,touchpoint,date[,outcome][,expected_score,experienced_score]`,
-    /// any column order, other columns ignored).
+    /// any column order, other columns ignored). An event whose two score fields are both blank was not surveyed:
+    /// its scores are NaN and the gap analysis leaves it out.
     ///
     /// - Throws: ``JourneyError/data(_:)`` for CSV problems (missing column, bad date or score, with line and
-    ///   column), ``JourneyError/unknownStage(path:line:column:text:)`` for a stage that is not one of the five.
+    ///   column), ``JourneyError/unknownStage(path:line:column:text:)`` for a stage that is not one of the five,
+    ///   ``JourneyError/halfScorePair(path:line:column:blank:)`` for a row with only one of its two scores.
     /// - Complexity: O(file size), parsed in parallel chunks by ``CSVTable``.
     public static func read(contentsOf url: URL, format: CSVFormat = CSVFormat()) throws(JourneyError) -> JourneyLog {
         let header: [String]
@@ -62,8 +64,9 @@ extension JourneyLog {
                 missing: hasExpected ? Column.experiencedScore : Column.expectedScore)
         }
         if hasExpected {
-            specs.append(ColumnSpec(name: Column.expectedScore, type: .double))
-            specs.append(ColumnSpec(name: Column.experiencedScore, type: .double))
+            // A blank pair is an event nobody was surveyed about: read as NaN, left out of the gaps.
+            specs.append(ColumnSpec(name: Column.expectedScore, type: .double, blankValue: .nan))
+            specs.append(ColumnSpec(name: Column.experiencedScore, type: .double, blankValue: .nan))
         }
         return specs
     }
@@ -103,8 +106,15 @@ extension JourneyLog {
             }
             var scores: Scores?
             if table.header.contains(Column.expectedScore) {
-                scores = Scores(
-                    expected: try table.doubles(Column.expectedScore), experienced: try table.doubles(Column.experiencedScore))
+                let expected = try table.doubles(Column.expectedScore)
+                let experienced = try table.doubles(Column.experiencedScore)
+                if let row = expected.indices.first(where: { expected[$0].isNaN != experienced[$0].isNaN }) {
+                    let blank = expected[row].isNaN ? Column.expectedScore : Column.experiencedScore
+                    let line = RowLocator.line(ofRow: row, in: bytes(), hasHeader: format.hasHeader)
+                    let column = (table.header.firstIndex(of: blank) ?? 0) + 1
+                    throw JourneyError.halfScorePair(path: table.path, line: line, column: column, blank: blank)
+                }
+                scores = Scores(expected: expected, experienced: experienced)
             }
             return JourneyLog(
                 customerIDs: customers.values, customer: customers.codes, stage: stage, touchpoints: touchpoints.values,

@@ -68,8 +68,10 @@ extension JourneyLog {
         }
     }
 
-    /// Appends `v` with one decimal when it is a whole number of tenths, in shortest form otherwise.
+    /// Appends `v` with one decimal when it is a whole number of tenths, in shortest form otherwise; nothing for
+    /// NaN (an event that was not surveyed is a blank field).
     static func appendScore(_ v: Double, to row: inout [UInt8]) {
+        if v.isNaN { return }
         let tenths = (v * 10).rounded()
         guard v.isFinite, abs(v) < 1e12, abs(tenths / 10 - v) <= 1e-12 * Swift.max(1, abs(v)) else {
             row += Array(String(v).utf8)

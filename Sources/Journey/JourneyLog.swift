@@ -3,12 +3,21 @@
 /// Customers and touchpoints are interned: ``customerIDs`` and ``touchpoints`` hold the distinct values, the
 /// per-event arrays hold indices into them. File format: Docs/file-formats.md, "Journey event log".
 public struct JourneyLog: Sendable, Equatable {
-    /// Expected and experienced scores per event (e.g. CSAT or NPS-style survey answers on one scale).
+    /// Expected and experienced scores per event (e.g. CSAT or NPS-style survey answers on one scale). An event
+    /// that was not surveyed has NaN for both (a blank pair in the file).
     public struct Scores: Sendable, Equatable {
         /// What the customer expected of the touchpoint, per event.
         public var expected: [Double]
         /// What the customer experienced, per event.
         public var experienced: [Double]
+
+        /// Equal when every event has the same pair of scores, a blank (NaN) pair matching a blank pair.
+        public static func == (lhs: Scores, rhs: Scores) -> Bool {
+            func same(_ a: [Double], _ b: [Double]) -> Bool {
+                a.count == b.count && zip(a, b).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+            }
+            return same(lhs.expected, rhs.expected) && same(lhs.experienced, rhs.experienced)
+        }
 
         /// Scores per event; both arrays have one entry per event.
         public init(expected: [Double], experienced: [Double]) {

@@ -65,12 +65,19 @@ public struct JourneySimulator: Sendable {
     public var badExperienceRate: Double
     /// Points taken off the experienced score of a bad experience (default 3).
     public var badExperienceShift: Double
+    /// Share of events that were surveyed (default 1: every event scored); the others get a blank score pair
+    /// (NaN), as in real logs where only some contacts answer a survey.
+    public var surveyRate: Double
 
     /// A simulator with the documented defaults.
-    public init(secondTouchProbability: Double = 0.3, badExperienceRate: Double = 0.7, badExperienceShift: Double = 3) {
+    public init(
+        secondTouchProbability: Double = 0.3, badExperienceRate: Double = 0.7, badExperienceShift: Double = 3,
+        surveyRate: Double = 1
+    ) {
         self.secondTouchProbability = secondTouchProbability
         self.badExperienceRate = badExperienceRate
         self.badExperienceShift = badExperienceShift
+        self.surveyRate = surveyRate
     }
 
     /// The outcome texts of simulated logs: `churned` (code 0) and `repurchased` (code 1).
@@ -103,7 +110,10 @@ public struct JourneySimulator: Sendable {
                 requirement: "one per customer (\(buyers))")
         }
         guard prospects >= 0 else { throw .invalidParameter(name: "prospects", value: Double(prospects), requirement: "≥ 0") }
-        for (name, p) in [("second touch probability", secondTouchProbability), ("bad experience rate", badExperienceRate)] {
+        for (name, p) in [
+            ("second touch probability", secondTouchProbability), ("bad experience rate", badExperienceRate),
+            ("survey rate", surveyRate),
+        ] {
             guard p.isFinite, (0...1).contains(p) else { throw .invalidParameter(name: name, value: p, requirement: "in [0, 1]") }
         }
         guard badExperienceShift.isFinite, badExperienceShift >= 0 else {
@@ -194,10 +204,15 @@ public struct JourneySimulator: Sendable {
         _ c: Int32, _ stage: JourneyStage, _ touchpoint: Int32, _ day: Int32, outcome: Int32 = -1, bad: Bool = false,
         into block: inout Block, rng: inout Xoshiro256
     ) {
-        let expected = Self.score(7.5 + 0.8 * rng.nextStandardNormal())
+        var expected = Self.score(7.5 + 0.8 * rng.nextStandardNormal())
         let quality = Self.catalogue[Int(touchpoint)].qualityGap
-        let experienced = Self.score(
+        var experienced = Self.score(
             expected - quality + rng.nextStandardNormal() - (bad ? badExperienceShift : 0))
+        // The survey draw happens only below rate 1, so logs simulated with every event scored stay as they were.
+        if surveyRate < 1 && rng.nextOpenUnit() >= surveyRate {
+            expected = .nan
+            experienced = .nan
+        }
         block.customer.append(c)
         block.stage.append(stage)
         block.touchpoint.append(touchpoint)

@@ -36,6 +36,9 @@ struct ConstraintTests {
         ConstraintCase(constraint: "{max_decrease: 0.0, max_increase: 0.0}", spend: 12, uplift: 32),  // frozen at current
         ConstraintCase(constraint: "{channel: web, units_per_customer: 3}", spend: 55, uplift: 70),  // A: 2·spend ≤ 30
         ConstraintCase(constraint: "{channel: tv, max_share: 0.5}", spend: 40, uplift: 65),  // B ≤ A
+        ConstraintCase(constraint: "{channel: tv, min_share: 0.8}", spend: 50, uplift: 65),  // B ≥ 4A: A 10, B 40
+        ConstraintCase(constraint: "{channel: web, max_share: 0.2}", spend: 50, uplift: 65),  // the same, from A's side
+        ConstraintCase(constraint: "{channel: tv, min_share: 0.6}", spend: 60, uplift: 75),  // not binding (40/60)
         ConstraintCase(constraint: "{roi_floor: 1.8}", spend: 30 + 6 / 1.3, uplift: 60 + 3 / 1.3),
         ConstraintCase(constraint: "{label: champions, max: 1}", spend: 60, uplift: 75),  // no champions: no cells
         ConstraintCase(constraint: "{segment: A, max: 5}", spend: 45, uplift: 50),  // A 5 (15), B 40 (35)

@@ -152,6 +152,21 @@ struct HandExampleTests {
         }
     }
 
+    @Test("sweep below the least feasible budget: those budgets are left out with a warning, breakpoints still found")
+    func sweepFromInfeasibleBudgets() throws {
+        // M2 must get at least 70,000, so budgets below 70,000 have no allocation.
+        let p = try HandExample.problem(extraConstraints: "  - {moment: M2, min: 70000}")
+        #expect(close(try Allocator.leastFeasibleBudget(AllocationLP(problem: p, scenario: AllocationScenario(), budget: 150_000), upTo: 150_000), 70_000))
+        let r = try Allocator.solve(p, scenario: AllocationScenario(kind: .sweep, sweep: (30_000, 150_000, 5)))
+        let points = try #require(r.sweep)
+        #expect(points.map(\.budget) == [90_000, 120_000, 150_000])
+        #expect(points.allSatisfy { $0.uplift.isFinite && $0.spend > 0 })
+        #expect(r.warnings.contains { $0.contains("30,000") && $0.contains("60,000") && $0.contains("70,000") })
+        let bps = try #require(r.breakpoints)
+        #expect(!bps.isEmpty)
+        #expect(bps.allSatisfy { $0.budget > 70_000 && $0.left > $0.right })
+    }
+
     @Test("min-spend for 253,000 needs 100,000; target-mroi 1.8 funds the pieces with slope ≥ 1.8")
     func otherScenarios() throws {
         let p = try HandExample.problem()

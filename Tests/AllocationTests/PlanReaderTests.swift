@@ -58,7 +58,7 @@ struct PlanReaderTests {
     @Test("bad input: typed error naming file, line and key path", arguments: [
         BadInput(line: 10, replacement: "  - segment: B", keyPath: "cells[0].segment", fragment: "unknown segment id 'B'"),
         BadInput(line: 12, replacement: "    channel: tv", keyPath: "cells[0].channel", fragment: "unknown channel id 'tv'"),
-        BadInput(line: 13, replacement: "    response: {breakpoints: [[0, 0], [10, 10], [20, 40]]}", keyPath: "cells[0].response.breakpoints[2]", fragment: "not concave"),
+        BadInput(line: 13, replacement: "    response: {breakpoints: [[0, 0], [10, 10], [20, 40]]}\noptions: {nonconcave: reject}", keyPath: "cells[0].response.breakpoints[2]", fragment: "not concave"),
         BadInput(line: 13, replacement: "    response: {breakpoints: [[5, 0], [10, 30], [20, 40]]}", keyPath: "cells[0].response.breakpoints[0]", fragment: "start at [0, 0]"),
         BadInput(line: 13, replacement: "    response: {breakpoints: [[0, 0], [10, 30], [10, 40]]}", keyPath: "cells[0].response.breakpoints[2]", fragment: "increase strictly"),
         BadInput(line: 13, replacement: "    response: {saturating: {max_uplift: 100}}", keyPath: "cells[0].response.saturating.scale", fragment: "scale > 0"),
@@ -97,10 +97,11 @@ struct PlanReaderTests {
         #expect(throws: AllocationError.self) { try AllocationScenario(kind: .sweep, sweep: (10, 5, 3)).validate() }
     }
 
-    @Test("non-concave breakpoints with options.nonconcave: envelope use the concave envelope and warn")
-    func envelope() throws {
+    @Test("non-concave breakpoints use the concave envelope and warn (the default, and options.nonconcave: envelope)",
+          arguments: ["", "options: {nonconcave: envelope}\n"])
+    func envelope(options: String) throws {
         var text = SmallPlan.text(replacing: 13, with: "    response: {breakpoints: [[0, 0], [10, 10], [20, 40]]}")
-        text += "options: {nonconcave: envelope}\n"
+        text += options
         let p = try SmallPlan.problem(text)
         #expect(p.cells[0].response.spends == [0, 20])
         #expect(p.warnings.count == 1)

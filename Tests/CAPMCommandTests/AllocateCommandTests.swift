@@ -38,6 +38,31 @@ struct AllocateCommandTests {
         #expect(c.format == .csv && c.output == "o.csv" && c.writeMPS == "m.mps")
     }
 
+    @Test("--target is the uplift for min-spend and the ROI k for target-roi/target-mroi; the old names still work",
+          arguments: [
+              (["--scenario", "min-spend", "--target", "600000"], 600_000.0 as Double?, nil as Double?),
+              (["--scenario", "min-spend", "--target-uplift", "600000"], 600_000.0 as Double?, nil as Double?),
+              (["--scenario", "target-roi", "--target", "2.5"], nil as Double?, 2.5 as Double?),
+              (["--scenario", "target-mroi", "--target", "2"], nil as Double?, 2.0 as Double?),
+              (["--scenario", "target-roi", "--roi", "2.5"], nil as Double?, 2.5 as Double?),
+          ])
+    func targetFlag(arguments: [String], uplift: Double?, roi: Double?) throws {
+        let c = try #require(try CAPMTool.parseAsRoot(["allocate"] + arguments) as? AllocateCommand)
+        let s = try c.makeScenario()
+        #expect(s.targetUplift == uplift)
+        #expect(s.roi == roi)
+    }
+
+    @Test("--target together with --target-uplift or --roi is refused")
+    func targetTwice() {
+        #expect(throws: (any Error).self) {
+            try CAPMTool.parseAsRoot(["allocate", "--scenario", "min-spend", "--target", "1", "--target-uplift", "2"])
+        }
+        #expect(throws: (any Error).self) {
+            try CAPMTool.parseAsRoot(["allocate", "--scenario", "target-roi", "--target", "1", "--roi", "2"])
+        }
+    }
+
     @Test("--sweep FROM:TO:STEPS shorthand")
     func sweepShorthand() throws {
         let c = try #require(try CAPMTool.parseAsRoot(["allocate", "--sweep", "1000:5000:5"]) as? AllocateCommand)

@@ -36,6 +36,17 @@ struct CSVTableTests {
         #expect(try table.doubles("x")[0].bitPattern == expected.bitPattern)
     }
 
+    @Test func blankNumbersTakeTheColumnsBlankValueOrFail() throws {
+        let text = "id,score\nA,7.5\nB,\nC,\"\"\n"
+        let optional = [ColumnSpec(name: "id", type: .identifier), ColumnSpec(name: "score", type: .double, blankValue: .nan)]
+        let scores = try CSVTable.parse(text: text, columns: optional).doubles("score")
+        #expect(scores.count == 3 && scores[0] == 7.5 && scores[1].isNaN && scores[2].isNaN)
+        let required = [ColumnSpec(name: "id", type: .identifier), ColumnSpec(name: "score", type: .double)]
+        #expect(throws: DataError.self) { try CSVTable.parse(text: text, columns: required) }
+        // Only an empty field is blank: text that is not a number still fails.
+        #expect(throws: DataError.self) { try CSVTable.parse(text: "id,score\nA,n/a\n", columns: optional) }
+    }
+
     @Test func quotedFieldsWithDelimitersQuotesAndNewlines() throws {
         let text = "id,name,v\r\n\"a,1\",\"say \"\"hi\"\"\",1\r\nb,\"two\nlines\",2\r\n"
         let table = try CSVTable.parse(

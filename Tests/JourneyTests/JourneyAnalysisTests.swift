@@ -31,11 +31,18 @@ struct JourneyAnalysisTests {
         E,awareness,social_ad,2024-01-01,,6,6
         """
 
+    /// The same journeys with some events not surveyed (blank score pairs); word_of_mouth is never surveyed.
+    static let logWithBlanks = log
+        .replacingOccurrences(of: "B,awareness,social_ad,2024-01-02,,6,6", with: "B,awareness,social_ad,2024-01-02,,,")
+        .replacingOccurrences(of: "D,awareness,word_of_mouth,2024-01-01,,7,7", with: "D,awareness,word_of_mouth,2024-01-01,,,")
+        .replacingOccurrences(of: "A,decision,sales_chat,2024-01-04,,8,5", with: "A,decision,sales_chat,2024-01-04,,,")
+        .replacingOccurrences(of: "D,purchase,checkout,2024-01-10,,8,8", with: "D,purchase,checkout,2024-01-10,,,")
+
     static let values = CustomerValues(ids: ["A", "C", "D", "Z"], values: [100, 40, 250, 5])
     static let segments = CustomerSegments(ids: ["A", "C", "D", "E"], names: ["gold", "silver", "gold", "silver"])
 
-    func analysis(missing: JourneyAnalysis.Options.MissingValue = .meanOfKnown) throws -> JourneyAnalysis {
-        let events = try JourneyLog.parse(text: Self.log, name: "journey.csv")
+    func analysis(missing: JourneyAnalysis.Options.MissingValue = .meanOfKnown, text: String = log) throws -> JourneyAnalysis {
+        let events = try JourneyLog.parse(text: text, name: "journey.csv")
         return try JourneyAnalysis.analyze(
             events, values: Self.values, segments: Self.segments, options: .init(recovery: 0.5, scoreScale: 10, missingValue: missing))
     }
@@ -75,11 +82,12 @@ struct JourneyAnalysisTests {
         #expect(abs(chat.suggestedMaxUplift - imputed * 0.5 * weighted / 10) < 1e-9)
     }
 
-    /// Every figure against the brute-force oracle.
-    @Test(arguments: [JourneyAnalysis.Options.MissingValue.meanOfKnown, .zero, .constant(7)])
-    func matchesBruteForce(missing: JourneyAnalysis.Options.MissingValue) throws {
-        let a = try analysis(missing: missing)
-        let oracle = BruteForceJourney(text: Self.log)
+    /// Every figure against the brute-force oracle, with every event surveyed and with blank score pairs.
+    @Test(arguments: [JourneyAnalysis.Options.MissingValue.meanOfKnown, .zero, .constant(7)], [false, true])
+    func matchesBruteForce(missing: JourneyAnalysis.Options.MissingValue, blanks: Bool) throws {
+        let text = blanks ? Self.logWithBlanks : Self.log
+        let a = try analysis(missing: missing, text: text)
+        let oracle = BruteForceJourney(text: text)
         let known = Dictionary(uniqueKeysWithValues: zip(Self.values.ids, Self.values.values))
         let imputed: Double
         switch missing {
@@ -112,15 +120,25 @@ struct JourneyAnalysisTests {
             #expect(moment.lost == lost.count)
             #expect(abs(moment.valueAtStake - lost.map(value).reduce(0, +)) < 1e-9)
             let gap = oracle.gap(value: value) { $0.stage == s && $0.touchpoint == moment.touchpoint }
-            #expect(moment.gap?.responses == gap.count)
-            #expect(abs((moment.gap?.meanGap ?? .nan) - gap.mean) < 1e-12)
-            if let w = gap.weighted { #expect(abs((moment.gap?.valueWeightedGap ?? .nan) - w) < 1e-12) } else {
-                #expect(moment.gap?.valueWeightedGap == nil)
+            if gap.count == 0 {
+                #expect(moment.gap == nil)
+            } else {
+                #expect(moment.gap?.responses == gap.count)
+                #expect(abs((moment.gap?.meanGap ?? .nan) - gap.mean) < 1e-12)
+                if let w = gap.weighted {
+                    #expect(abs((moment.gap?.valueWeightedGap ?? .nan) - w) < 1e-12)
+                } else {
+                    #expect(moment.gap?.valueWeightedGap == nil)
+                }
             }
+            // A moment nobody was surveyed at keeps the whole value at stake (factor 1), as a log without scores.
             let g = gap.weighted ?? gap.mean
-            let expected = max(0, moment.valueAtStake) * 0.5 * min(1, max(0, g) / 10)
+            let factor = gap.count == 0 ? 1 : min(1, max(0, g) / 10)
+            #expect(moment.gapFactor == factor)
+            let expected = max(0, moment.valueAtStake) * 0.5 * factor
             #expect(abs(moment.suggestedMaxUplift - expected) < 1e-9)
         }
+        #expect(a.coverage.scoredEvents == oracle.rows.filter { $0.expected != nil }.count)
         // Ranked by value at stake, descending.
         #expect(zip(a.moments, a.moments.dropFirst()).allSatisfy { $0.valueAtStake >= $1.valueAtStake })
         #expect(a.moments.map(\.rank) == Array(1...a.moments.count))
@@ -136,7 +154,46 @@ struct JourneyAnalysisTests {
             #expect(abs(g.gap.meanGap - oracleGap.mean) < 1e-12)
         }
         let total = a.segmentGaps.reduce(0) { $0 + $1.gap.responses }
-        #expect(total == oracle.rows.count)
+        #expect(total == oracle.rows.filter { $0.expected != nil }.count)
+        // Value at stake per moment and segment: reach and losses of the segment's customers there.
+        let segment = { (c: String) in segmentOf[c] ?? JourneyAnalysis.unassignedSegment }
+        var pairs = 0
+        for moment in a.moments {
+            let s = moment.stage.rawValue
+            let reached = Set(oracle.rows.filter { $0.stage == s && $0.touchpoint == moment.touchpoint }.map(\.customer))
+            let lost = oracle.lost(stage: s, touchpoint: moment.touchpoint)
+            for name in Set(reached.map(segment)) {
+                pairs += 1
+                let row = try #require(
+                    a.segmentMoments.first { $0.stage == moment.stage && $0.touchpoint == moment.touchpoint && $0.segment == name })
+                #expect(row.reach == reached.filter { segment($0) == name }.count)
+                let lostHere = lost.filter { segment($0) == name }
+                #expect(row.lost == lostHere.count)
+                #expect(abs(row.valueAtStake - lostHere.map(value).reduce(0, +)) < 1e-9)
+                let gap = oracle.gap(value: value) { $0.stage == s && $0.touchpoint == moment.touchpoint && segment($0.customer) == name }
+                let factor = gap.count == 0 ? moment.gapFactor : min(1, max(0, gap.weighted ?? gap.mean) / 10)
+                #expect(abs(row.gapFactor - factor) < 1e-12)
+                #expect(abs(row.suggestedMaxUplift - max(0, row.valueAtStake) * 0.5 * factor) < 1e-9)
+            }
+            let rows = a.segmentMoments.filter { $0.stage == moment.stage && $0.touchpoint == moment.touchpoint }
+            #expect(abs(rows.map(\.valueAtStake).reduce(0, +) - moment.valueAtStake) < 1e-9)
+            #expect(rows.map(\.lost).reduce(0, +) == moment.lost)
+        }
+        #expect(a.segmentMoments.count == pairs)
+    }
+
+    @Test func withoutSegmentsThereIsNoSegmentBreakdown() throws {
+        let events = try JourneyLog.parse(text: Self.log, name: "journey.csv")
+        let a = try JourneyAnalysis.analyze(events, values: Self.values)
+        #expect(a.segmentMoments.isEmpty && a.segmentGaps.isEmpty)
+    }
+
+    @Test func halfAScorePairNamesItsLineAndColumn() {
+        let text = Self.log.replacingOccurrences(
+            of: "C,consideration,review_site,2024-01-05,,8,6", with: "C,consideration,review_site,2024-01-05,,8,")
+        #expect(throws: JourneyError.halfScorePair(path: "journey.csv", line: 7, column: 7, blank: "experienced_score")) {
+            try JourneyLog.parse(text: text, name: "journey.csv")
+        }
     }
 
     @Test func missingValuesOfBuyersAreCountedApart() throws {

@@ -106,6 +106,32 @@ struct JourneySimulatorTests {
         #expect(x.stages == y.stages && x.moments == y.moments && x.coverage == y.coverage)
     }
 
+    @Test func surveyRateLeavesBlankPairsThatReadBackAndDropOutOfTheGaps() throws {
+        let b = Self.buyers()
+        let log = try JourneySimulator(surveyRate: 0.4).simulate(
+            customerIDs: b.ids, firstPurchaseDay: b.first, purchaseCount: b.purchases, prospects: 500, seed: 5)
+        let scores = try #require(log.scores)
+        let blank = scores.expected.filter(\.isNaN).count
+        #expect(zip(scores.expected, scores.experienced).allSatisfy { $0.isNaN == $1.isNaN })
+        // About 60 % blank: binomial with n ≈ 10⁴ events, far inside ±5 %.
+        let share = Double(blank) / Double(log.count)
+        #expect(share > 0.55 && share < 0.65)
+        // Same seed, same log, blanks included.
+        #expect(log == (try JourneySimulator(surveyRate: 0.4).simulate(
+            customerIDs: b.ids, firstPurchaseDay: b.first, purchaseCount: b.purchases, prospects: 500, seed: 5)))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-journey-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("journey.csv")
+        try log.write(to: url)
+        let read = try JourneyLog.read(contentsOf: url)
+        #expect(read.scores == log.scores)
+        let values = CustomerValues(ids: b.ids, values: b.purchases.map { Double($0) * 12.5 })
+        let a = try JourneyAnalysis.analyze(read, values: values)
+        #expect(a.coverage.scoredEvents == log.count - blank)
+        #expect(a.moments.compactMap(\.gap).map(\.responses).reduce(0, +) == log.count - blank)
+    }
+
     @Test func badParametersAreTypedErrors() {
         #expect(throws: JourneyError.self) {
             try JourneySimulator().simulate(customerIDs: ["A"], firstPurchaseDay: [], purchaseCount: [1], prospects: 0, seed: 1)
@@ -115,6 +141,10 @@ struct JourneySimulatorTests {
         }
         #expect(throws: JourneyError.self) {
             try JourneySimulator(badExperienceRate: 2).simulate(
+                customerIDs: [], firstPurchaseDay: [], purchaseCount: [], prospects: 1, seed: 1)
+        }
+        #expect(throws: JourneyError.self) {
+            try JourneySimulator(surveyRate: -0.1).simulate(
                 customerIDs: [], firstPurchaseDay: [], purchaseCount: [], prospects: 1, seed: 1)
         }
     }

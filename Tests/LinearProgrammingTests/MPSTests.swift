@@ -160,6 +160,54 @@ struct MPSTests {
         #expect(throws: LPError.self) { try MPSReader.read(contentsOf: URL(fileURLWithPath: "/nonexistent/x.mps")) }
     }
 
+    @Test(
+        "numbers read as the correctly rounded double",
+        arguments: [
+            "0.1", "-0.1", "1e22", "1e23", "9007199254740993", "12345678901234567890123", "0.30000000000000004",
+            "1.2345678901234567e29", "4.9e-324", "2.2250738585072011e-308", "-0", "5.", ".5", "+2.5E-3",
+            "1.194059913688087", "44.50145184611186", "123456789012345.6789", "1e-22", "1e-23",
+        ])
+    func numberRounding(_ literal: String) throws {
+        let lp = try MPSReader.parse("NAME X\nROWS\n N OBJ\nCOLUMNS\n X OBJ \(literal)\nENDATA\n", format: .free)
+        let expected = try #require(Double(literal))
+        #expect(lp.objective[0].bitPattern == expected.bitPattern || (expected == 0 && lp.objective[0] == 0))
+    }
+
+    @Test("a Fortran exponent and a 1e30 magnitude are read as MPS means them")
+    func fortranAndInfinity() throws {
+        let text = "NAME X\nROWS\n N OBJ\nCOLUMNS\n X OBJ 1.5D+03\nBOUNDS\n UP B X 1e30\n LO B X -2d30\nENDATA\n"
+        let lp = try MPSReader.parse(text, format: .free)
+        #expect(lp.objective == [1500])
+        #expect(lp.columnUpper == [.infinity])
+        #expect(lp.columnLower == [-.infinity])
+    }
+
+    @Test("thousands of row and column names resolve to their own indices, in any order")
+    func manyNames() throws {
+        let rows = 3_000
+        var text = "NAME MANY\nROWS\n N OBJ\n"
+        for i in 0..<rows { text += " L ROW\(i * 7919 % rows)\n" }
+        text += "COLUMNS\n"
+        for j in 0..<rows { text += " C\(j) OBJ 1 ROW\(j) \(j + 1)\n" }
+        text += "RHS\n"
+        for i in stride(from: rows - 1, through: 0, by: -1) { text += " RHS ROW\(i) \(i)\n" }
+        text += "BOUNDS\n"
+        for j in stride(from: 0, to: rows, by: 3) { text += " UP B C\(j) \(j)\n" }
+        for j in stride(from: 1, to: rows, by: 2) { text += " LO B C\(j) -\(j)\n" }
+        text += "ENDATA\n"
+        let lp = try MPSReader.parse(text, format: .free)
+        #expect(lp.rowCount == rows && lp.columnCount == rows)
+        for j in 0..<rows {
+            let (r, v) = lp.matrix.column(j)
+            let row = try #require(r.first)
+            #expect(lp.rowNames[Int(row)] == "ROW\(j)")
+            #expect(v.first == Double(j + 1))
+            #expect(lp.rowUpper[Int(row)] == Double(j))
+            #expect(lp.columnUpper[j] == (j % 3 == 0 ? Double(j) : .infinity))
+            #expect(lp.columnLower[j] == (j % 2 == 1 ? -Double(j) : 0))
+        }
+    }
+
     @Test("write then read reproduces the model", arguments: ["afiro", "boeing1", "e226", "grow7"])
     func roundTrip(_ name: String) throws {
         let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent(name + ".mps"))

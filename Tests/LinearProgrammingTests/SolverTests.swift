@@ -258,4 +258,20 @@ struct SolverTests {
         }
         #expect(checked > 0)
     }
+    @Test("ranging of selected rows and columns equals the full ranging", arguments: ["afiro", "sc50a", "boeing2"])
+    func selectedRanging(_ name: String) throws {
+        let model = try MPSReader.read(contentsOf: netlibDirectory.appendingPathComponent(name + ".mps"))
+        let s = try LPSolver.solve(model)
+        let basis = try #require(s.basis)
+        let full = try LPSolver.ranging(of: model, basis: basis)
+        let columns = Array(stride(from: 0, to: model.columnCount, by: 3))
+        let rows = Array(stride(from: 1, to: model.rowCount, by: 2))
+        let some = try LPSolver.ranging(of: model, basis: basis, columns: columns, rows: rows)
+        #expect(some.costRanges.count == columns.count && some.rhsRanges.count == rows.count)
+        for j in columns { #expect(some.costRanges[j] == full.costRanges[j], "column \(j)") }
+        for i in rows { #expect(some.rhsRanges[i] == full.rhsRanges[i], "row \(i)") }
+        #expect(throws: LPError.indexOutOfRange(kind: "row", index: model.rowCount, count: model.rowCount)) {
+            try LPSolver.ranging(of: model, basis: basis, columns: [], rows: [model.rowCount])
+        }
+    }
 }

@@ -61,11 +61,15 @@ public struct ColumnSpec: Sendable, Equatable {
     public var type: ColumnType
     /// For `.double`: reject values below zero (amounts, counts).
     public var nonNegative: Bool
+    /// For `.double`: the value an empty field stands for (e.g. `.nan` for an optional survey score left blank);
+    /// `nil` (the default) makes an empty field an error like any other text that is not a number.
+    public var blankValue: Double?
 
     /// A column to read.
-    public init(name: String, type: ColumnType, nonNegative: Bool = false) {
+    public init(name: String, type: ColumnType, nonNegative: Bool = false, blankValue: Double? = nil) {
         self.name = name
         self.type = type
         self.nonNegative = nonNegative
+        self.blankValue = blankValue
     }
 }

@@ -62,6 +62,7 @@ struct CSVParser {
     struct ParsedColumns {
         var rowCount: Int
         var columns: [CSVTable.Column]
+        var skipped = SkippedRows()
     }
 
     /// Per-chunk output: one builder per requested column, the number of rows and lines seen, and the
@@ -77,6 +78,19 @@ struct CSVParser {
         var error: DataError?
         /// An error whose line is relative to the chunk start; resolved after all chunks finish.
         var localError: (line: Int, make: (Int) -> DataError)?
+        /// Skipped rows by reason (lenient reads): count, and the first one's chunk-relative line and error.
+        var skipped: [String: (count: Int, line: Int, make: (Int) -> DataError)] = [:]
+        /// Reasons in order of first occurrence in the chunk.
+        var skippedOrder: [String] = []
+
+        mutating func skip(_ reason: String, line: Int, _ make: @escaping (Int) -> DataError) {
+            if let entry = skipped[reason] {
+                skipped[reason] = (entry.count + 1, entry.line, entry.make)
+            } else {
+                skipped[reason] = (1, line, make)
+                skippedOrder.append(reason)
+            }
+        }
 
         init(slots: [Int]) {
             let n = slots.count
@@ -90,7 +104,7 @@ struct CSVParser {
 
     func parseRows(
         bytes: inout [UInt8], from dataStart: Int, lineOffset: Int, fieldCount: Int, specs: [ColumnSpec],
-        fieldIndex: [Int]
+        fieldIndex: [Int], badRows: BadRowPolicy = .fail
     ) throws(DataError) -> ParsedColumns {
         let count = bytes.count
         // Chunk boundaries: only for files without quotes, each moved forward to just after a newline.
@@ -119,22 +133,41 @@ struct CSVParser {
                 DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
                     out0[c] = parseChunk(
                         base: base0, from: boundariesCopy[c], to: boundariesCopy[c + 1], fieldCount: fieldCount,
-                        specs: specs, fieldIndex: fieldIndex)
+                        specs: specs, fieldIndex: fieldIndex, skip: badRows == .skip)
                 }
             }
         }
-        // First error in file order, with its absolute line.
+        // First error in file order, with its absolute line; skipped rows merged in chunk order.
         var linesBefore = lineOffset
+        var reasons: [String: SkippedRows.Reason] = [:]
+        var order: [String] = []
         for result in results {
             guard let result else { continue }
             if let local = result.localError { throw local.make(linesBefore + local.line) }
+            for reason in result.skippedOrder {
+                guard let entry = result.skipped[reason] else { continue }
+                if var known = reasons[reason] {
+                    known.count += entry.count
+                    reasons[reason] = known
+                } else {
+                    let line = linesBefore + entry.line
+                    reasons[reason] = SkippedRows.Reason(
+                        reason: reason, count: entry.count, first: entry.make(line).description, firstLine: line)
+                    order.append(reason)
+                }
+            }
             linesBefore += result.lines
         }
         let chunks = results.compactMap { $0 }
-        return bytes.withUnsafeBufferPointer { buffer in
+        var parsed = bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return ParsedColumns(rowCount: 0, columns: []) }
             return merge(chunks, specs: specs, base: base)
         }
+        parsed.skipped = SkippedRows(
+            reasons: order.compactMap { reasons[$0] }.sorted {
+                $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine
+            })
+        return parsed
     }
 
     private func merge(_ chunks: [ChunkResult], specs: [ColumnSpec], base: UnsafePointer<UInt8>) -> ParsedColumns {
@@ -169,7 +202,7 @@ struct CSVParser {
     /// Parses the rows in `base[from..<to]` (which starts at a line start).
     func parseChunk(
         base: UnsafeMutablePointer<UInt8>, from: Int, to: Int, fieldCount: Int, specs: [ColumnSpec],
-        fieldIndex: [Int]
+        fieldIndex: [Int], skip: Bool = false
     ) -> ChunkResult {
         var result = ChunkResult(slots: fieldIndex)
         let estimate = Swift.max(16, (to - from) / 24)
@@ -207,14 +240,20 @@ struct CSVParser {
             if row.isBlank { continue }
             if row.count != fieldCount {
                 let found = row.count
-                result.localError = (rowLine, { line in
+                let make: (Int) -> DataError = { line in
                     .malformedRow(
                         path: path, line: line, column: found > fieldCount ? fieldCount + 1 : found,
                         reason: "expected \(fieldCount) fields, found \(found)")
-                })
+                }
+                if skip {
+                    result.skip("wrong number of fields", line: rowLine, make)
+                    continue
+                }
+                result.localError = (rowLine, make)
                 result.lines = lines
                 return result
             }
+            var rowIsBad = false
             for j in 0..<specs.count {
                 let f = fieldIndex[j]
                 let s = starts[f]
@@ -226,6 +265,8 @@ struct CSVParser {
                 case .double:
                     if let v = FieldParsers.double(p, length), !(specs[j].nonNegative && v < 0) {
                         result.doubles[j].append(v)
+                    } else if length == 0, let blank = specs[j].blankValue {
+                        result.doubles[j].append(blank)
                     } else {
                         ok = false
                         expected = specs[j].nonNegative ? "a non-negative number" : "a number"
@@ -255,19 +296,43 @@ struct CSVParser {
                     let text = String(decoding: UnsafeBufferPointer(start: p, count: length), as: UTF8.self)
                     let name = specs[j].name
                     let expectedText = expected
-                    result.localError = (rowLine, { line in
+                    let make: (Int) -> DataError = { line in
                         .invalidValue(
                             path: path, line: line, column: f + 1, columnName: name, text: text,
                             expected: expectedText)
-                    })
+                    }
+                    if skip {
+                        // Undo the fields of this row already appended, so every column keeps one value per row.
+                        result.removeLast(specs: specs, upTo: j)
+                        result.skip("column '\(name)': not \(expectedText)", line: rowLine, make)
+                        rowIsBad = true
+                        break
+                    }
+                    result.localError = (rowLine, make)
                     result.lines = lines
                     return result
                 }
             }
+            if rowIsBad { continue }
             result.rows += 1
         }
         result.lines = lines
         return result
+    }
+}
+
+extension CSVParser.ChunkResult {
+    /// Removes the last value of the columns `0..<j` (a row found bad at column `j` in a lenient read).
+    mutating func removeLast(specs: [ColumnSpec], upTo j: Int) {
+        for k in 0..<j {
+            switch specs[k].type {
+            case .string: strings[k].removeLast()
+            case .double: doubles[k].removeLast()
+            case .integer: integers[k].removeLast()
+            case .date: days[k].removeLast()
+            case .identifier: identifiers[k].removeLast()
+            }
+        }
     }
 }
 

@@ -46,6 +46,8 @@ public struct CSVTable: Sendable {
     /// All column names in the file's header, in order.
     public let header: [String]
     let columns: [String: Column]
+    /// The rows a lenient read (``BadRowPolicy/skip``) skipped, by reason; empty for a strict read.
+    public internal(set) var skippedRows = SkippedRows()
 
     /// Reads `columns` from the file at `url`.
     ///
@@ -58,12 +60,29 @@ public struct CSVTable: Sendable {
         return try parse(bytes: &bytes, path: url.path, columns: columns, format: format)
     }
 
-    /// Parses `columns` from text already in memory; `name` stands for the file in error messages.
+    /// Reads `columns` from the file at `url`; with ``BadRowPolicy/skip``, rows with the wrong number of fields or a
+    /// field that does not read as its column's type are skipped and counted in ``skippedRows`` (the first bad row
+    /// of each reason keeps its file, line and column). The skipped rows are the same for any thread count.
+    ///
+    /// - Throws: ``DataError``: with ``BadRowPolicy/fail``, the first problem in file order; with
+    ///   ``BadRowPolicy/skip``, only problems that make the rest of the file unreadable (an unterminated quote),
+    ///   a missing column or a file left without rows.
+    /// - Complexity: O(file size); parallel over chunks for unquoted files.
+    public static func read(
+        contentsOf url: URL, columns: [ColumnSpec], format: CSVFormat = CSVFormat(), badRows: BadRowPolicy
+    ) throws(DataError) -> CSVTable {
+        var bytes = try InputFile.readBytes(path: url.path)
+        return try parse(bytes: &bytes, path: url.path, columns: columns, format: format, badRows: badRows)
+    }
+
+    /// Parses `columns` from text already in memory; `name` stands for the file in error messages; bad rows stop
+    /// the parse or are skipped as in ``read(contentsOf:columns:format:badRows:)``.
     public static func parse(
-        text: String, name: String = "<text>", columns: [ColumnSpec], format: CSVFormat = CSVFormat()
+        text: String, name: String = "<text>", columns: [ColumnSpec], format: CSVFormat = CSVFormat(),
+        badRows: BadRowPolicy = .fail
     ) throws(DataError) -> CSVTable {
         var bytes = Array(text.utf8)
-        return try parse(bytes: &bytes, path: name, columns: columns, format: format)
+        return try parse(bytes: &bytes, path: name, columns: columns, format: format, badRows: badRows)
     }
 
     /// The column names of the file at `url` (its header line, or `format.columnNames`).
@@ -73,7 +92,8 @@ public struct CSVTable: Sendable {
     }
 
     static func parse(
-        bytes: inout [UInt8], path: String, columns specs: [ColumnSpec], format: CSVFormat
+        bytes: inout [UInt8], path: String, columns specs: [ColumnSpec], format: CSVFormat,
+        badRows: BadRowPolicy = .fail
     ) throws(DataError) -> CSVTable {
         let parser = CSVParser(path: path, format: format)
         let (header, dataStart, headerLines) = try parser.header(bytes: &bytes)
@@ -88,11 +108,12 @@ public struct CSVTable: Sendable {
         }
         let result = try parser.parseRows(
             bytes: &bytes, from: dataStart, lineOffset: headerLines, fieldCount: header.count, specs: specs,
-            fieldIndex: fieldIndex)
+            fieldIndex: fieldIndex, badRows: badRows)
         if result.rowCount == 0 { throw .emptyFile(path: path) }
         var named: [String: Column] = [:]
         for (spec, column) in zip(specs, result.columns) { named[spec.name] = column }
-        return CSVTable(path: path, rowCount: result.rowCount, header: header, columns: named)
+        return CSVTable(
+            path: path, rowCount: result.rowCount, header: header, columns: named, skippedRows: result.skipped)
     }
 
     private func column(_ name: String) throws(DataError) -> Column {

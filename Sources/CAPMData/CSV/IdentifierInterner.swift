@@ -47,6 +47,12 @@ enum IdentifierInterner {
             for p in 0..<buckets.count { buckets[p].reserveCapacity(perBucket) }
         }
 
+        /// Forgets the last row recorded (a row a lenient read skips after recording its id).
+        mutating func removeLast() {
+            guard let p = partition.popLast() else { return }
+            buckets[Int(p)].removeLast()
+        }
+
         /// Records the field `base[start..<start + length]` of the next row.
         mutating func append(base: UnsafePointer<UInt8>, start: Int, length: Int) {
             let key = base + start

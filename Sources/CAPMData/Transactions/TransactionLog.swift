@@ -74,6 +74,18 @@ public struct TransactionLog: Sendable, Equatable {
     ///   non-numeric amounts, missing columns or an empty file.
     /// - Complexity: O(file size), parallel over 4 MiB chunks (see ``CSVTable``).
     public static func read(contentsOf url: URL, options: ReadOptions = ReadOptions()) throws(DataError) -> TransactionLog {
+        try read(contentsOf: url, options: options, badRows: .fail).log
+    }
+
+    /// Reads a transaction file, skipping bad rows (wrong number of fields, bad dates, negative or non-numeric
+    /// amounts, empty ids) with ``BadRowPolicy/skip`` and reporting them by reason.
+    ///
+    /// - Throws: ``DataError`` as ``read(contentsOf:options:)`` with ``BadRowPolicy/fail``; with
+    ///   ``BadRowPolicy/skip`` only for unreadable files, missing columns, an unterminated quote or no valid row.
+    /// - Complexity: O(file size), parallel over 4 MiB chunks (see ``CSVTable``).
+    public static func read(
+        contentsOf url: URL, options: ReadOptions = ReadOptions(), badRows: BadRowPolicy
+    ) throws(DataError) -> (log: TransactionLog, skipped: SkippedRows) {
         let table = try CSVTable.read(
             contentsOf: url,
             columns: [
@@ -81,11 +93,12 @@ public struct TransactionLog: Sendable, Equatable {
                 ColumnSpec(name: options.dateColumn, type: .date),
                 ColumnSpec(name: options.amountColumn, type: .double, nonNegative: true),
             ],
-            format: options.format)
+            format: options.format, badRows: badRows)
         let ids = try table.identifiers(options.customerColumn)
-        return try TransactionLog(
+        let log = try TransactionLog(
             customerIDs: ids.values, customer: ids.codes, day: table.days(options.dateColumn),
             amount: table.doubles(options.amountColumn))
+        return (log, table.skippedRows)
     }
 
     /// The first and last transaction dates (days since 1970-01-01), or `nil` for an empty log.

@@ -25,6 +25,39 @@ public struct SparseColumnMatrix: Sendable, Equatable {
         self.values = []
     }
 
+    /// A matrix from column-ordered entries: column `j` holds `rowIndices[k], values[k]` for `k` in
+    /// `columnStarts[j]..<columnStarts[j + 1]`, in any row order, possibly with duplicates and zeros. Columns
+    /// whose rows are strictly increasing and free of zeros (the rule in MPS files) are taken as they are;
+    /// the others are sorted, duplicates summed and zeros dropped, as ``appendColumn(_:)`` does.
+    /// - Precondition: every row index is in `0..<rows`.
+    /// - Complexity: O(nonzeros) when no column needs sorting.
+    init(rows: Int, columnStarts: [Int], rowIndices: [Int32], values: [Double]) {
+        var clean = true
+        scan: for j in 0..<(columnStarts.count - 1) {
+            var last: Int32 = -1
+            for k in columnStarts[j]..<columnStarts[j + 1] {
+                let r = rowIndices[k]
+                precondition(r >= 0 && Int(r) < rows, "row index out of range")
+                if r <= last || values[k] == 0 {
+                    clean = false
+                    break scan
+                }
+                last = r
+            }
+        }
+        self.init(rows: rows)
+        if clean {
+            self.columns = columnStarts.count - 1
+            self.columnStarts = columnStarts
+            self.rowIndices = rowIndices
+            self.values = values
+            return
+        }
+        for j in 0..<(columnStarts.count - 1) {
+            appendColumn((columnStarts[j]..<columnStarts[j + 1]).map { (row: Int(rowIndices[$0]), value: values[$0]) })
+        }
+    }
+
     /// The number of stored entries.
     public var nonzeros: Int { values.count }
 

@@ -4,15 +4,20 @@ import CLapack
 ///
 /// **Design.** The logical (slack) columns of `B` are unit vectors. With `S` the rows whose logical is basic,
 /// `J` the basic structural columns and `R` the other rows (`|R| = |J| = k`), the basis is block triangular
-/// after permutation, and `B·x = b` reduces to the dense k×k "bump" system `A[R,J]·x_J = b_R` followed by
-/// `x_S = b_S − A[S,J]·x_J`. The bump is factored by LAPACK `dgetrf` (partial pivoting) and solved by
-/// `dgetrs` (the `_work` entry points, which skip LAPACKE's O(k²) NaN scan on every call). Between
+/// after permutation, and `B·x = b` reduces to the k×k "bump" system `M·x_J = b_R` (`M = A[R,J]`) followed by
+/// `x_S = b_S − A[S,J]·x_J`. The bump is triangularised first (Suhl & Suhl 1990, §3; Koberstein 2005, §5.1):
+/// column singletons of the active submatrix are pivoted first (U rows, no L multipliers), then row singletons
+/// (L columns, U rows of one entry); neither changes the remaining submatrix, so both cost no arithmetic and no
+/// fill. Only the **nucleus** left over is factored densely by LAPACK `dgetrf` (partial pivoting) and solved
+/// by `dgetrs` (the `_work` entry points, which skip LAPACKE's O(n²) NaN scan on every call). Between
 /// refactorizations each basis change `B ← B·E` is kept as an eta column (product form of the inverse,
-/// Dantzig & Orchard-Hays 1954), applied after the LU solve in FTRAN and before it (transposed, in reverse
+/// Dantzig & Orchard-Hays 1954), applied after the bump solve in FTRAN and before it (transposed, in reverse
 /// order) in BTRAN.
 ///
-/// Dense LU is chosen because Netlib-size bumps are at most ~1,000 wide and the allocation models keep
-/// most logicals basic; a sparse Markowitz LU (Suhl & Suhl 1990) is the upgrade path for larger bumps.
+/// Factoring the nucleus instead of the whole bump made `pilot`, `cycle`, `degen3`, `ganges` and `25fv47`
+/// 2.5–40× faster (Docs/lp-solver.md, "Measured"); a sparse Markowitz LU of the nucleus with
+/// Forrest–Tomlin updates (Suhl & Suhl 1990; Forrest & Tomlin 1972) is the next step for LPs whose nucleus
+/// itself is thousands wide and sparse.
 struct BasisFactorization {
     let rows: Int
     let structurals: Int
@@ -24,9 +29,18 @@ struct BasisFactorization {
     private var bumpColumns: [Int] = []  // structural index of bump column t
     private var rowInBump: [Int] = []  // row -> index in R or -1
     private var logicalPosition: [Int] = []  // row -> position of its basic logical, or -1
+    private var k = 0
+    /// Column-singleton pivots (U rows: the pivot row's other entries, by bump column).
+    private var stage1 = TriangularPart()
+    /// Row-singleton pivots (L columns: the pivot column's other entries divided by the pivot, by bump row).
+    private var stage2 = TriangularPart()
+    /// The nucleus (bump rows and columns left after the singletons) and its dense LU.
+    private var nucleusRows: [Int] = []
+    private var nucleusColumns: [Int] = []
     private var lu: [Double] = []
     private var pivots: [Int32] = []
-    private var k = 0
+    private var rowWork: [Double] = []
+    private var columnWork: [Double] = []
     /// Eta file: pivot position, pivot value, off-pivot entries.
     private var etaPosition: [Int] = []
     private var etaPivot: [Double] = []
@@ -48,7 +62,7 @@ struct BasisFactorization {
     /// Returns the positions whose columns were found (numerically) dependent; those are replaced by the
     /// returned logicals `(position, logical variable)` and the basis refactored, so the factorization is always
     /// usable on return.
-    /// - Complexity: O(k³) for a bump of width k, plus O(nnz of B).
+    /// - Complexity: O(k_N³) for a nucleus of width k_N, plus O(nnz of B) for the triangularisation.
     mutating func factor(_ basis: inout [Int], matrix a: SparseColumnMatrix) -> [(position: Int, variable: Int)] {
         var replaced: [(Int, Int)] = []
         for _ in 0..<8 {
@@ -104,51 +118,146 @@ struct BasisFactorization {
         }
         k = bumpColumns.count
         precondition(bumpRows.count == k, "basis with duplicate logicals")
-        lu = [Double](repeating: 0, count: k * k)
-        pivots = [Int32](repeating: 0, count: k)
-        work = [Double](repeating: 0, count: max(k, 1))
+        stage1 = TriangularPart()
+        stage2 = TriangularPart()
+        nucleusRows = []
+        nucleusColumns = []
+        rowWork = [Double](repeating: 0, count: k)
+        columnWork = [Double](repeating: 0, count: k)
         if k == 0 { return [] }
+        // The bump M = A[R,J] by columns and by rows, in bump indices.
+        var columnStart = [Int](repeating: 0, count: k + 1)
+        var entryRow: [Int] = []
+        var entryValue: [Double] = []
         var maxAbs = 0.0
         for t in 0..<k {
             let j = bumpColumns[t]
             for e in a.columnStarts[j]..<a.columnStarts[j + 1] {
                 let r = rowInBump[Int(a.rowIndices[e])]
                 if r >= 0 {
-                    lu[r + t * k] = a.values[e]
+                    entryRow.append(r)
+                    entryValue.append(a.values[e])
                     maxAbs = max(maxAbs, abs(a.values[e]))
                 }
             }
+            columnStart[t + 1] = entryRow.count
         }
-        let n32 = Int32(k)
+        var rowStart = [Int](repeating: 0, count: k + 1)
+        for r in entryRow { rowStart[r + 1] += 1 }
+        for i in 0..<k { rowStart[i + 1] += rowStart[i] }
+        var rowColumn = [Int](repeating: 0, count: entryRow.count)
+        var rowValue = [Double](repeating: 0, count: entryRow.count)
+        var fill = rowStart
+        for t in 0..<k {
+            for e in columnStart[t]..<columnStart[t + 1] {
+                let r = entryRow[e]
+                rowColumn[fill[r]] = t
+                rowValue[fill[r]] = entryValue[e]
+                fill[r] += 1
+            }
+        }
+        let threshold = 1e-11 * max(maxAbs, 1e-300)
+        var bad: [(Int, Int)] = []
+        // Singleton triangularisation (the first step of Suhl & Suhl 1990): column singletons of the active
+        // submatrix, then row singletons; neither changes the rest of the matrix, so they cost no arithmetic.
+        var rowActive = [Bool](repeating: true, count: k)
+        var columnActive = [Bool](repeating: true, count: k)
+        var rowCount = (0..<k).map { rowStart[$0 + 1] - rowStart[$0] }
+        var columnCount = (0..<k).map { columnStart[$0 + 1] - columnStart[$0] }
+        var queue = (0..<k).filter { columnCount[$0] == 1 }
+        while let t = queue.popLast() {
+            guard columnActive[t], columnCount[t] == 1 else { continue }
+            var pivotRow = -1
+            var pivot = 0.0
+            for e in columnStart[t]..<columnStart[t + 1] where rowActive[entryRow[e]] {
+                pivotRow = entryRow[e]
+                pivot = entryValue[e]
+            }
+            if !(abs(pivot) > threshold) { continue }  // left to the nucleus, where it shows as singular
+            columnActive[t] = false
+            rowActive[pivotRow] = false
+            stage1.begin(row: pivotRow, column: t, pivot: pivot)
+            for e in rowStart[pivotRow]..<rowStart[pivotRow + 1] {
+                let c = rowColumn[e]
+                guard columnActive[c] else { continue }
+                stage1.add(c, rowValue[e])
+                columnCount[c] -= 1
+                if columnCount[c] == 1 { queue.append(c) }
+            }
+            for e in columnStart[t]..<columnStart[t + 1] { rowCount[entryRow[e]] -= 1 }
+        }
+        queue = (0..<k).filter { rowActive[$0] && rowCount[$0] == 1 }
+        while let r = queue.popLast() {
+            guard rowActive[r], rowCount[r] == 1 else { continue }
+            var pivotColumn = -1
+            var pivot = 0.0
+            for e in rowStart[r]..<rowStart[r + 1] where columnActive[rowColumn[e]] {
+                pivotColumn = rowColumn[e]
+                pivot = rowValue[e]
+            }
+            if !(abs(pivot) > threshold) { continue }
+            rowActive[r] = false
+            columnActive[pivotColumn] = false
+            stage2.begin(row: r, column: pivotColumn, pivot: pivot)
+            for e in columnStart[pivotColumn]..<columnStart[pivotColumn + 1] {
+                let i = entryRow[e]
+                guard rowActive[i] else { continue }
+                stage2.add(i, entryValue[e] / pivot)
+                rowCount[i] -= 1
+                if rowCount[i] == 1 { queue.append(i) }
+            }
+        }
+        // The nucleus: dense LU with partial pivoting (LAPACK dgetrf).
+        nucleusRows = (0..<k).filter { rowActive[$0] }
+        nucleusColumns = (0..<k).filter { columnActive[$0] }
+        let kn = nucleusRows.count
+        precondition(nucleusColumns.count == kn, "nucleus not square")
+        lu = [Double](repeating: 0, count: kn * kn)
+        pivots = [Int32](repeating: 0, count: kn)
+        work = [Double](repeating: 0, count: max(kn, 1))
+        if kn == 0 { return bad }
+        var nucleusIndex = [Int](repeating: -1, count: k)
+        for (q, r) in nucleusRows.enumerated() { nucleusIndex[r] = q }
+        for (q, t) in nucleusColumns.enumerated() {
+            for e in columnStart[t]..<columnStart[t + 1] {
+                let r = nucleusIndex[entryRow[e]]
+                if r >= 0 { lu[r + q * kn] = entryValue[e] }
+            }
+        }
+        let n32 = Int32(kn)
         _ = lu.withUnsafeMutableBufferPointer { pa in
             pivots.withUnsafeMutableBufferPointer { pp in
                 LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n32, n32, pa.baseAddress, n32, pp.baseAddress)
             }
         }
-        // Row permutation: bump position i holds original bump row perm[i].
-        var perm = Array(0..<k)
-        for i in 0..<k { perm.swapAt(i, Int(pivots[i]) - 1) }
-        var bad: [(Int, Int)] = []
-        let threshold = 1e-11 * max(maxAbs, 1e-300)
-        for i in 0..<k where !(abs(lu[i + i * k]) > threshold) { bad.append((i, perm[i])) }
+        // Row permutation: nucleus position i holds nucleus row perm[i].
+        var perm = Array(0..<kn)
+        for i in 0..<kn { perm.swapAt(i, Int(pivots[i]) - 1) }
+        for i in 0..<kn where !(abs(lu[i + i * kn]) > threshold) {
+            bad.append((nucleusColumns[i], nucleusRows[perm[i]]))
+        }
         return bad
     }
 
     /// FTRAN: overwrites `b` (indexed by row) with `x = B⁻¹·b` (indexed by basis position).
-    /// - Complexity: O(k² + nnz(B) + eta entries).
+    /// - Complexity: O(k_N² + nnz(B) + eta entries) for a nucleus of width k_N.
     mutating func ftran(_ b: inout [Double], matrix a: SparseColumnMatrix) {
         if k > 0 {
             var nonzero = false
             for t in 0..<k {
-                work[t] = b[bumpRows[t]]
-                if work[t] != 0 { nonzero = true }
+                rowWork[t] = b[bumpRows[t]]
+                if rowWork[t] != 0 { nonzero = true }
             }
             // A right-hand side that is zero on the bump rows (e.g. an entering logical of a row outside the
-            // bump) has x_J = 0: skip the O(k²) triangular solves.
-            if nonzero { solveBump(transposed: false) }
+            // bump) has x_J = 0: skip the solves.
+            if nonzero {
+                solveBump()
+            } else {
+                for t in 0..<k { columnWork[t] = 0 }
+            }
             // x_S = b_S − A[S,J]·x_J, computed in place in b (rows of S keep their b value until now).
             for t in 0..<k {
-                let xt = work[t]
+                let xt = columnWork[t]
                 if xt == 0 { continue }
                 let j = bumpColumns[t]
                 for e in a.columnStarts[j]..<a.columnStarts[j + 1] {
@@ -160,7 +269,7 @@ struct BasisFactorization {
         // Scatter to positions: logical of row i sits at logicalPosition[i]; bump column t at its position.
         var x = [Double](repeating: 0, count: rows)
         for i in 0..<rows where logicalPosition[i] >= 0 { x[logicalPosition[i]] = b[i] }
-        for t in 0..<k { x[bumpColumnPosition[t]] = work[t] }
+        for t in 0..<k { x[bumpColumnPosition[t]] = columnWork[t] }
         applyEtas(&x)
         b = x
     }
@@ -176,7 +285,7 @@ struct BasisFactorization {
     }
 
     /// BTRAN: overwrites `c` (indexed by basis position) with `y = B⁻ᵀ·c` (indexed by row).
-    /// - Complexity: O(k² + nnz(B) + eta entries).
+    /// - Complexity: O(k_N² + nnz(B) + eta entries) for a nucleus of width k_N.
     mutating func btran(_ c: inout [Double], matrix a: SparseColumnMatrix) {
         var e = etaPosition.count - 1
         while e >= 0 {
@@ -196,17 +305,82 @@ struct BasisFactorization {
                     let i = Int(a.rowIndices[q])
                     if logicalPosition[i] >= 0 { s -= a.values[q] * y[i] }
                 }
-                work[t] = s
+                columnWork[t] = s
             }
-            if work.contains(where: { $0 != 0 }) { solveBump(transposed: true) }
-            for t in 0..<k { y[bumpRows[t]] = work[t] }
+            if columnWork.contains(where: { $0 != 0 }) {
+                solveBumpTransposed()
+            } else {
+                for t in 0..<k { rowWork[t] = 0 }
+            }
+            for t in 0..<k { y[bumpRows[t]] = rowWork[t] }
         }
         c = y
     }
 
-    /// Solves `M·w = work` or `Mᵀ·w = work` in place with the bump's LU factors (LAPACK `dgetrs`).
-    private mutating func solveBump(transposed: Bool) {
-        let n32 = Int32(k)
+    /// Solves `M·x = b` for the bump `M`: `b` in ``rowWork`` (by bump row), `x` into ``columnWork`` (by bump
+    /// column). Forward: the row-singleton eliminations (L), the nucleus (`dgetrs`), then back substitution
+    /// through the row singletons and, in reverse order, the column singletons (U). ``rowWork`` is overwritten.
+    /// - Complexity: O(entries of the triangular parts + nucleus²).
+    private mutating func solveBump() {
+        // L of the row singletons: b_i −= l_i·b_r.
+        for p in 0..<stage2.count {
+            let t = rowWork[stage2.row[p]]
+            if t == 0 { continue }
+            for e in stage2.start[p]..<stage2.start[p + 1] { rowWork[stage2.index[e]] -= stage2.value[e] * t }
+        }
+        let kn = nucleusRows.count
+        if kn > 0 {
+            var any = false
+            for q in 0..<kn {
+                work[q] = rowWork[nucleusRows[q]]
+                if work[q] != 0 { any = true }
+            }
+            if any { solveNucleus(transposed: false) }
+            for q in 0..<kn { columnWork[nucleusColumns[q]] = work[q] }
+        }
+        for p in 0..<stage2.count { columnWork[stage2.column[p]] = rowWork[stage2.row[p]] / stage2.pivot[p] }
+        var p = stage1.count - 1
+        while p >= 0 {
+            var v = rowWork[stage1.row[p]]
+            for e in stage1.start[p]..<stage1.start[p + 1] { v -= stage1.value[e] * columnWork[stage1.index[e]] }
+            columnWork[stage1.column[p]] = v / stage1.pivot[p]
+            p -= 1
+        }
+    }
+
+    /// Solves `Mᵀ·y = c`: `c` in ``columnWork`` (by bump column), `y` into ``rowWork`` (by bump row).
+    /// ``columnWork`` is overwritten.
+    /// - Complexity: O(entries of the triangular parts + nucleus²).
+    private mutating func solveBumpTransposed() {
+        for p in 0..<stage1.count {
+            let w = columnWork[stage1.column[p]] / stage1.pivot[p]
+            rowWork[stage1.row[p]] = w
+            if w == 0 { continue }
+            for e in stage1.start[p]..<stage1.start[p + 1] { columnWork[stage1.index[e]] -= stage1.value[e] * w }
+        }
+        for p in 0..<stage2.count { rowWork[stage2.row[p]] = columnWork[stage2.column[p]] / stage2.pivot[p] }
+        let kn = nucleusRows.count
+        if kn > 0 {
+            var any = false
+            for q in 0..<kn {
+                work[q] = columnWork[nucleusColumns[q]]
+                if work[q] != 0 { any = true }
+            }
+            if any { solveNucleus(transposed: true) }
+            for q in 0..<kn { rowWork[nucleusRows[q]] = work[q] }
+        }
+        var p = stage2.count - 1
+        while p >= 0 {
+            var v = rowWork[stage2.row[p]]
+            for e in stage2.start[p]..<stage2.start[p + 1] { v -= stage2.value[e] * rowWork[stage2.index[e]] }
+            rowWork[stage2.row[p]] = v
+            p -= 1
+        }
+    }
+
+    /// Solves `N·w = work` or `Nᵀ·w = work` in place with the nucleus' LU factors (LAPACK `dgetrs`).
+    private mutating func solveNucleus(transposed: Bool) {
+        let n32 = Int32(nucleusRows.count)
         let trans = CChar(UInt8(ascii: transposed ? "T" : "N"))
         _ = lu.withUnsafeBufferPointer { pa in
             pivots.withUnsafeBufferPointer { pp in
@@ -232,4 +406,31 @@ struct BasisFactorization {
 
     /// The number of stored eta entries.
     var etaEntries: Int { etaIndex.count }
+}
+
+/// The pivots of a triangular part of the bump, each with a list of off-pivot entries.
+struct TriangularPart {
+    var row: [Int] = []
+    var column: [Int] = []
+    var pivot: [Double] = []
+    var start: [Int] = [0]
+    var index: [Int] = []
+    var value: [Double] = []
+
+    var count: Int { row.count }
+
+    /// Opens pivot `(row, column)`; the entries added next belong to it (`start[count] == index.count`).
+    mutating func begin(row r: Int, column c: Int, pivot v: Double) {
+        row.append(r)
+        column.append(c)
+        pivot.append(v)
+        start.append(index.count)
+    }
+
+    /// Adds an off-pivot entry to the last pivot.
+    mutating func add(_ i: Int, _ v: Double) {
+        index.append(i)
+        value.append(v)
+        start[start.count - 1] = index.count
+    }
 }

@@ -26,4 +26,7 @@ public struct LPSolution: Sendable {
     public var certificate: InfeasibilityCertificate?
     /// A one-line explanation of the status.
     public var message: String
+    /// Processor seconds of the whole process during the solve (`CLOCK_PROCESS_CPUTIME_ID`): on a loaded
+    /// machine the comparable number to CLP's reported solve time, which is CPU time.
+    public var cpuSeconds: Double = 0
 }

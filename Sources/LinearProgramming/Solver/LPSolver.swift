@@ -34,6 +34,7 @@ public enum LPSolver {
         }
         let clock = ContinuousClock()
         let started = clock.now
+        let cpuStarted = processorSeconds()
         var solution: LPSolution
         if options.presolve && warmStart == nil {
             let presolve = Presolve(model)
@@ -58,7 +59,15 @@ public enum LPSolver {
         }
         let t = clock.now - started
         solution.seconds = Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18
+        solution.cpuSeconds = processorSeconds() - cpuStarted
         return solution
+    }
+
+    /// The process's CPU time in seconds (`clock_gettime(CLOCK_PROCESS_CPUTIME_ID)`).
+    static func processorSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     /// Solves a validated model without presolve.

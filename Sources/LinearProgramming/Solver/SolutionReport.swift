@@ -13,6 +13,7 @@ public enum SolutionReport {
         out += "  \"objective_constant\": \(number(model.objectiveConstant)),\n"
         out += "  \"iterations\": \(s.iterations),\n"
         out += "  \"seconds\": \(number(s.seconds)),\n"
+        out += "  \"cpu_seconds\": \(number(s.cpuSeconds)),\n"
         out += "  \"rows\": \(model.rowCount),\n  \"columns\": \(model.columnCount),\n"
         out += "  \"message\": \(quote(s.message))"
         if let c = s.certificate {

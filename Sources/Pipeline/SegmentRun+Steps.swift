@@ -1,0 +1,258 @@
+import Allocation
+import CAPMData
+import CustomerValue
+import Foundation
+import Journey
+import Segmentation
+
+/// What a running ``SegmentRun`` reports: a step starting, or a message within it (e.g. one candidate k).
+public struct PipelineProgress: Sendable, Equatable {
+    /// The step.
+    public var step: PipelineStep
+    /// What happens.
+    public var message: String
+}
+
+extension SegmentRun {
+    /// Runs every step and, when ``outputDirectory`` is set, writes the output directory.
+    ///
+    /// Nothing is written until every computing step has succeeded, and every file is written atomically
+    /// (``AtomicFile``): a run that fails or is killed leaves each output file either as it was or complete (see
+    /// `Docs/pipeline.md`, "Failures").
+    ///
+    /// - Parameter progress: called when a step starts and within long steps (from the calling thread).
+    /// - Throws: ``PipelineError`` naming the step, wrapping the engine's typed error.
+    /// - Complexity: O(transactions) to read and summarise, O(patterns) per likelihood evaluation,
+    ///   O(iterations·N·k·d) per k-means fit, an LP over the plan's cells, O(customers) to write.
+    public func run(progress: (PipelineProgress) -> Void = { _ in }) throws(PipelineError) -> SegmentRunResult {
+        try validate()
+        var clock = StepClock()
+        func start(_ step: PipelineStep, _ message: String) {
+            clock.start(step)
+            progress(PipelineProgress(step: step, message: message))
+        }
+
+        // read
+        start(.read, "reading \(input.url.path)")
+        var inputs: [RunManifest.InputFile] = []
+        func checksum(_ role: String, _ url: URL) throws(PipelineError) {
+            let (hex, bytes) = try SHA256.file(url)
+            inputs.append(RunManifest.InputFile(role: role, path: url.path, bytes: bytes, sha256: hex))
+        }
+        var transactionCount: Int?
+        var skipped = SkippedRows()
+        let summary: CustomerSummary
+        switch input {
+        case .transactions(let url, let options):
+            let read: (log: TransactionLog, skipped: SkippedRows)
+            do {
+                read = try TransactionLog.read(contentsOf: url, options: options, badRows: skipBadRows ? .skip : .fail)
+            } catch { throw .data(step: .read, error) }
+            transactionCount = read.log.count
+            skipped = read.skipped
+            try checksum("transactions", url)
+            clock.stop()
+            start(.summary, "summarising \(read.log.count) transactions of \(read.log.customerCount) customers")
+            do {
+                summary = try CustomerSummary(transactions: read.log, observationEnd: observationEnd, unit: timeUnit)
+            } catch { throw .customerValue(step: .summary, error) }
+        case .summary(let url):
+            do { summary = try CustomerSummary.read(contentsOf: url) } catch { throw .customerValue(step: .read, error) }
+            try checksum("summary", url)
+        }
+        if let attributes { try checksum("attributes", attributes) }
+        if let journey { try checksum("journey", journey) }
+        if case .file(let url) = plan { try checksum("plan", url) }
+        clock.stop()
+
+        // fit
+        start(.fit, "fitting \(model.rawValue) to \(summary.count) customers")
+        let patterns = RepeatPatterns(summary)
+        let valuation: Valuation
+        do {
+            valuation = try Valuation(
+                horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
+                timing: .continuous)
+        } catch { throw .customerValue(step: .fit, error) }
+        var fits: [ModelFit] = []
+        let fitted: any PurchaseModel
+        let spendModel: SpendModel
+        do {
+            let purchases = try model.fit(patterns)
+            try purchases.fit.requireConverged()
+            fitted = purchases.model
+            fits.append(purchases.fit)
+            let spending = try spend.fit(summary)
+            if let fit = spending.fit {
+                try fit.requireConverged()
+                fits.append(fit)
+            }
+            spendModel = spending.model
+        } catch { throw .customerValue(step: .fit, error) }
+        clock.stop()
+
+        // predict
+        start(.predict, "predicting \(summary.count) customers over \(horizon) \(timeUnit.rawValue)s")
+        let predictions: CustomerPredictions
+        do {
+            predictions = try CustomerPredictions(
+                anyModel: fitted, summary: summary, spend: spendModel, valuation: valuation, patterns: patterns)
+        } catch { throw .customerValue(step: .predict, error) }
+        clock.stop()
+
+        // features
+        start(.features, "assembling features")
+        var attributeTable: CustomerAttributes?
+        if let attributes {
+            let table = try CustomerAttributes.read(attributes, idColumn: attributesIDColumn, customerIDs: summary.customerIDs)
+            let reserved = Set(CustomerPredictions.csvHeader + ["segment", "label"])
+            if let clash = table.names.first(where: { reserved.contains($0) }) {
+                throw .attributes(path: attributes.path, line: 1, reason: "column '\(clash)' clashes with a computed column")
+            }
+            attributeTable = table
+        }
+        let monetary = summary.monetaryValue ?? [Double](repeating: 0, count: summary.count)
+        var names = Self.baseFeatures
+        var columns: [[Double]] = [
+            predictions.lifetimeValue, predictions.probabilityAlive, summary.frequency.map(Double.init), summary.recency,
+            summary.age, monetary,
+        ]
+        if let attributeTable {
+            for j in attributeTable.names.indices {
+                names.append(attributeTable.names[j])
+                columns.append(attributeTable.imputedColumn(j))
+            }
+        }
+        let matrix: FeatureMatrix
+        do { matrix = try FeatureMatrix(columns: columns) } catch { throw .segmentation(step: .features, error) }
+        clock.stop()
+
+        // segment
+        start(.segment, "k-means on \(summary.count) customers × \(names.count) features")
+        let kMeans = KMeans(clusterCount: 1, restarts: restarts, seed: seed, threads: threads)
+        let profileColumns = CustomerColumns(
+            clv: predictions.lifetimeValue, pAlive: predictions.probabilityAlive,
+            numeric: [
+                ("frequency", columns[2]), ("recency", summary.recency), ("T", summary.age), ("monetary_value", monetary),
+                ("expected_purchases", predictions.expectedPurchases), ("expected_spend", predictions.expectedSpend),
+            ] + names.dropFirst(Self.baseFeatures.count).enumerated().map { (j, name) in
+                (name, columns[Self.baseFeatures.count + j])
+            })
+        let segmentation = CustomerSegmentation(
+            scaling: .zscore, logColumns: Self.moneyFeatures, kMeans: kMeans, clusterCount: clusterCount,
+            silhouetteSample: silhouetteSample)
+        let outcome: CustomerSegmentation.Outcome
+        do {
+            outcome = try segmentation.run(features: matrix, names: names, customers: profileColumns) { candidate in
+                progress(PipelineProgress(
+                    step: .segment,
+                    message: String(
+                        format: "k = %d: inertia %.6g, silhouette %.4f", candidate.k, candidate.inertia,
+                        candidate.silhouette)))
+            }
+        } catch { throw .segmentation(step: .segment, error) }
+        clock.stop()
+        clock.record("segment.seeding", outcome.report.run.seedingSeconds)
+        clock.record("segment.iterations", outcome.report.run.iterationSeconds.reduce(0, +))
+
+        // allocate
+        start(.allocate, "allocating over the plan's cells")
+        var effective: Plan
+        var locator = PlanLocator.none()
+        var baseDirectory: URL?
+        do {
+            switch plan {
+            case .file(let url):
+                let read = try PlanReader.read(contentsOf: url)
+                effective = read.plan
+                locator = read.locator
+                baseDirectory = url.deletingLastPathComponent()
+            case .plan(let p):
+                effective = p
+            }
+            effective = try effective.withSegments(from: outcome.report)
+        } catch { throw .allocation(step: .allocate, error) }
+        guard let amount = budget ?? effective.budget?.amount else {
+            throw .invalidParameter(name: "budget", value: "none", reason: "give a budget (the plan has no budget.amount)")
+        }
+        guard amount.isFinite, amount > 0 else {
+            throw .invalidParameter(name: "budget", value: "\(amount)", reason: "must be a finite number > 0")
+        }
+        effective.budget = Plan.Budget(amount: amount, mode: effective.budget?.mode)
+        let problem: AllocationProblem
+        let allocation: AllocationResult
+        do {
+            problem = try AllocationProblem(plan: effective, locator: locator, baseDirectory: baseDirectory)
+            allocation = try Allocator.solve(problem, scenario: AllocationScenario())
+        } catch { throw .allocation(step: .allocate, error) }
+        clock.stop()
+        clock.record("allocate.solver", allocation.solverSeconds)
+
+        // sweep
+        let range = (from: sweep.fromFactor * amount, to: sweep.toFactor * amount, steps: sweep.steps)
+        start(.sweep, "sweeping \(range.steps) budgets from \(range.from) to \(range.to)")
+        let sweepResult: AllocationResult
+        do {
+            sweepResult = try Allocator.solve(problem, scenario: AllocationScenario(kind: .sweep, sweep: range))
+        } catch { throw .allocation(step: .sweep, error) }
+        clock.stop()
+
+        // journey
+        var journeyAnalysis: JourneyAnalysis?
+        if let journey {
+            start(.journey, "analysing the journey log \(journey.path)")
+            do {
+                let events = try JourneyLog.read(contentsOf: journey)
+                let labels = outcome.report.profiles?.map { $0.label?.rawValue ?? "" } ?? []
+                let names = outcome.result.labels.map { s -> String in
+                    let label = Int(s) < labels.count ? labels[Int(s)] : ""
+                    return label.isEmpty ? "\(s)" : "\(s) \(label)"
+                }
+                journeyAnalysis = try JourneyAnalysis.analyze(
+                    events, values: CustomerValues(ids: summary.customerIDs, values: predictions.lifetimeValue),
+                    segments: CustomerSegments(ids: summary.customerIDs, names: names))
+            } catch { throw .journey(step: .journey, error) }
+            clock.stop()
+        }
+
+        var result = SegmentRunResult(
+            configuration: self, inputs: inputs, transactions: transactionCount, skippedRows: skipped, summary: summary,
+            fits: fits, predictions: predictions, attributes: attributeTable, featureNames: names,
+            segmentation: outcome.report.reproducible, segments: outcome.result.labels, plan: effective, budget: amount,
+            allocation: allocation.reproducible, sweep: sweepResult.reproducible, journey: journeyAnalysis,
+            timings: [], outputs: [])
+
+        // write
+        if let outputDirectory {
+            start(.write, "writing \(outputDirectory.path)")
+            result.timings = clock.timings
+            try result.write(to: outputDirectory, finishing: &clock)
+        }
+        result.timings = clock.timings
+        return result
+    }
+}
+
+/// Wall-clock seconds per step.
+struct StepClock {
+    let clock = ContinuousClock()
+    var current: (step: PipelineStep, started: ContinuousClock.Instant)?
+    var timings: [RunManifest.Timing] = []
+
+    mutating func start(_ step: PipelineStep) {
+        stop()
+        current = (step, clock.now)
+    }
+
+    mutating func stop() {
+        guard let current else { return }
+        let d = clock.now - current.started
+        let seconds = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        timings.append(RunManifest.Timing(step: current.step.rawValue, seconds: seconds))
+        self.current = nil
+    }
+
+    mutating func record(_ name: String, _ seconds: Double) {
+        timings.append(RunManifest.Timing(step: name, seconds: seconds))
+    }
+}

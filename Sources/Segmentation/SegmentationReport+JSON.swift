@@ -1,0 +1,97 @@
+import Foundation
+
+/// The renderings of a ``SegmentationReport`` that `capm segment` prints and `capm run` writes: JSON (sorted keys,
+/// non-finite numbers as the strings `inf`, `-inf`, `nan`), a profile CSV and a human-readable table. One code path
+/// for the command line and the library.
+extension SegmentationReport {
+    /// The encoder behind ``json()``: pretty-printed, sorted keys, non-finite numbers as strings.
+    public static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// `value` encoded by ``jsonEncoder()`` (used for the report and for a saved ``SegmentationModel``).
+    ///
+    /// - Throws: ``SegmentationError/invalidParameter(name:value:reason:)`` when the encoder fails.
+    public static func encodeJSON<T: Encodable>(_ value: T) throws(SegmentationError) -> Data {
+        do { return try jsonEncoder().encode(value) } catch {
+            throw .invalidParameter(name: "JSON output", value: "\(T.self)", reason: "\(error)")
+        }
+    }
+
+    /// The report as `capm segment --format json` prints it (with a final newline).
+    ///
+    /// - Throws: ``SegmentationError/invalidParameter(name:value:reason:)`` when the encoder fails.
+    public func json() throws(SegmentationError) -> String {
+        String(decoding: try Self.encodeJSON(self), as: UTF8.self) + "\n"
+    }
+
+    /// The same report without the fields that vary between identical runs: the wall-clock times
+    /// (``RunInfo/seedingSeconds`` = 0, ``RunInfo/iterationSeconds`` = []) and the worker count
+    /// (``RunInfo/threads`` = 0; results do not depend on it). Identical runs then give byte-identical files.
+    public var reproducible: SegmentationReport {
+        var copy = self
+        copy.run.seedingSeconds = 0
+        copy.run.iterationSeconds = []
+        copy.run.threads = 0
+        return copy
+    }
+
+    /// A CSV field: quoted (with `"` doubled) when it holds a comma, quote or line break.
+    static func csvField(_ text: String) -> String {
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    /// One row per segment: size, centroid (input units) and, with profiles, the CAPM columns
+    /// (`capm segment --format csv`).
+    public func profileCSV() -> String {
+        var header = ["segment", "size"] + features.map { "centroid_\($0)" }
+        if let first = profiles?.first {
+            header += ["label", "customer_share", "clv_share", "mean_clv", "median_clv", "total_clv", "mean_p_alive"]
+            header += first.means.map { "mean_\($0.name)" }
+        }
+        var lines = [header.map(Self.csvField).joined(separator: ",")]
+        for c in 0..<k {
+            var fields = ["\(c)", "\(sizes[c])"] + centroids[c].map { "\($0)" }
+            if let p = profiles?[c] {
+                fields += [
+                    p.label?.rawValue ?? "", "\(p.customerShare)", "\(p.clvShare)", "\(p.meanCLV)", "\(p.medianCLV)",
+                    "\(p.totalCLV)", p.meanPAlive.map { "\($0)" } ?? "",
+                ]
+                fields += p.means.map { "\($0.value)" }
+            }
+            lines.append(fields.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A human-readable summary: k, inertia, convergence, validity indices and the profile table
+    /// (`capm segment --format table`).
+    public func profileTable() -> String {
+        func f(_ x: Double) -> String { String(format: "%.4g", x) }
+        var out = "k = \(k), inertia = \(f(inertia)), iterations = \(iterations)"
+        out += converged ? " (converged: \(convergence.rawValue))\n" : " (not converged)\n"
+        if let m = metrics {
+            out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
+            out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
+        }
+        let cells = profileCSV().split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
+                Double(field).map(f) ?? String(field)
+            }
+        }
+        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
+        for row in cells {
+            out += row.enumerated().map { j, cell in
+                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+}
