@@ -210,6 +210,25 @@ struct RunReportErrorTests {
         #expect(check.errors.isEmpty && !check.ids.contains("palive-histogram") && check.ids.contains("clv-histogram"))
     }
 
+    @Test("an infeasible allocation: the page explains it (conflict, smallest relaxation) and stays well-formed")
+    func infeasible() throws {
+        let dir = try Fixture.copy()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let infeasible = Fixture.directory.deletingLastPathComponent().appendingPathComponent("allocation-infeasible.json")
+        let target = dir.appendingPathComponent("allocation.json")
+        try FileManager.default.removeItem(at: target)
+        try FileManager.default.copyItem(at: infeasible, to: target)
+        let report = try RunReport.load(runDirectory: dir)
+        #expect(report.allocation.status == .infeasible)
+        let html = report.html()
+        let check = HTMLChecker(html)
+        #expect(check.errors.isEmpty, "\(check.errors.prefix(3))")
+        for id in RunReport.sectionIDs { #expect(check.ids.contains(id)) }
+        #expect(!check.ids.contains("cell-bars") && !check.ids.contains("kpi-next-dollar"))
+        let relaxation = try #require(report.allocation.infeasibility?.relaxations.first)
+        #expect(html.contains("Relax \(relaxation.constraint)"))
+    }
+
     @Test("a folder that does not exist")
     func noDirectory() {
         let url = URL(fileURLWithPath: "/nonexistent/capm-run")

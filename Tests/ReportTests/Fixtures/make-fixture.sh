@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates the small run directory the Report tests read (Tests/ReportTests/Fixtures/run-small/), in the format
-# of `capm run --output-dir` (issue 7): customers.csv, segments.json, allocation.json, sweep.json, plan.json,
-# journey.json, summary.txt, run.json. Built with the existing commands, so every file is what the CLI writes.
+# Regenerates the small run directory the Report tests read (Tests/ReportTests/Fixtures/run-small/): the
+# `capm run --output-dir` (issue 7) of a generated transaction and journey log with a plan derived from
+# Examples/plan.yaml: customers.csv, segments.json, plan.json, allocation.json, sweep.json, journey.json,
+# summary.txt, run.json.
+#
+# Tests/ReportTests/Fixtures/allocation-infeasible.json is the allocation.json of the same data run with the
+# unchanged Examples/plan.yaml (`capm run` without --plan: infeasible for 300 customers, its awareness floor and
+# retention share conflict); it is written too, to test the infeasible page.
 #
 #   Tests/ReportTests/Fixtures/make-fixture.sh [CUSTOMERS] [OUTDIR]
 #
 # Defaults: 300 customers, Tests/ReportTests/Fixtures/run-small. Needs `swift build` (uses .build/debug/capm unless
-# CAPM is set) and python3 (only to join the per-customer CSVs into customers.csv).
+# CAPM is set) and python3 with PyYAML (to derive the plan). Run from anywhere.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -20,26 +25,19 @@ mkdir -p "$out"
 
 "$capm" generate --customers "$n" --seed 3 --output "$work/tx.csv" --journey-output "$work/journey.csv" \
     --prospects "$n" > /dev/null
-"$capm" clv --transactions "$work/tx.csv" --spend gamma-gamma --horizon 52 --output "$work/pred.csv" \
-    --format json > "$work/clv.json"
-"$capm" segment --input "$work/pred.csv" --features clv,p_alive,frequency,recency --log1p clv,frequency \
-    --k 4 --seed 3 --output "$work/seg.csv" --format json > "$out/segments.json"
 
-# The plan: the bundled example's moments, channels, prospect cells, templates and constraints, with the
-# segments from segments.json (ids segment-<index>). Budget scaled to the fixture's size.
-python3 - "$root/Examples/plan.yaml" "$out/plan.json" "$n" <<'PY'
-import json, re, sys
+# The plan: the bundled example's moments, channels, templates and group constraints; its hand-written segments,
+# prospect cells and the stage/ROI constraints sized for the example are dropped (the run's segments replace
+# them). Budget scaled to the fixture's size.
+python3 - "$root/Examples/plan.yaml" "$work/plan.json" "$n" <<'EOF'
+import json, sys
 src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-text = open(src).read()
-# Keep the example's moments, channels, templates and group constraints; drop its hand-written segments and
-# prospect cells (segments come from segments.json) and the stage/ROI constraints sized for the example.
 try:
     import yaml
-    plan = yaml.safe_load(text)
 except ImportError:
     sys.exit("make-fixture: PyYAML is needed to convert Examples/plan.yaml")
+plan = yaml.safe_load(open(src).read())
 plan["name"] = "Fixture run"
-plan["segments_from"] = "segments.json"
 plan["segments"] = []
 plan["cells"] = []
 plan["budget"] = {"amount": 5.0 * n, "mode": "at_most"}
@@ -49,37 +47,17 @@ for c in plan["constraints"]:
         c["max"] = c["max"] * n / 76500.0
 json.dump(plan, open(dst, "w"), indent=2, sort_keys=True)
 open(dst, "a").write("\n")
-PY
-(cd "$out" && "$capm" allocate --plan plan.json --format json > allocation.json)
-budget=$(python3 -c "import json;print(json.load(open('$out/plan.json'))['budget']['amount'])")
-(cd "$out" && "$capm" allocate --plan plan.json --sweep "$(python3 -c "b=$budget;print(f'{0.25*b}:{2*b}:15')")" \
-    --format json > sweep.json)
-"$capm" journey --events "$work/journey.csv" --clv "$work/pred.csv" --segments "$work/seg.csv" --format json \
-    > "$out/journey.json" 2> /dev/null
-(cd "$out" && "$capm" allocate --plan plan.json --format table > summary.txt)
+EOF
 
-# customers.csv: the prediction columns, then segment and label (joined by customer id).
-python3 - "$work/pred.csv" "$work/seg.csv" "$out/customers.csv" <<'PY'
-import csv, sys
-pred, seg, dst = sys.argv[1:4]
-segs = {}
-with open(seg) as f:
-    for row in csv.DictReader(f):
-        segs[row["customer_id"]] = (row["segment"], row.get("label", ""))
-cols = ["customer_id", "frequency", "recency", "T", "monetary_value", "expected_purchases", "p_alive",
-        "expected_spend", "clv"]
-with open(pred) as f, open(dst, "w", newline="") as g:
-    w = csv.writer(g, lineterminator="\n")
-    w.writerow(cols + ["segment", "label"])
-    for row in csv.DictReader(f):
-        s, l = segs[row["customer_id"]]
-        w.writerow([row[c] for c in cols] + [s, l])
-PY
-cat > "$out/run.json" <<JSON
-{
-  "fixture": "Tests/ReportTests/Fixtures/make-fixture.sh",
-  "customers": $n,
-  "seed": 3
-}
-JSON
+# The run directory, exactly as `capm run` writes it.
+"$capm" run --transactions "$work/tx.csv" --journey "$work/journey.csv" --plan "$work/plan.json" --k 4 --seed 3 \
+    --output-dir "$work/run" > /dev/null
+for f in customers.csv segments.json plan.json allocation.json sweep.json journey.json summary.txt run.json; do
+    cp "$work/run/$f" "$out/$f"
+done
+if [ "$out" = "$here/run-small" ]; then
+    (cd "$root" && "$capm" run --transactions "$work/tx.csv" --journey "$work/journey.csv" --k 4 --seed 3 \
+        --output-dir "$work/infeasible" > /dev/null)
+    cp "$work/infeasible/allocation.json" "$here/allocation-infeasible.json"
+fi
 echo "make-fixture: wrote $(ls "$out" | wc -l) files to $out ($(du -sk "$out" | cut -f1) KB)"
