@@ -32,7 +32,7 @@ let package = Package(
 )
 
 // One package-benchmark executable per suite folder under Benchmarks/.
-for suite in ["CSVReading", "Simulation", "LinearAlgebra"] {
+for suite in ["CSVReading", "Simulation", "LinearAlgebra", "SegmentRunSteps"] {
     package.targets.append(
         .executableTarget(
             name: suite,

@@ -118,6 +118,10 @@ public struct AllocationLP: Sendable {
         var columns: [(cell: Int, piece: Int)] = []
         var cellColumns: [Range<Int>] = []
         columns.reserveCapacity(problem.cells.count * 8)
+        // One column per piece; its coefficients: budget, group/cap rows of its cell, total/ROI/target rows.
+        let pieceTotal = problem.cells.reduce(0) { $0 + $1.response.pieceCount }
+        let rowsPerCell = problem.cells.isEmpty ? 0 : cellRows.reduce(0) { $0 + $1.count } / problem.cells.count
+        lp.reserveCapacity(columns: pieceTotal + 1, nonzeros: pieceTotal * (rowsPerCell + 3))
         cellColumns.reserveCapacity(problem.cells.count)
         let objectiveHasSlope = scenario.kind != .minSpend
         var coefficients: [(row: Int, value: Double)] = []

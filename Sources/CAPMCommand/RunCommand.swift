@@ -69,6 +69,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("give exactly one of --transactions FILE and --summary FILE")
         }
         if skipBadRows && transactions == nil { throw ValidationError("--skip-bad-rows needs --transactions FILE") }
+        if observationEnd != nil && transactions == nil { throw ValidationError("--observation-end needs --transactions FILE") }
         if k != "auto" {
             guard let n = Int(k), n >= 1 else { throw ValidationError("--k must be a whole number ≥ 1 or 'auto', got '\(k)'") }
         }

@@ -176,5 +176,11 @@ public struct SegmentRun: Sendable {
         guard sweep.fromFactor.isFinite, sweep.toFactor.isFinite, sweep.fromFactor >= 0, sweep.toFactor > sweep.fromFactor
         else { throw bad("sweep", "\(sweep.fromFactor)…\(sweep.toFactor)", "need 0 ≤ from < to (multiples of the budget)") }
         guard (2...10_000).contains(sweep.steps) else { throw bad("sweep steps", sweep.steps, "must be in 2…10000") }
+        if case .summary(let url) = input {
+            if skipBadRows { throw bad("skip bad rows", url.path, "applies to a transaction log, not a summary file") }
+            if let observationEnd {
+                throw bad("observation end", observationEnd, "applies to a transaction log, not a summary file")
+            }
+        }
     }
 }

@@ -15,7 +15,7 @@ extension SegmentRunResult {
 
     /// Writes the output directory (created if missing): every file atomically, `run.json` last. An existing
     /// `run.json` is removed first, so a directory whose `run.json` is missing holds an unfinished run; `run.json`
-    /// lists every other file with its size and SHA-256.
+    /// lists every other file with its size and SHA-256. Temporary files of a killed earlier run are removed.
     ///
     /// - Throws: ``PipelineError/output(step:_:)`` naming the file.
     /// - Complexity: O(customers · columns) to format `customers.csv` (in parallel blocks, written in order).
@@ -36,6 +36,7 @@ extension SegmentRunResult {
                 throw .output(step: .write, .writeFailed(path: manifest.path, reason: error.localizedDescription))
             }
         }
+        Self.removeStaleTemporaries(in: directory)
         var outputs: [RunManifest.OutputFile] = []
         func text(_ name: String, _ content: String) throws(PipelineError) {
             outputs.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
@@ -60,6 +61,20 @@ extension SegmentRunResult {
         timings = clock.timings
         let json = try RunManifest(self).json()
         _ = try Self.writeFile(manifest, blocks: [Array(json.utf8)])
+    }
+
+    /// Removes the temporary files a killed run left behind: `.<output name>.<pid>.<random>.tmp` for the output names
+    /// of ``outputNames`` (``AtomicFile``'s naming); nothing else in the directory is touched.
+    static func removeStaleTemporaries(in directory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
+            let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 4, let random = parts.last, let pid = parts.dropLast().last,
+                random.allSatisfy(\.isNumber), pid.allSatisfy(\.isNumber),
+                outputNames.contains(parts.dropLast(2).joined(separator: "."))
+            else { continue }
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
     }
 
     /// Writes `blocks` to `url` atomically, hashing them on the way.
@@ -94,43 +109,65 @@ extension SegmentRunResult {
 
     /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form. Rows are
     /// formatted in parallel, 4,096 per chunk and 64 chunks per block (bounded memory), and written in order, so the
-    /// file is the same for any thread count.
+    /// file is the same for any thread count. The next block is formatted while the current one is hashed and
+    /// written (SHA-256 is sequential; measured at ~15 % of a 1M-customer run's CPU).
     func writeCustomers(_ url: URL) throws(PipelineError) -> RunManifest.OutputFile {
         let n = summary.count, chunk = 4096, block = 64 * chunk
         let labels = (0..<segmentation.k).map { s in segmentation.profiles?[s].label.map { CSVWriting.escape($0.rawValue) } ?? "" }
         let (s, p, segments, attributes) = (summary, predictions, self.segments, self.attributes)
         let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
+        /// The rows `lo..<hi` as bytes, one array per 4,096-row chunk.
+        @Sendable func format(_ lo: Int, _ hi: Int) -> [[UInt8]] {
+            let chunks = (hi - lo + chunk - 1) / chunk
+            var texts = [[UInt8]](repeating: [], count: chunks)
+            texts.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let out = buffer
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    var text = ""
+                    for i in (lo + c * chunk)..<min(hi, lo + (c + 1) * chunk) {
+                        text += CSVWriting.escape(s.customerIDs[i])
+                        text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
+                        text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
+                        let segment = Int(segments[i])
+                        text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
+                        if let attributes {
+                            for column in attributes.values {
+                                text += ","
+                                if let v = column[i] { text += "\(v)" }
+                            }
+                        }
+                        text += "\n"
+                    }
+                    out[c] = Array(text.utf8)
+                }
+            }
+            return texts
+        }
         return try Self.writeFile(url) { emit in
             try emit(Array(header.utf8))
-            var start = 0
-            while start < n {
-                let (lo, end) = (start, min(n, start + block))
-                let chunks = (end - lo + chunk - 1) / chunk
-                var texts = [[UInt8]](repeating: [], count: chunks)
-                texts.withUnsafeMutableBufferPointer { buffer in
-                    nonisolated(unsafe) let out = buffer
-                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                        var text = ""
-                        for i in (lo + c * chunk)..<min(end, lo + (c + 1) * chunk) {
-                            text += CSVWriting.escape(s.customerIDs[i])
-                            text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
-                            text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
-                            let segment = Int(segments[i])
-                            text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
-                            if let attributes {
-                                for column in attributes.values {
-                                    text += ","
-                                    if let v = column[i] { text += "\(v)" }
-                                }
-                            }
-                            text += "\n"
-                        }
-                        out[c] = Array(text.utf8)
-                    }
+            var current = format(0, min(n, block))
+            var start = min(n, block)
+            while true {
+                // Format the next block on another thread while this one hashes and writes the current block.
+                let (lo, hi) = (start, min(n, start + block))
+                let next = NextBlock()
+                let group = DispatchGroup()
+                if lo < hi {
+                    DispatchQueue.global().async(group: group) { next.texts = format(lo, hi) }
                 }
-                for text in texts { try emit(text) }
-                start = end
+                var failure: (any Error)?
+                do { for text in current { try emit(text) } } catch { failure = error }
+                group.wait()
+                if let failure { throw failure }
+                guard lo < hi else { break }
+                current = next.texts
+                start = hi
             }
         }
     }
+}
+
+/// The block formatted in the background while the previous one is written (handed over after `DispatchGroup.wait`).
+private final class NextBlock: @unchecked Sendable {
+    var texts: [[UInt8]] = []
 }

@@ -44,7 +44,9 @@ extension SegmentRunResult {
         out += "  status         \(a.status.rawValue)\n"
         if a.status == .optimal {
             out += "  spend          \(f(a.spend))\(currency)\n"
-            out += "  uplift         \(f(a.uplift))\(currency) (current plan \(f(a.currentUplift)); +\(f(a.upliftVsCurrent)))\n"
+            out += "  uplift         \(f(a.uplift))\(currency)\n"
+            out += "  current plan   spend \(f(a.currentSpend)), uplift \(f(a.currentUplift)); optimum vs current "
+            out += String(format: "%+.2f", a.upliftVsCurrent) + "\n"
             out += "  ROI            \(a.roi.map { f($0, 3) } ?? "-")\n"
             if let p = a.shadowPrice {
                 out += "  next dollar    \(f(p.value, 4))"

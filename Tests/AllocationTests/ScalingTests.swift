@@ -114,6 +114,22 @@ struct ScalingTests {
         #expect(ours.hasSuffix("}\n"))
     }
 
+    @Test("the JSON writer on a sweep and an infeasible result matches Foundation's JSONEncoder")
+    func jsonWriterSweepAndInfeasible() throws {
+        let sweep = try Allocator.solve(try HandExample.problem(), scenario: AllocationScenario(kind: .sweep, sweep: (60_000, 300_000, 5)))
+        let infeasible = try Allocator.solve(
+            try HandExample.problem(extraConstraints: "  - {moment: M2, min: 150000}"), scenario: AllocationScenario())
+        #expect(sweep.sweep?.count == 5 && infeasible.status == .infeasible)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        for r in [sweep, infeasible] {
+            let a = try JSONSerialization.jsonObject(with: Data(AllocationReport.json(r).utf8)) as? NSDictionary
+            let b = try JSONSerialization.jsonObject(with: try encoder.encode(r)) as? NSDictionary
+            #expect(a != nil && a == b)
+        }
+    }
+
     @Test("JSON numbers: integral values without a fraction, others round-trip, non-finite as strings",
           arguments: [(250_000.0, "250000"), (-3, "-3"), (0.1, "0.1"), (1.8, "1.8"), (1e300, "1e+300"),
                       (.infinity, "\"inf\""), (-.infinity, "\"-inf\""), (.nan, "\"nan\"")])

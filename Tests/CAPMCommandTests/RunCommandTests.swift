@@ -91,6 +91,7 @@ struct RunCommandTests {
         ["run", "--transactions", "a", "--output-dir", "o", "--delimiter", "ab"],
         ["run", "--transactions", "a", "--output-dir", "o", "--model", "sbg"],
         ["run", "--summary", "s", "--output-dir", "o", "--skip-bad-rows"],
+        ["run", "--summary", "s", "--output-dir", "o", "--observation-end", "1997-09-30"],
     ])
     func rejectsBadArguments(arguments: [String]) {
         #expect(throws: (any Error).self) { try CAPMTool.parseAsRoot(arguments) }

@@ -150,3 +150,50 @@ struct FailureTests {
 enum CustomerValueSummaryCount {
     static func count(_ log: TransactionLog) throws -> Int { Set(log.customer).count }
 }
+
+@Suite("Segment run: after a killed run")
+struct KilledRunTests {
+    /// A run killed while writing leaves AtomicFile's hidden temporary file (never a partial output); the rerun
+    /// removes such leftovers of its own output names, leaves other files alone, and succeeds.
+    @Test func rerunRemovesTemporariesOfAKilledRun() throws {
+        let dir = try Fixtures.scratch("killed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("out")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        let leftovers = [".customers.csv.4242.123456.tmp", ".segments.json.17.9.tmp"]
+        let foreign = [".notes.txt.1.2.tmp", "customers.csv.bak", ".customers.csv.x.1.tmp"]
+        for name in leftovers + foreign {
+            try Data("partial".utf8).write(to: out.appendingPathComponent(name))
+        }
+        _ = try Fixtures.exampleRun(output: out).run()
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: out.path))
+        for name in leftovers { #expect(!names.contains(name)) }
+        for name in foreign { #expect(names.contains(name)) }
+        #expect(names.contains("run.json") && names.contains("customers.csv"))
+    }
+}
+
+@Suite("Segment run: plan checked first")
+struct PlanFirstTests {
+    /// A broken plan file fails in step read — before the model fit and k-means — naming file and line.
+    @Test func brokenPlanFailsInTheReadStep() throws {
+        let dir = try Fixtures.scratch("plan-first")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plan = dir.appendingPathComponent("plan.yaml")
+        try "version: 1\nbudget: {amount: 100}\nmoments: [{id: m, stage: nowhere}]\n".write(
+            to: plan, atomically: true, encoding: .utf8)
+        var run = Fixtures.exampleRun(output: nil)
+        run.plan = .file(plan)
+        var steps: [PipelineStep] = []
+        let error = try #require(throws: PipelineError.self) { try run.run { steps.append($0.step) } }
+        #expect(error.step == .read && steps == [.read])
+        #expect(error.description.hasPrefix("step read: \(plan.path):3"))
+        // A plan without a budget and no budget given: refused before any model is fitted.
+        try "version: 1\nmoments: [{id: m, stage: awareness}]\nchannels: [{id: c}]\n".write(
+            to: plan, atomically: true, encoding: .utf8)
+        run.budget = nil
+        steps = []
+        let missing = try #require(throws: PipelineError.self) { try run.run { steps.append($0.step) } }
+        #expect(missing.description.contains("give a budget") && steps == [.read])
+    }
+}

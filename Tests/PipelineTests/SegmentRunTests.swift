@@ -178,3 +178,31 @@ extension JSONDecoder {
         return d
     }
 }
+
+@Suite("Segment run: summary input")
+struct SummaryInputTests {
+    /// The published CDNOW calibration summary (with zbar) as input gives the published BG/NBD estimates; the
+    /// manifest records a summary input without a transaction count.
+    @Test func summaryFileInput() throws {
+        let out = try Fixtures.scratch("summary")
+        defer { try? FileManager.default.removeItem(at: out) }
+        var run = SegmentRun(
+            input: .summary(try Fixtures.cdnow("cdnow_customers_summary_with_transactions.csv")),
+            plan: .file(Fixtures.example("plan.yaml")), budget: 100_000, outputDirectory: out)
+        run.clusterCount = .fixed(3)
+        run.silhouetteSample = 300
+        let result = try run.run()
+        #expect(result.transactions == nil && result.summary.count == 2357)
+        let bg = try #require(result.fits.first)
+        #expect(abs((bg.parameter("r") ?? 0) - 0.243) < 0.0005 && abs((bg.parameter("b") ?? 0) - 2.426) < 0.0005)
+        let manifest = try JSONDecoder.snake.decode(RunManifest.self, from: Data(contentsOf: out.appendingPathComponent("run.json")))
+        #expect(manifest.parameters.input == "summary" && manifest.counts.transactions == nil)
+        #expect(manifest.inputs.first?.role == "summary")
+        // Transaction-only options are refused for a summary input instead of being ignored.
+        run.skipBadRows = true
+        #expect(throws: PipelineError.self) { try run.run() }
+        run.skipBadRows = false
+        run.observationEnd = 10_000
+        #expect(throws: PipelineError.self) { try run.run() }
+    }
+}

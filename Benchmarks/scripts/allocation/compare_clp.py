@@ -39,14 +39,14 @@ def run_capm(capm, plan, args, mps=None):
     return float(d["objective"]), d["solverSeconds"], wall, d
 
 
-def run_clp(mps, maximize):
-    cmd = ["clp", mps] + (["-max"] if maximize else []) + ["-dualsimplex"]
+def run_clp(mps, maximize, seconds):
+    cmd = ["clp", mps] + (["-max"] if maximize else []) + ["-seconds", str(seconds), "-dualsimplex"]
     t0 = time.perf_counter()
     p = subprocess.run(cmd, capture_output=True, text=True)
     wall = time.perf_counter() - t0
     m = re.search(r"Optimal objective\s+(\S+)\s+-\s+(\d+) iterations time ([0-9.]+)", p.stdout)
     if not m:
-        status = "infeasible" if "nfeasible" in p.stdout else "failed"
+        status = "infeasible" if "nfeasible" in p.stdout else ("time limit" if "Stopped on time" in p.stdout or "topped" in p.stdout else "failed")
         return status, float("nan"), float("nan"), wall, 0
     return "optimal", float(m.group(1)), float(m.group(3)), wall, int(m.group(2))
 
@@ -76,6 +76,8 @@ def main():
     ap.add_argument("--skip-highs-large", action="store_true")
     ap.add_argument("--highs-simplex-columns", type=int, default=100_000)
     ap.add_argument("--highs-time-limit", type=float, default=300)
+    ap.add_argument("--clp-seconds", type=float, default=600, help="CLP's own time limit (-seconds)")
+    ap.add_argument("--only", default="", help="run only the cases whose name contains this text")
     a = ap.parse_args()
     os.makedirs(a.workdir, exist_ok=True)
     gen = os.path.join(HERE, "generate_plan.py")
@@ -101,6 +103,7 @@ def main():
     results = []
     print(f"{'case':28s} {'LP':>15s} | {'capm solve':>10s} {'capm wall':>9s} | {'CLP solve':>9s} {'CLP wall':>8s} | "
           f"{'HiGHS':>8s} | solve/CLP wall/CLP solve/HiGHS | agreement")
+    cases = [c for c in cases if a.only in c[0]]
     for name, plan, args in cases:
         mps = os.path.join(a.workdir, f"{name}.mps")
         _, _, _, first = run_capm(a.capm, plan, args, mps)
@@ -113,8 +116,9 @@ def main():
             objs["capm"] = obj
             best["capm_solve"] = min(best["capm_solve"], solve)
             best["capm_wall"] = min(best["capm_wall"], wall)
-            cs, cobj, csolve, cwall, _ = run_clp(mps, maximize)
+            cs, cobj, csolve, cwall, _ = run_clp(mps, maximize, a.clp_seconds)
             objs["clp"] = cobj
+            objs["clp_status"] = cs
             best["clp_solve"] = min(best["clp_solve"], csolve)
             best["clp_wall"] = min(best["clp_wall"], cwall)
             if not (large and a.skip_highs_large):
@@ -124,17 +128,21 @@ def main():
         ref = objs["clp"]
         rel_clp = abs(objs["capm"] - ref) / max(1.0, abs(ref))
         rel_highs = abs(objs["capm"] - objs["highs"]) / max(1.0, abs(objs["highs"])) if "highs" in objs else float("nan")
-        ok = rel_clp <= 1e-7 and (rel_highs <= 1e-7 or "highs" not in objs)
+        # A CLP run stopped by its time limit is reported, not counted as a disagreement.
+        ok = (rel_clp <= 1e-7 or objs["clp_status"] == "time limit") and (rel_highs <= 1e-7 or "highs" not in objs)
+        if objs["clp_status"] != "optimal":
+            print(f"  CLP: {objs['clp_status']} after {best['clp_wall']:.1f} s wall", flush=True)
         failures += 0 if ok else 1
-        r = dict(case=name, rows=first["lpRows"], columns=first["lpColumns"], **best, capm_objective=objs["capm"],
+        r = dict(case=name, clp_status=objs["clp_status"], rows=first["lpRows"], columns=first["lpColumns"], **best, capm_objective=objs["capm"],
                  clp_objective=objs["clp"], highs_objective=objs.get("highs"), rel_clp=rel_clp, rel_highs=rel_highs,
                  highs_method=("ipm+crossover" if large else "simplex"), ok=ok)
         results.append(r)
         # CLP reports its time to 0.001 s; below that the ratio is not meaningful.
-        ratio = best["capm_solve"] / max(best["clp_solve"], 0.001)
+        ratio = best["capm_solve"] / max(best["clp_solve"], 0.001) if best["clp_solve"] < 1e99 else float("nan")
         hr = best["capm_solve"] / best["highs"] if best["highs"] < 1e99 else float("nan")
-        print(f"{name:28s} {first['lpRows']:6d}x{first['columns'] if 'columns' in first else first['lpColumns']:<8d} | "
-              f"{best['capm_solve']:10.4f} {best['capm_wall']:9.3f} | {best['clp_solve']:9.3f} {best['clp_wall']:8.3f} | "
+        clp_solve = f"{best['clp_solve']:9.3f}" if best["clp_solve"] < 1e99 else f"{objs['clp_status']:>9s}"
+        print(f"{name:28s} {first['lpRows']:6d}x{first['lpColumns']:<8d} | "
+              f"{best['capm_solve']:10.4f} {best['capm_wall']:9.3f} | {clp_solve} {best['clp_wall']:8.3f} | "
               f"{best['highs'] if best['highs'] < 1e99 else float('nan'):8.4f} | {ratio:8.2f} {best['capm_wall'] / best['clp_wall']:8.2f} "
               f"{hr:11.2f} | rel CLP {rel_clp:.1e} HiGHS {rel_highs:.1e} {'OK' if ok else 'FAIL'}", flush=True)
     with open(os.path.join(a.workdir, "results.json"), "w") as f:

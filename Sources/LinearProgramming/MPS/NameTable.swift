@@ -10,8 +10,10 @@ struct NameTable {
     private var storage: [UInt8] = []
     private var starts: [Int] = [0]
     private var payload: [Int] = []
-    /// Entry index per slot, −1 when empty; the count of slots is a power of two.
-    private var slots: [Int32] = [Int32](repeating: -1, count: 64)
+    /// Per slot: the entry index + 1 in the low 32 bits (0 when empty) and the hash's high 32 bits above it, so
+    /// a probe that meets another name compares its tag first and rarely touches the stored bytes (on 500,000
+    /// columns those bytes are cache misses). The count of slots is a power of two.
+    private var slots: [UInt64] = [UInt64](repeating: 0, count: 64)
 
     /// The number of names stored.
     var count: Int { payload.count }
@@ -38,37 +40,46 @@ struct NameTable {
 
     /// The value stored for `name`, or nil.
     func lookup(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+        let e = find(name, hash: Self.hash(name))
+        return e < 0 ? nil : payload[e]
+    }
+
+    /// The entry holding `name`, or −1.
+    private func find(_ name: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: Self.hash(name)) & mask
+        let tag = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let e = Int(slots[slot])
-            if e < 0 { return nil }
-            if entry(e, equals: name) { return payload[e] }
+            let word = slots[slot]
+            if word == 0 { return -1 }
+            let e = Int(word & 0xFFFF_FFFF) - 1
+            if word >> 32 == tag && entry(e, equals: name) { return e }
             slot = (slot + 1) & mask
         }
     }
 
     /// Stores `name → value` as entry `count`; returns false (and stores nothing) if `name` is present.
     mutating func insert(_ name: UnsafeBufferPointer<UInt8>, value: Int) -> Bool {
-        if lookup(name) != nil { return false }
+        let h = Self.hash(name)
+        if find(name, hash: h) >= 0 { return false }
         if 2 * (payload.count + 1) > slots.count { grow() }
         let e = payload.count
         storage.append(contentsOf: name)
         starts.append(storage.count)
         payload.append(value)
-        place(e, hash: Self.hash(name))
+        place(e, hash: h)
         return true
     }
 
     private mutating func place(_ e: Int, hash: UInt64) {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] >= 0 { slot = (slot + 1) & mask }
-        slots[slot] = Int32(e)
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = (hash >> 32) << 32 | UInt64(e + 1)
     }
 
     private mutating func grow() {
-        slots = [Int32](repeating: -1, count: slots.count * 2)
+        slots = [UInt64](repeating: 0, count: slots.count * 2)
         for e in 0..<payload.count {
             let h = storage.withUnsafeBufferPointer { st in
                 Self.hash(UnsafeBufferPointer(rebasing: st[starts[e]..<starts[e + 1]]))

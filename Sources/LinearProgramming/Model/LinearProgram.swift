@@ -112,6 +112,16 @@ public struct LinearProgram: Sendable, Equatable {
         return columnCount - 1
     }
 
+    /// Reserves room for `columns` more variables with `nonzeros` more coefficients in total, so a large model
+    /// built with ``addColumn(name:cost:lower:upper:coefficients:)`` does not regrow its arrays.
+    public mutating func reserveCapacity(columns more: Int, nonzeros: Int) {
+        objective.reserveCapacity(columnCount + more)
+        columnLower.reserveCapacity(columnCount + more)
+        columnUpper.reserveCapacity(columnCount + more)
+        columnNames.reserveCapacity(columnCount + more)
+        matrix.reserveCapacity(columns: more, nonzeros: nonzeros)
+    }
+
     /// Replaces the bounds of row `i` (e.g. a new budget in a sweep).
     /// - Throws: as ``addRow(name:lower:upper:)``, and ``LPError/indexOutOfRange(kind:index:count:)``.
     public mutating func setRowBounds(_ i: Int, lower: Double, upper: Double) throws(LPError) {

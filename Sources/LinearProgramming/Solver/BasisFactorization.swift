@@ -14,8 +14,8 @@ import CLapack
 /// Dantzig & Orchard-Hays 1954), applied after the bump solve in FTRAN and before it (transposed, in reverse
 /// order) in BTRAN.
 ///
-/// Factoring the nucleus instead of the whole bump made `pilot`, `cycle`, `degen3`, `ganges` and `25fv47`
-/// 2.5–40× faster (Docs/lp-solver.md, "Measured"); a sparse Markowitz LU of the nucleus with
+/// Factoring the nucleus instead of the whole bump made `cycle`, `degen3`, `ganges`, `czprob` and `25fv47`
+/// 1.6–6× faster in CPU time (Docs/lp-solver.md, "Measured"); a sparse Markowitz LU of the nucleus with
 /// Forrest–Tomlin updates (Suhl & Suhl 1990; Forrest & Tomlin 1972) is the next step for LPs whose nucleus
 /// itself is thousands wide and sparse.
 struct BasisFactorization {

@@ -93,7 +93,10 @@ public enum LPSolver {
         let engine = SimplexEngine(matrix: a, cost: cost, lower: lower, upper: upper, options: options)
         if let warmStart { engine.setBasis(columns: warmStart.columns, rows: warmStart.rows) }
         // The LAPACK calls here are small triangular solves: OpenBLAS threads only add synchronization.
-        let outcome = BLAS.withThreads(1) { run(engine, perturb: warmStart == nil && options.perturbation) }
+        let outcome = BLAS.withThreads(1) {
+            let outcome = run(engine, perturb: warmStart == nil && options.perturbation)
+            return outcome == .optimal ? cleanUnscaledDualInfeasibilities(engine, scaling: scaling) : outcome
+        }
         return makeSolution(model: model, engine: engine, scaling: scaling, outcome: outcome)
     }
 
@@ -138,6 +141,39 @@ public enum LPSolver {
             e.correctDualInfeasibilities(allowShift: true)
         }
         return .trouble
+    }
+
+    /// Removes dual infeasibilities that the scaled tolerance hides but the unscaled model shows.
+    ///
+    /// The simplex works on the scaled model with `|d'_j| ≤ tol`; unscaled, `d_j = d'_j/σ_j` for a column and
+    /// `d_{n+i} = ρ_i·d'_{n+i}` for a logical, so a column with a small scale factor can end with an unscaled
+    /// reduced cost of the wrong sign well above `tol` (`pilot`: −5.7e-6 on a column that should enter, an
+    /// objective 5e-6 relative off). Such variables get the tolerance `tol·σ_j` (`tol/ρ_i`) through a primal
+    /// cleanup with the tightest of them (at least 1e-11), repeated at most three times.
+    static func cleanUnscaledDualInfeasibilities(_ e: SimplexEngine, scaling: Scaling) -> PhaseOutcome {
+        let tolerance = e.options.dualTolerance
+        defer { e.options.dualTolerance = tolerance }
+        for _ in 0..<3 {
+            var tightest = tolerance
+            for j in 0..<(e.n + e.m) where e.status[j] != .basic {
+                let factor = j < e.n ? scaling.column[j] : 1 / scaling.row[j - e.n]
+                guard factor < 1 else { continue }
+                if e.isDualInfeasible(j, tolerance: tolerance * factor) {
+                    tightest = min(tightest, max(tolerance * factor, 1e-11))
+                }
+            }
+            if tightest >= tolerance { return .optimal }
+            e.options.dualTolerance = tightest
+            let outcome = e.primalPhase2()
+            e.options.dualTolerance = tolerance
+            if outcome != .optimal { return outcome }
+            e.refactor()
+            if e.maxPrimalInfeasibility() > e.options.primalTolerance {
+                let dual = e.dualPhase2()
+                if dual != .optimal { return dual }
+            }
+        }
+        return .optimal
     }
 
     /// For a dual infeasible problem: find a feasible point with zero costs (every basis is dual feasible),

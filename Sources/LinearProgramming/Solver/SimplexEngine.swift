@@ -39,7 +39,8 @@ final class SimplexEngine {
     /// Workspace of the sparse pivot row (all zero between iterations) and its touched flags.
     var pivotRowWork: [Double]
     var pivotRowMark: [Bool]
-    let options: SolverOptions
+    /// The options in use; the unscaled cleanup tightens `dualTolerance` temporarily.
+    var options: SolverOptions
     let clock = ContinuousClock()
     let start: ContinuousClock.Instant
     var rng: Xoshiro256
