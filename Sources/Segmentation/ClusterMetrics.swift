@@ -43,8 +43,8 @@ public enum ClusterMetrics {
         let partition = ChunkPartition(rows: m, maximumChunks: 256)
         sample.withUnsafeBufferPointer { xb in
             values.withUnsafeMutableBufferPointer { vb in
-                let x = SharedConstPointer(base: xb.baseAddress!)
-                let out = SharedPointer(base: vb.baseAddress!)
+                let x = SharedConstPointer(base: xb.start)
+                let out = SharedPointer(base: vb.start)
                 partition.forEach(threads: threads) { c in
                     var sums = [Double](repeating: 0, count: k)
                     for a in partition.range(c) {

@@ -143,14 +143,14 @@ extension KMeans {
                             partials.sums.withUnsafeMutableBufferPointer { sb in
                                 partials.weights.withUnsafeMutableBufferPointer { wb in
                                     partials.changed.withUnsafeMutableBufferPointer { cb in
-                                        let x = SharedConstPointer(base: xb.baseAddress!)
-                                        let cents = SharedConstPointer(base: centroidBuffer.baseAddress!)
-                                        let lab = SharedPointer(base: lb.baseAddress!)
-                                        let up = SharedPointer(base: ub.baseAddress!)
-                                        let low = SharedPointer(base: lob.baseAddress!)
-                                        let sums = SharedPointer(base: sb.baseAddress!)
-                                        let wsum = SharedPointer(base: wb.baseAddress!)
-                                        let changedOut = SharedPointer(base: cb.baseAddress!)
+                                        let x = SharedConstPointer(base: xb.start)
+                                        let cents = SharedConstPointer(base: centroidBuffer.start)
+                                        let lab = SharedPointer(base: lb.start)
+                                        let up = SharedPointer(base: ub.start)
+                                        let low = SharedPointer(base: lob.start)
+                                        let sums = SharedPointer(base: sb.start)
+                                        let wsum = SharedPointer(base: wb.start)
+                                        let changedOut = SharedPointer(base: cb.start)
                                         partition.forEach(threads: threads) { chunk in
                                             let s = sums.base + chunk * k * d
                                             let cw = wsum.base + chunk * k

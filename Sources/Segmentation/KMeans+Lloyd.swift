@@ -135,8 +135,8 @@ extension KMeans {
         panel.rowMajor32.withUnsafeBufferPointer { c32b in
         panel.norms32.withUnsafeBufferPointer { n32b in
         let singlePointers: SinglePrecisionPointers? = useSingle ? SinglePrecisionPointers(
-            x: SharedConstPointer(base: x32b.baseAddress!), centroids: SharedConstPointer(base: c32b.baseAddress!),
-            norms: SharedConstPointer(base: n32b.baseAddress!)) : nil
+            x: SharedConstPointer(base: x32b.start), centroids: SharedConstPointer(base: c32b.start),
+            norms: SharedConstPointer(base: n32b.start)) : nil
         data.elements.withUnsafeBufferPointer { xb in
             mean.withUnsafeBufferPointer { mb in
                 panel.expanded.withUnsafeBufferPointer { lb in
@@ -147,16 +147,16 @@ extension KMeans {
                                     partials.weights.withUnsafeMutableBufferPointer { wb in
                                         partials.inertia.withUnsafeMutableBufferPointer { ib in
                                             partials.changed.withUnsafeMutableBufferPointer { chb in
-                                                let x = SharedConstPointer(base: xb.baseAddress!)
-                                                let mu = SharedConstPointer(base: mb.baseAddress!)
-                                                let lanes = SharedConstPointer(base: lb.baseAddress!)
-                                                let cent = SharedConstPointer(base: cb.baseAddress!)
-                                                let norms = SharedConstPointer(base: nb.baseAddress!)
-                                                let lab = SharedPointer(base: labb.baseAddress!)
-                                                let sums = SharedPointer(base: sb.baseAddress!)
-                                                let wsum = SharedPointer(base: wb.baseAddress!)
-                                                let inertia = SharedPointer(base: ib.baseAddress!)
-                                                let changed = SharedPointer(base: chb.baseAddress!)
+                                                let x = SharedConstPointer(base: xb.start)
+                                                let mu = SharedConstPointer(base: mb.start)
+                                                let lanes = SharedConstPointer(base: lb.start)
+                                                let cent = SharedConstPointer(base: cb.start)
+                                                let norms = SharedConstPointer(base: nb.start)
+                                                let lab = SharedPointer(base: labb.start)
+                                                let sums = SharedPointer(base: sb.start)
+                                                let wsum = SharedPointer(base: wb.start)
+                                                let inertia = SharedPointer(base: ib.start)
+                                                let changed = SharedPointer(base: chb.start)
                                                 withOptionalBuffer(weights) { w in
                                                 partition.forEach(threads: threads) { c in
                                                     let chunk = ChunkKernelArguments(
@@ -204,8 +204,8 @@ extension KMeans {
         data.elements.withUnsafeBufferPointer { xb in
             withOptionalBuffer(weights) { w in
                 candidates.withUnsafeMutableBufferPointer { cb in
-                    let x = SharedConstPointer(base: xb.baseAddress!)
-                    let out = SharedPointer(base: cb.baseAddress!)
+                    let x = SharedConstPointer(base: xb.start)
+                    let out = SharedPointer(base: cb.start)
                     partition.forEach(threads: threads) { c in
                         var top: [(distance: Double, row: Int)] = []
                         for i in partition.range(c) where (w?.base[i] ?? 1) > 0 {

@@ -116,9 +116,9 @@ extension KMeans {
             withOptionalBuffer(weights) { w in
                 closest.withUnsafeMutableBufferPointer { cb in
                     chunkPotential.withUnsafeMutableBufferPointer { pb in
-                        let x = SharedConstPointer(base: xb.baseAddress!)
-                        let out = SharedPointer(base: cb.baseAddress!)
-                        let pot = SharedPointer(base: pb.baseAddress!)
+                        let x = SharedConstPointer(base: xb.start)
+                        let out = SharedPointer(base: cb.start)
+                        let pot = SharedPointer(base: pb.start)
                         partition.forEach(threads: threads) { c in
                             let center = x.base + candidate * d
                             var sum = 0.0
@@ -152,10 +152,10 @@ extension KMeans {
                 closest.withUnsafeBufferPointer { cb in
                     lanes.withUnsafeBufferPointer { lb in
                         output.withUnsafeMutableBufferPointer { ob in
-                            let x = SharedConstPointer(base: xb.baseAddress!)
-                            let near = SharedConstPointer(base: cb.baseAddress!)
-                            let l = SharedConstPointer(base: lb.baseAddress!)
-                            let out = SharedPointer(base: ob.baseAddress!)
+                            let x = SharedConstPointer(base: xb.start)
+                            let near = SharedConstPointer(base: cb.start)
+                            let l = SharedConstPointer(base: lb.start)
+                            let out = SharedPointer(base: ob.start)
                             partition.forEach(threads: threads) { c in
                                 var total = SIMD8<Double>()
                                 for i in partition.range(c) {

@@ -41,7 +41,8 @@ public struct KMeans: Sendable {
         /// Mini-batch k-means (Sculley 2010): centroids updated from random batches of ``KMeans/miniBatchSize``
         /// rows with per-centre learning rates, then one full pass for labels and inertia. An approximation of the
         /// Lloyd fixed point for very large N; never chosen by ``automatic``. ``KMeans/maxIterations`` counts epochs
-        /// (N/batch steps each); ``KMeansResult/iterations`` reports steps.
+        /// (N/batch steps each); ``KMeansResult/iterations`` reports steps; the run stops early when the smoothed
+        /// batch inertia stops improving (``tolerance`` is not used).
         case minibatch
     }
 
@@ -200,7 +201,7 @@ public struct KMeans: Sendable {
             case .minibatch:
                 run = Self.miniBatch(
                     data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
-                    maxEpochs: maxIterations, tolerance: absoluteTolerance, partition: partition, threads: threads,
+                    maxEpochs: maxIterations, partition: partition, threads: threads,
                     blockRows: blockRows, rng: &rng)
             case .hamerly:
                 run = Self.hamerly(
@@ -293,9 +294,9 @@ public struct KMeans: Sendable {
         var mean = [Double](repeating: 0, count: d)
         var variance = [Double](repeating: 0, count: d)
         data.elements.withUnsafeBufferPointer { xb in
-            let x = SharedConstPointer(base: xb.baseAddress!)
+            let x = SharedConstPointer(base: xb.start)
             partial.withUnsafeMutableBufferPointer { pb in
-                let p = SharedPointer(base: pb.baseAddress!)
+                let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
                     let out = p.base + c * d
                     for i in partition.range(c) { for j in 0..<d { out[j] += x.base[i * d + j] } }
@@ -306,7 +307,7 @@ public struct KMeans: Sendable {
             for i in partial.indices { partial[i] = 0 }
             let mu = mean
             partial.withUnsafeMutableBufferPointer { pb in
-                let p = SharedPointer(base: pb.baseAddress!)
+                let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
                     let out = p.base + c * d
                     for i in partition.range(c) {

@@ -58,3 +58,19 @@ struct ChunkPartition: Sendable {
         }
     }
 }
+
+extension UnsafeBufferPointer {
+    /// The address of the first element; for an empty buffer (no address) an aligned placeholder that is never
+    /// dereferenced, because a loop over zero elements reads nothing. Replaces `baseAddress!` in the parallel passes
+    /// so they cannot trap by construction, whatever guards their callers keep.
+    var start: UnsafePointer<Element> {
+        baseAddress ?? UnsafePointer(bitPattern: MemoryLayout<Element>.alignment).unsafelyUnwrapped
+    }
+}
+
+extension UnsafeMutableBufferPointer {
+    /// See ``Swift/UnsafeBufferPointer/start``.
+    var start: UnsafeMutablePointer<Element> {
+        baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment).unsafelyUnwrapped
+    }
+}

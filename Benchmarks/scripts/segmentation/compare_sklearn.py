@@ -24,6 +24,7 @@ fixed costs (copying/centring X, the final assignment) cancel; capm reports per-
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -142,24 +143,106 @@ def quality(capm, workdir, rng, restarts=4):
 def sklearn_iteration_seconds(x, init, threads, iters):
     """Times scikit-learn's own Lloyd iteration kernel (`lloyd_iter_chunked_dense`, what KMeans.fit calls once per
     iteration, on centred data, BLAS at 1 thread inside) directly: (median, min) seconds over `iters` calls."""
+    times, _ = sklearn_iteration_times(x, init, threads, iters)
+    return float(np.median(times)), float(min(times))
+
+
+def sklearn_iteration_times(x, init, threads, iters):
+    """Wall and CPU (process) seconds of each of `iters` calls of scikit-learn's Lloyd iteration kernel, in the
+    dtype of `x` (float64 or float32, as KMeans.fit would call it)."""
     from sklearn.cluster._k_means_lloyd import lloyd_iter_chunked_dense
+    dtype = x.dtype
     mean = x.mean(0)
     xc = x - mean
-    old = np.ascontiguousarray(init - mean)
+    old = np.ascontiguousarray(init.astype(dtype) - mean)
     new = np.zeros_like(old)
-    weights = np.ones(len(x))
-    in_clusters = np.zeros(len(init))
+    weights = np.ones(len(x), dtype=dtype)
+    in_clusters = np.zeros(len(init), dtype=dtype)
     labels = np.full(len(x), -1, dtype=np.int32)
-    shift = np.zeros(len(init))
-    times = []
+    shift = np.zeros(len(init), dtype=dtype)
+    times, cpu = [], []
     with threadpool_limits(1, user_api="blas"):
         for _ in range(iters):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             lloyd_iter_chunked_dense(xc, weights, old, new, in_clusters, labels, shift, threads)
             times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
             old, new = new, old
     del xc
-    return float(np.median(times)), float(min(times))
+    return times, cpu
+
+
+def capm_cpu_seconds(capm, npy, k, init, iterations, extra):
+    """CPU seconds (user + system) of one `capm segment` child process: robust to other load on the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_capm(capm, npy, k, 1, ["--init", init, "--tolerance", "0", "--algorithm", "lloyd",
+                               "--max-iterations", str(iterations)] + extra)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3):
+    """CPU milliseconds per Lloyd iteration on one thread, capm vs scikit-learn, float64 and float32 (scikit-learn
+    on float32 data, capm with --precision float32). On a shared machine CPU time is far less noisy than wall time.
+    capm: the CPU time of a run with 2 + I iterations minus one with 2 (loading, validation and the final pass
+    cancel), divided by I; scikit-learn: process time of its iteration kernel. Interleaved, best of `repeats`."""
+    rows = []
+    for n in sizes:
+        for d in dims:
+            x = rng.standard_normal((n, d))
+            xp = os.path.join(workdir, f"cpu_{n}_{d}.npy")
+            np.save(xp, x)
+            for k in ks:
+                init = x[rng.choice(n, k, replace=False)]
+                ip = os.path.join(workdir, "cpu_init.npy")
+                np.save(ip, init)
+                row = dict(n=n, d=d, k=k)
+                for label, extra, xs in [("f64", [], x), ("f32", ["--precision", "float32"], None)]:
+                    capm_best, sk_best = float("inf"), float("inf")
+                    for _ in range(repeats):
+                        short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
+                        long = capm_cpu_seconds(capm, xp, k, ip, 2 + iters, extra)
+                        capm_best = min(capm_best, (long - short) / iters)
+                        data = xs if xs is not None else x.astype(np.float32)
+                        _, cpu = sklearn_iteration_times(data, init, 1, iters)
+                        sk_best = min(sk_best, float(np.median(cpu[1:])))
+                        del data
+                    row[f"capm_{label}"] = capm_best
+                    row[f"sklearn_{label}"] = sk_best
+                    row[f"ratio_{label}"] = sk_best / capm_best
+                rows.append(row)
+                print(f"  cpu N={n} d={d} k={k}: {row}", file=sys.stderr, flush=True)
+            os.unlink(xp)
+    return rows
+
+
+def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024, epochs=100):
+    """Mini-batch k-means on N Gaussian-blob rows: capm --algorithm minibatch vs sklearn MiniBatchKMeans (same k,
+    batch size, n_init=1, k-means++ on 3 x batch rows), and both vs capm's full Lloyd (k-means++): final inertia
+    (exact, all rows) and wall seconds. capm's time is the whole process (it includes reading the .npy file);
+    sklearn's is MiniBatchKMeans.fit on data already in memory."""
+    from sklearn.cluster import MiniBatchKMeans
+    centers = rng.normal(scale=2.0, size=(k, d))
+    x = centers[rng.integers(0, k, n)] + rng.standard_normal((n, d))
+    xp = os.path.join(workdir, "minibatch.npy")
+    np.save(xp, x)
+    rows = []
+    full, full_wall = run_capm(capm, xp, k, threads, ["--algorithm", "lloyd", "--seed", "1"])
+    for seed in seeds:
+        out, wall = run_capm(capm, xp, k, threads, ["--algorithm", "minibatch", "--batch-size", str(batch),
+                                                    "--seed", str(seed), "--max-iterations", str(epochs)])
+        with threadpool_limits(threads):
+            model = MiniBatchKMeans(n_clusters=k, batch_size=batch, n_init=1, random_state=seed, max_iter=epochs)
+            start = time.perf_counter()
+            model.fit(x)
+            sk_wall = time.perf_counter() - start
+        rows.append(dict(n=n, d=d, k=k, threads=threads, seed=seed, batch=batch, capm_inertia=out["inertia"],
+                         capm_steps=out["iterations"], capm_wall=wall, sklearn_inertia=float(model.inertia_),
+                         sklearn_steps=int(model.n_steps_), sklearn_wall=sk_wall, lloyd_inertia=full["inertia"],
+                         lloyd_wall=full_wall, lloyd_iterations=full["iterations"]))
+        print(f"  minibatch: {rows[-1]}", file=sys.stderr, flush=True)
+    os.unlink(xp)
+    return rows
 
 
 def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, bandwidth):
@@ -248,7 +331,11 @@ def main():
     p.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     p.add_argument("--iterations", type=int, default=8)
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
-    p.add_argument("--skip", nargs="*", default=[], choices=["agreement", "quality", "speed", "convergence"])
+    p.add_argument("--skip", nargs="*", default=[],
+                   choices=["agreement", "quality", "speed", "convergence", "cpu", "minibatch"])
+    p.add_argument("--cpu-sizes", type=int, nargs="+", default=[1_000_000, 4_000_000])
+    p.add_argument("--minibatch-rows", type=int, default=4_000_000)
+    p.add_argument("--minibatch-seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--json", help="write all results to this file")
     a = p.parse_args()
     if a.quick:
@@ -302,6 +389,27 @@ def main():
                       f"{r['sklearn_elkan']:.2f} ({r['sklearn_elkan_iterations']}) | "
                       f"{r['sklearn_lloyd'] / r['capm_hamerly']:.2f} | "
                       f"{r['capm_hamerly_inertia'] / r['sklearn_lloyd_inertia']:.9f} |")
+        if "cpu" not in a.skip:
+            results["cpu"] = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations)
+            print("\n## CPU ms per Lloyd iteration, 1 thread (best of 3, interleaved)")
+            print("| N | d | k | capm f64 | sklearn f64 | sklearn/capm f64 | capm f32 | sklearn f32 | sklearn/capm f32 |")
+            print("|---|---|---|---|---|---|---|---|---|")
+            for r in results["cpu"]:
+                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['capm_f64']*1e3:.1f} | {r['sklearn_f64']*1e3:.1f} | "
+                      f"{r['ratio_f64']:.2f} | {r['capm_f32']*1e3:.1f} | {r['sklearn_f32']*1e3:.1f} | "
+                      f"{r['ratio_f32']:.2f} |")
+        if "minibatch" not in a.skip:
+            results["minibatch"] = minibatch(a.capm, work, rng, a.minibatch_rows, 8, 8, a.threads[-1],
+                                             seeds=a.minibatch_seeds)
+            print("\n## Mini-batch k-means vs sklearn MiniBatchKMeans (batch 1024, n_init 1), Gaussian blobs")
+            print("| N | d | k | thr | seed | capm inertia / sklearn | capm / capm Lloyd | sklearn / capm Lloyd | "
+                  "capm steps | sklearn steps | capm s (incl. load) | sklearn s | capm Lloyd s |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            for r in results["minibatch"]:
+                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['seed']} | "
+                      f"{r['capm_inertia'] / r['sklearn_inertia']:.4f} | {r['capm_inertia'] / r['lloyd_inertia']:.4f} | "
+                      f"{r['sklearn_inertia'] / r['lloyd_inertia']:.4f} | {r['capm_steps']} | {r['sklearn_steps']} | "
+                      f"{r['capm_wall']:.2f} | {r['sklearn_wall']:.2f} | {r['lloyd_wall']:.2f} |")
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=2)
