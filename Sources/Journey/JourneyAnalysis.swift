@@ -1,4 +1,5 @@
 /// Funnel, moments of truth and experience gaps of a journey event log, valued with customer lifetime values.
+/// `Codable`: `capm journey --format json` writes it (snake_case keys) and the run report reads it back.
 ///
 /// Computed by ``analyze(_:values:segments:options:)``, a pure function of the events, the values and the optional
 /// segments. Definitions (Docs/journey.md):
@@ -12,9 +13,9 @@
 ///   customer equity as the sum of lifetime values);
 /// - the *gap* of a scored event is expected − experienced (Parasuraman, Zeithaml & Berry, "A Conceptual Model of
 ///   Service Quality", Journal of Marketing 49(4), 1985: quality as the gap between expectation and perception).
-public struct JourneyAnalysis: Sendable, Equatable, Encodable {
+public struct JourneyAnalysis: Sendable, Equatable, Codable {
     /// One stage of the funnel.
-    public struct Stage: Sendable, Equatable, Encodable {
+    public struct Stage: Sendable, Equatable, Codable {
         /// The stage.
         public var stage: JourneyStage
         /// Distinct customers with at least one event at this stage.
@@ -35,7 +36,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// Days between stages over the customers who have both.
-    public struct Timing: Sendable, Equatable, Encodable {
+    public struct Timing: Sendable, Equatable, Codable {
         /// The number of customers measured.
         public var customers: Int
         /// Mean number of days.
@@ -45,7 +46,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// Expected − experienced scores over the scored events at a touchpoint (and segment).
-    public struct Gap: Sendable, Equatable, Encodable {
+    public struct Gap: Sendable, Equatable, Codable {
         /// Scored events.
         public var responses: Int
         /// Mean expected score.
@@ -59,7 +60,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// A moment of truth: a touchpoint at a stage.
-    public struct Moment: Sendable, Equatable, Encodable {
+    public struct Moment: Sendable, Equatable, Codable {
         /// Position in the ranking by value at stake (1 = most value at stake).
         public var rank: Int
         /// The stage.
@@ -87,7 +88,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// The experience gap at one moment of truth for one segment.
-    public struct SegmentGap: Sendable, Equatable, Encodable {
+    public struct SegmentGap: Sendable, Equatable, Codable {
         /// The stage.
         public var stage: JourneyStage
         /// The touchpoint's name.
@@ -100,7 +101,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
 
     /// Value at stake at one moment of truth within one segment: where a segment's customer value leaks, which is
     /// what a per-segment allocation cell needs as its `max_uplift`.
-    public struct SegmentMoment: Sendable, Equatable, Encodable {
+    public struct SegmentMoment: Sendable, Equatable, Codable {
         /// The stage.
         public var stage: JourneyStage
         /// The touchpoint's name.
@@ -124,7 +125,7 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// How the journey log's customers matched the value and segment files.
-    public struct Coverage: Sendable, Equatable, Encodable {
+    public struct Coverage: Sendable, Equatable, Codable {
         /// Events in the log.
         public var events: Int
         /// Distinct customers (and prospects) in the log.
@@ -150,9 +151,9 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
     }
 
     /// Analysis parameters.
-    public struct Options: Sendable, Equatable, Encodable {
+    public struct Options: Sendable, Equatable, Codable {
         /// The lifetime value of a journey customer missing from the value file.
-        public enum MissingValue: Sendable, Equatable, Encodable {
+        public enum MissingValue: Sendable, Equatable, Codable {
             /// Zero: a prospect lost before buying puts nothing at stake.
             case zero
             /// The mean value of the value file's customers: what an average customer is worth, the value a
@@ -160,6 +161,22 @@ public struct JourneyAnalysis: Sendable, Equatable, Encodable {
             case meanOfKnown
             /// A given value.
             case constant(Double)
+
+            /// Decodes `"zero"`, `"mean"` or a number (what ``encode(to:)`` writes).
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let value = try? container.decode(Double.self) {
+                    self = .constant(value)
+                    return
+                }
+                switch try container.decode(String.self) {
+                case "zero": self = .zero
+                case "mean": self = .meanOfKnown
+                case let other:
+                    throw DecodingError.dataCorruptedError(
+                        in: container, debugDescription: "missing value policy '\(other)' is not zero, mean or a number")
+                }
+            }
 
             /// Encodes as `"zero"`, `"mean"` or the number.
             public func encode(to encoder: any Encoder) throws {

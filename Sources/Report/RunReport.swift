@@ -1,6 +1,7 @@
 import Allocation
 import CAPMData
 import Foundation
+import Journey
 import Segmentation
 
 /// The report of a `capm run` output directory: everything the HTML page shows, read from the files the run
@@ -14,7 +15,7 @@ import Segmentation
 /// Files read (`capm run` output, issue 7): `customers.csv` (columns `clv`, `p_alive`), `segments.json`
 /// (``SegmentationReport``), `allocation.json` (``AllocationResult``) — required; `sweep.json`
 /// (``AllocationResult`` of a budget sweep), `plan.json` (the plan, for response curves), `journey.json`
-/// (``JourneySummary``), `run.json` (``RunManifest``) — optional, their sections say so when absent.
+/// (``Journey/JourneyAnalysis``, decoded with the type the CLI encodes), `run.json` (``RunManifest``) — optional, their sections say so when absent.
 /// The page is a pure function of these files: the same run directory gives byte-identical HTML.
 public struct RunReport: Sendable {
     /// The run directory's last path component (shown in the page).
@@ -28,7 +29,7 @@ public struct RunReport: Sendable {
     /// sweep.json, when present.
     public var sweep: AllocationResult?
     /// journey.json, when present.
-    public var journey: JourneySummary?
+    public var journey: JourneyAnalysis?
     /// run.json, when present and a JSON object.
     public var manifest: RunManifest?
     /// Response curves of the funded cells (largest optimal spend first, at most ``maxResponseCurves``).
@@ -87,9 +88,9 @@ public struct RunReport: Sendable {
         } else {
             notes.append("No \(FileName.sweep) in the run directory: the budget sweep is not shown.")
         }
-        var journey: JourneySummary?
+        var journey: JourneyAnalysis?
         if exists(FileName.journey) {
-            journey = try JSONFile.decode(JourneySummary.self, from: file(FileName.journey), keys: .snakeCase)
+            journey = try JSONFile.decode(JourneyAnalysis.self, from: file(FileName.journey), keys: .snakeCase)
         }
         var manifest: RunManifest?
         if exists(FileName.manifest) {
