@@ -34,6 +34,8 @@ struct JourneyCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the output (table or JSON) to this file (atomically) instead of stdout.")
     var output: String?
     @Flag(help: "Print the time of each step on stderr.") var timings = false
+    @Flag(help: "Skip bad event rows and count them by reason on stderr (default: stop at the first).")
+    var skipBadRows = false
 
     func validate() throws {
         guard recovery.isFinite, (0...1).contains(recovery) else { throw ValidationError("--recovery must be in [0, 1]") }
@@ -58,7 +60,11 @@ struct JourneyCommand: ParsableCommand {
         let watch = CLVCommand.Stopwatch(enabled: timings)
         let progress = Progress()
         progress.step("reading \(events)")
-        let log = try JourneyLog.read(contentsOf: URL(fileURLWithPath: events))
+        let (log, skipped) = try JourneyLog.read(contentsOf: URL(fileURLWithPath: events), badRows: skipBadRows ? .skip : .fail)
+        for r in skipped.reasons {
+            // Never silent: every reason with its count and first position.
+            FileHandle.standardError.write(Data("capm journey: skipped \(r.count) row(s): \(r.reason) (first: \(r.first))\n".utf8))
+        }
         watch.lap("read events (\(log.count))")
         let values = try JourneyInputs.readValues(
             contentsOf: URL(fileURLWithPath: clv), idColumn: idColumn, valueColumn: clvColumn)

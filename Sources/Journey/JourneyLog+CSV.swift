@@ -29,11 +29,26 @@ extension JourneyLog {
     ///   ``JourneyError/halfScorePair(path:line:column:blank:)`` for a row with only one of its two scores.
     /// - Complexity: O(file size), parsed in parallel chunks by ``CSVTable``.
     public static func read(contentsOf url: URL, format: CSVFormat = CSVFormat()) throws(JourneyError) -> JourneyLog {
+        try read(contentsOf: url, format: format, badRows: .fail).log
+    }
+
+    /// Reads a journey event log as ``read(contentsOf:format:)``; with ``BadRowPolicy/skip``, rows it cannot use —
+    /// wrong number of fields, a bad date or score, an empty id, a stage that is not one of the five, half a score
+    /// pair — are skipped and counted by reason (each with its first `file:line:column`), never dropped silently.
+    ///
+    /// - Throws: as ``read(contentsOf:format:)`` with ``BadRowPolicy/fail``; with ``BadRowPolicy/skip`` only for
+    ///   unreadable files, missing columns, an unterminated quote or no usable row.
+    /// - Complexity: O(file size).
+    public static func read(
+        contentsOf url: URL, format: CSVFormat = CSVFormat(), badRows: BadRowPolicy
+    ) throws(JourneyError) -> (log: JourneyLog, skipped: SkippedRows) {
         let header: [String]
         do { header = try HeaderSniffer.header(of: url, format: format) } catch { throw .data(error) }
         let specs = try columnSpecs(header: header, path: url.path)
         let table: CSVTable
-        do { table = try CSVTable.read(contentsOf: url, columns: specs, format: format) } catch { throw .data(error) }
+        do { table = try CSVTable.read(contentsOf: url, columns: specs, format: format, badRows: badRows) } catch {
+            throw .data(error)
+        }
         return try build(table, format: format) { (try? Data(contentsOf: url)).map { Array($0) } ?? [] }
     }
 
@@ -48,7 +63,7 @@ extension JourneyLog {
         let specs = try columnSpecs(header: header, path: name)
         let table: CSVTable
         do { table = try CSVTable.parse(text: text, name: name, columns: specs, format: format) } catch { throw .data(error) }
-        return try build(table, format: format) { Array(text.utf8) }
+        return try build(table, format: format) { Array(text.utf8) }.log
     }
 
     static func columnSpecs(header: [String], path: String) throws(JourneyError) -> [ColumnSpec] {
@@ -71,25 +86,40 @@ extension JourneyLog {
         return specs
     }
 
-    /// Turns the parsed table into a log; `bytes` gives the file's bytes to locate an unknown stage's line.
-    static func build(_ table: CSVTable, format: CSVFormat, bytes: () -> [UInt8]) throws(JourneyError) -> JourneyLog {
+    /// Turns the parsed table into a log; `bytes` gives the file's bytes to locate an unknown stage's line in a
+    /// strict read. A lenient read (the table has ``CSVTable/rowLines``) skips rows with an unknown stage or half a
+    /// score pair, adding them to the table's skipped rows.
+    static func build(
+        _ table: CSVTable, format: CSVFormat, bytes: () -> [UInt8]
+    ) throws(JourneyError) -> (log: JourneyLog, skipped: SkippedRows) {
         do {
+            let lenient = table.rowLines
+            var rejected = RejectedRows()
             let customers = try table.identifiers(Column.customer)
             let stageColumn = try table.identifiers(Column.stage)
             let touchpoints = try table.identifiers(Column.touchpoint)
             let day = try table.days(Column.date)
             // Map the few distinct stage texts; an unknown one is reported at its first row.
-            var stageOfCode: [JourneyStage] = []
+            var stageOfCode: [JourneyStage?] = []
+            let stageColumnNumber = (table.header.firstIndex(of: Column.stage) ?? 0) + 1
             for (code, text) in stageColumn.values.enumerated() {
-                guard let stage = JourneyStage(name: text) else {
+                let stage = JourneyStage(name: text)
+                if stage == nil && lenient == nil {
                     let row = stageColumn.codes.firstIndex(of: Int32(code)) ?? 0
                     let line = RowLocator.line(ofRow: row, in: bytes(), hasHeader: format.hasHeader)
-                    let column = (table.header.firstIndex(of: Column.stage) ?? 0) + 1
-                    throw JourneyError.unknownStage(path: table.path, line: line, column: column, text: text)
+                    throw JourneyError.unknownStage(path: table.path, line: line, column: stageColumnNumber, text: text)
                 }
                 stageOfCode.append(stage)
             }
-            let stage = stageColumn.codes.map { stageOfCode[Int($0)] }
+            if let lenient {
+                for (row, code) in stageColumn.codes.enumerated() where stageOfCode[Int(code)] == nil {
+                    let error = JourneyError.unknownStage(
+                        path: table.path, line: lenient[row], column: stageColumnNumber,
+                        text: stageColumn.values[Int(code)])
+                    rejected.add(row: row, reason: "column 'stage': not a journey stage", error: error, line: lenient[row])
+                }
+            }
+            let stage = stageColumn.codes.map { stageOfCode[Int($0)] ?? .awareness }
             var outcomes: [String] = []
             var outcome: [Int32]?
             if table.header.contains(Column.outcome) {
@@ -108,17 +138,25 @@ extension JourneyLog {
             if table.header.contains(Column.expectedScore) {
                 let expected = try table.doubles(Column.expectedScore)
                 let experienced = try table.doubles(Column.experiencedScore)
-                if let row = expected.indices.first(where: { expected[$0].isNaN != experienced[$0].isNaN }) {
+                for row in expected.indices where expected[row].isNaN != experienced[row].isNaN {
                     let blank = expected[row].isNaN ? Column.expectedScore : Column.experiencedScore
-                    let line = RowLocator.line(ofRow: row, in: bytes(), hasHeader: format.hasHeader)
                     let column = (table.header.firstIndex(of: blank) ?? 0) + 1
-                    throw JourneyError.halfScorePair(path: table.path, line: line, column: column, blank: blank)
+                    guard let lenient else {
+                        let line = RowLocator.line(ofRow: row, in: bytes(), hasHeader: format.hasHeader)
+                        throw JourneyError.halfScorePair(path: table.path, line: line, column: column, blank: blank)
+                    }
+                    let error = JourneyError.halfScorePair(path: table.path, line: lenient[row], column: column, blank: blank)
+                    rejected.add(row: row, reason: "half a score pair", error: error, line: lenient[row])
                 }
                 scores = Scores(expected: expected, experienced: experienced)
             }
-            return JourneyLog(
+            let log = JourneyLog(
                 customerIDs: customers.values, customer: customers.codes, stage: stage, touchpoints: touchpoints.values,
                 touchpoint: touchpoints.codes, day: day, outcomes: outcomes, outcome: outcome, scores: scores)
+            guard !rejected.rows.isEmpty else { return (log, table.skippedRows) }
+            let kept = log.removingEvents(rejected.rows)
+            if kept.count == 0 { throw JourneyError.data(.emptyFile(path: table.path)) }
+            return (kept, rejected.merged(into: table.skippedRows))
         } catch let error as JourneyError {
             throw error
         } catch let error as DataError {
@@ -126,5 +164,76 @@ extension JourneyLog {
         } catch {
             throw .data(.invalidFormat(path: table.path, reason: "\(error)"))
         }
+    }
+}
+
+/// Rows a lenient journey read rejects after the CSV layer (unknown stage, half a score pair), by reason.
+struct RejectedRows {
+    var rows = Set<Int>()
+    var reasons: [String: SkippedRows.Reason] = [:]
+
+    mutating func add(row: Int, reason: String, error: JourneyError, line: Int) {
+        guard rows.insert(row).inserted else { return }
+        if var known = reasons[reason] {
+            known.count += 1
+            if line < known.firstLine {
+                known.firstLine = line
+                known.first = error.description
+            }
+            reasons[reason] = known
+        } else {
+            reasons[reason] = SkippedRows.Reason(reason: reason, count: 1, first: error.description, firstLine: line)
+        }
+    }
+
+    /// `skipped` with these reasons added, most frequent first (ties by first line), as ``SkippedRows`` orders them.
+    func merged(into skipped: SkippedRows) -> SkippedRows {
+        var all = skipped.reasons
+        for reason in reasons.values {
+            if let k = all.firstIndex(where: { $0.reason == reason.reason }) {
+                all[k].count += reason.count
+                if reason.firstLine < all[k].firstLine {
+                    all[k].firstLine = reason.firstLine
+                    all[k].first = reason.first
+                }
+            } else {
+                all.append(reason)
+            }
+        }
+        return SkippedRows(reasons: all.sorted { $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine })
+    }
+}
+
+extension JourneyLog {
+    /// The log without the events `removed`, customers and touchpoints left without events dropped (so the
+    /// analysis counts only customers that have events), order of first appearance kept.
+    /// - Complexity: O(events + customers + touchpoints).
+    func removingEvents(_ removed: Set<Int>) -> JourneyLog {
+        let keep = (0..<count).filter { !removed.contains($0) }
+        var customerCode = [Int32](repeating: -1, count: customerIDs.count)
+        var touchpointCode = [Int32](repeating: -1, count: touchpoints.count)
+        var ids: [String] = []
+        var names: [String] = []
+        var customerOut: [Int32] = []
+        var touchpointOut: [Int32] = []
+        customerOut.reserveCapacity(keep.count)
+        touchpointOut.reserveCapacity(keep.count)
+        for e in keep {
+            let c = Int(customer[e]), t = Int(touchpoint[e])
+            if customerCode[c] < 0 {
+                customerCode[c] = Int32(ids.count)
+                ids.append(customerIDs[c])
+            }
+            if touchpointCode[t] < 0 {
+                touchpointCode[t] = Int32(names.count)
+                names.append(touchpoints[t])
+            }
+            customerOut.append(customerCode[c])
+            touchpointOut.append(touchpointCode[t])
+        }
+        return JourneyLog(
+            customerIDs: ids, customer: customerOut, stage: keep.map { stage[$0] }, touchpoints: names,
+            touchpoint: touchpointOut, day: keep.map { day[$0] }, outcomes: outcomes, outcome: outcome.map { o in keep.map { o[$0] } },
+            scores: scores.map { s in Scores(expected: keep.map { s.expected[$0] }, experienced: keep.map { s.experienced[$0] }) })
     }
 }

@@ -109,6 +109,10 @@ public struct RunManifest: Sendable, Codable, Equatable {
         public var attributes: CustomerAttributes.Join?
         /// Journey customers missing from the run's customers (nil without a journey log).
         public var journeyCustomersWithoutValue: Int?
+        /// Bad journey-log rows skipped (nil without a journey log).
+        public var journeySkippedRows: Int?
+        /// Skipped journey-log rows by reason (nil without a journey log).
+        public var journeySkippedByReason: [SkippedRows.Reason]?
     }
 
     /// A fitted model's estimates.
@@ -195,7 +199,9 @@ public struct RunManifest: Sendable, Codable, Equatable {
         counts = Counts(
             customers: result.summary.count, transactions: result.transactions, skippedRows: result.skippedRows.total,
             skippedByReason: result.skippedRows.reasons, segments: result.segmentation.k,
-            attributes: result.attributes?.join, journeyCustomersWithoutValue: result.journey?.coverage.missingValue)
+            attributes: result.attributes?.join, journeyCustomersWithoutValue: result.journey?.coverage.missingValue,
+            journeySkippedRows: result.journey.map { _ in result.journeySkippedRows.total },
+            journeySkippedByReason: result.journey.map { _ in result.journeySkippedRows.reasons })
         fits = result.fits.map { fit in
             FitSummary(
                 model: fit.model, parameters: Dictionary(uniqueKeysWithValues: zip(fit.parameterNames, fit.parameters)),

@@ -216,10 +216,13 @@ extension SegmentRun {
 
         // journey
         var journeyAnalysis: JourneyAnalysis?
+        var journeySkipped = SkippedRows()
         if let journey {
             start(.journey, "analysing the journey log \(journey.path)")
             do {
-                let events = try JourneyLog.read(contentsOf: journey)
+                let read = try JourneyLog.read(contentsOf: journey, badRows: skipBadRows ? .skip : .fail)
+                let events = read.log
+                journeySkipped = read.skipped
                 let labels = outcome.report.profiles?.map { $0.label?.rawValue ?? "" } ?? []
                 let names = outcome.result.labels.map { s -> String in
                     let label = Int(s) < labels.count ? labels[Int(s)] : ""
@@ -241,6 +244,7 @@ extension SegmentRun {
             segmentation: outcome.report.reproducible, segments: outcome.result.labels, plan: effective, budget: amount,
             allocation: allocation.reproducible, sweep: sweepResult.reproducible, journey: journeyAnalysis,
             timings: [], outputs: [])
+        result.journeySkippedRows = journeySkipped
 
         // write
         if let outputDirectory {

@@ -17,6 +17,10 @@ extension SegmentRunResult {
         if configuration.skipBadRows {
             out += "skipped rows     \(skippedRows.total)\n"
             for r in skippedRows.reasons { out += "  \(r.count)  \(r.reason) (first: \(r.first))\n" }
+            if journey != nil {
+                out += "skipped journey rows \(journeySkippedRows.total)\n"
+                for r in journeySkippedRows.reasons { out += "  \(r.count)  \(r.reason) (first: \(r.first))\n" }
+            }
         }
         if let a = attributes?.join {
             out += "attributes       \(a.numericColumns.joined(separator: ", ")): \(a.matchedCustomers) customers matched, "

@@ -38,6 +38,8 @@ public struct SegmentRunResult: Sendable {
     public var sweep: AllocationResult
     /// Journey analytics (nil without a journey log).
     public var journey: JourneyAnalysis?
+    /// Bad journey-log rows skipped, by reason (empty unless ``SegmentRun/skipBadRows`` and a journey log).
+    public var journeySkippedRows = SkippedRows()
     /// Seconds per step, in run order, plus the engines' own timings.
     public var timings: [RunManifest.Timing]
     /// Files written (empty when no output directory was given).

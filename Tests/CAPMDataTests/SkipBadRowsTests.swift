@@ -51,6 +51,7 @@ struct SkipBadRowsTests {
         var lines = ["customer_id,date,amount"]
         var expectedAmounts: [Double] = []
         var badLines: [Int] = []
+        var goodLines: [Int] = []
         for i in 0..<400_000 {
             let line = lines.count + 1
             if i % 9973 == 17 {
@@ -63,6 +64,7 @@ struct SkipBadRowsTests {
                 let amount = Double(i % 1000) / 4
                 lines.append("c\(i % 5000),2020-0\(1 + i % 9)-1\(i % 10),\(amount)")
                 expectedAmounts.append(amount)
+                goodLines.append(line)
             }
         }
         let text = lines.joined(separator: "\n") + "\n"
@@ -70,6 +72,9 @@ struct SkipBadRowsTests {
         let table = try CSVTable.parse(text: text, name: "big.csv", columns: Self.specs, badRows: .skip)
         #expect(try table.doubles("amount") == expectedAmounts)
         #expect(table.skippedRows.total == badLines.count)
+        // Every kept row knows its file line across chunk boundaries; a strict read does not record them.
+        #expect(table.rowLines == goodLines)
+        #expect(try CSVTable.parse(text: "customer_id,date,amount\na,2020-01-01,1\n", columns: Self.specs).rowLines == nil)
         let firstBad = table.skippedRows.reasons.map(\.firstLine).min()
         #expect(firstBad == badLines.first)
         let error = try #require(throws: DataError.self) { try CSVTable.parse(text: text, name: "big.csv", columns: Self.specs) }

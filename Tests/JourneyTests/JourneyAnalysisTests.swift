@@ -182,6 +182,40 @@ struct JourneyAnalysisTests {
         #expect(a.segmentMoments.count == pairs)
     }
 
+    @Test func skippingBadRowsCountsThemByReasonAndAnalysesTheRest() throws {
+        // Bad rows of every kind (lines 3, 5, 7, 9, 10): a wrong field count, an unknown stage, a bad date, half a
+        // score pair, and customer X whose only event has an unknown stage (so X must not count as a customer).
+        var lines = Self.log.split(separator: "\n").map(String.init)
+        lines.insert("B,awareness,social_ad,2024-01-02,,6", at: 2)
+        lines.insert("C,wandering,search_ad,2024-01-01,,9,5", at: 4)
+        lines.insert("A,consideration,website,2024-13-03,,7,7", at: 6)
+        lines.insert("C,consideration,review_site,2024-01-05,,8,", at: 8)
+        lines.insert("X,browsing,search_ad,2024-01-01,,9,5", at: 9)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-journey-skip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("journey.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+
+        #expect(throws: JourneyError.self) { try JourneyLog.read(contentsOf: url) }
+        let (log, skipped) = try JourneyLog.read(contentsOf: url, badRows: .skip)
+        #expect(skipped.total == 5)
+        let byReason = Dictionary(uniqueKeysWithValues: skipped.reasons.map { ($0.reason, $0) })
+        #expect(byReason["wrong number of fields"]?.firstLine == 3)
+        #expect(byReason["column 'stage': not a journey stage"]?.count == 2)
+        #expect(byReason["column 'stage': not a journey stage"]?.firstLine == 5)
+        #expect(byReason["column 'stage': not a journey stage"]?.first.hasPrefix("\(url.path):5:2:") == true)
+        #expect(byReason["half a score pair"]?.firstLine == 9)
+        #expect(byReason.keys.contains { $0.hasPrefix("column 'date'") })
+        // What remains is exactly the original log.
+        let original = try JourneyLog.parse(text: Self.log, name: "journey.csv")
+        #expect(log == original)
+        #expect(!log.customerIDs.contains("X"))
+        let a = try JourneyAnalysis.analyze(log, values: Self.values, segments: Self.segments)
+        let b = try JourneyAnalysis.analyze(original, values: Self.values, segments: Self.segments)
+        #expect(a == b)
+    }
+
     @Test func withoutSegmentsThereIsNoSegmentBreakdown() throws {
         let events = try JourneyLog.parse(text: Self.log, name: "journey.csv")
         let a = try JourneyAnalysis.analyze(events, values: Self.values)

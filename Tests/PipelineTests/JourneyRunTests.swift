@@ -40,5 +40,23 @@ struct JourneyRunTests {
             RunManifest.self, from: Data(contentsOf: dir.appendingPathComponent("out/run.json")))
         #expect(manifest.counts.journeyCustomersWithoutValue == 300)
         #expect(manifest.inputs.map(\.role) == ["transactions", "journey", "plan"])
+        #expect(manifest.counts.journeySkippedRows == 0)
+
+        // A bad journey row stops the run at step journey with its line; with skipping it is counted in run.json.
+        var text = try String(contentsOf: journey, encoding: .utf8)
+        text += "C0001,somewhere,search_ad,1997-02-01,,,\n"
+        try text.write(to: journey, atomically: true, encoding: .utf8)
+        let badLine = text.split(separator: "\n").count
+        let error = try #require(throws: PipelineError.self) { try run.run() }
+        #expect(error.step == .journey)
+        #expect(error.description.contains(":\(badLine):2:"))
+        run.skipBadRows = true
+        let skipping = try run.run()
+        #expect(skipping.journey == result.journey)
+        #expect(skipping.journeySkippedRows.total == 1)
+        #expect(skipping.journeySkippedRows.reasons.first?.firstLine == badLine)
+        let counted = try JSONDecoder.snake.decode(
+            RunManifest.self, from: Data(contentsOf: dir.appendingPathComponent("out/run.json")))
+        #expect(counted.counts.journeySkippedRows == 1)
     }
 }

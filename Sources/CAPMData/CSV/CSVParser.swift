@@ -63,6 +63,8 @@ struct CSVParser {
         var rowCount: Int
         var columns: [CSVTable.Column]
         var skipped = SkippedRows()
+        /// Lenient reads: the 1-based file line of every kept row.
+        var rowLines: [Int]?
     }
 
     /// Per-chunk output: one builder per requested column, the number of rows and lines seen, and the
@@ -82,6 +84,8 @@ struct CSVParser {
         var skipped: [String: (count: Int, line: Int, make: (Int) -> DataError)] = [:]
         /// Reasons in order of first occurrence in the chunk.
         var skippedOrder: [String] = []
+        /// Lenient reads: the chunk-relative line of every kept row (rows no longer map to lines by counting).
+        var rowLines: [Int32] = []
 
         mutating func skip(_ reason: String, line: Int, _ make: @escaping (Int) -> DataError) {
             if let entry = skipped[reason] {
@@ -141,8 +145,13 @@ struct CSVParser {
         var linesBefore = lineOffset
         var reasons: [String: SkippedRows.Reason] = [:]
         var order: [String] = []
+        var rowLines: [Int]? = badRows == .skip ? [] : nil
         for result in results {
             guard let result else { continue }
+            if rowLines != nil {
+                let before = linesBefore
+                rowLines?.append(contentsOf: result.rowLines.lazy.map { before + Int($0) })
+            }
             if let local = result.localError { throw local.make(linesBefore + local.line) }
             for reason in result.skippedOrder {
                 guard let entry = result.skipped[reason] else { continue }
@@ -163,6 +172,7 @@ struct CSVParser {
             guard let base = buffer.baseAddress else { return ParsedColumns(rowCount: 0, columns: []) }
             return merge(chunks, specs: specs, base: base)
         }
+        parsed.rowLines = rowLines
         parsed.skipped = SkippedRows(
             reasons: order.compactMap { reasons[$0] }.sorted {
                 $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine
@@ -314,6 +324,7 @@ struct CSVParser {
                 }
             }
             if rowIsBad { continue }
+            if skip { result.rowLines.append(Int32(rowLine)) }
             result.rows += 1
         }
         result.lines = lines

@@ -48,6 +48,9 @@ public struct CSVTable: Sendable {
     let columns: [String: Column]
     /// The rows a lenient read (``BadRowPolicy/skip``) skipped, by reason; empty for a strict read.
     public internal(set) var skippedRows = SkippedRows()
+    /// A lenient read's 1-based file line of each row (after skipping, rows no longer map to lines by counting),
+    /// so a reader that rejects a row for reasons of its own can still name its line; `nil` for a strict read.
+    public internal(set) var rowLines: [Int]? = nil
 
     /// Reads `columns` from the file at `url`.
     ///
@@ -113,7 +116,8 @@ public struct CSVTable: Sendable {
         var named: [String: Column] = [:]
         for (spec, column) in zip(specs, result.columns) { named[spec.name] = column }
         return CSVTable(
-            path: path, rowCount: result.rowCount, header: header, columns: named, skippedRows: result.skipped)
+            path: path, rowCount: result.rowCount, header: header, columns: named, skippedRows: result.skipped,
+            rowLines: result.rowLines)
     }
 
     private func column(_ name: String) throws(DataError) -> Column {
