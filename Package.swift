@@ -47,9 +47,11 @@ let package = Package(
             ]
         ),
         .target(name: "Journey", dependencies: ["CAPMNumerics", "CAPMData"]),
+        // SHA-256 blocks on the x86 SHA extensions when the CPU has them (checked at run time; no build flags).
+        .target(name: "CSHA256", path: "Sources/CSHA256"),
         .target(
             name: "Pipeline",
-            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey"]),
+            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey", "CSHA256"]),
         .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
         .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline", "Report"]),
         .executableTarget(

@@ -1,3 +1,4 @@
+import CSHA256
 import Foundation
 
 /// SHA-256 (FIPS 180-4, *Secure Hash Standard*, §6.2), for the checksums of a run's input files in `run.json`.
@@ -125,6 +126,32 @@ public struct SHA256: Sendable {
     /// 64 bytes of every input and output file (hundreds of megabytes for millions of customers); the message
     /// schedule lives in one stack buffer for all blocks.
     private static func compress(
+        _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), blocks: UnsafePointer<UInt8>,
+        count: Int
+    ) {
+        // The SHA extensions where the CPU has them (same result; the tests compare both paths).
+        if hardware { hardwareCompress(&state, blocks: blocks, count: count) } else {
+            portableCompress(&state, blocks: blocks, count: count)
+        }
+    }
+
+    /// ``compress(_:blocks:count:)`` on the x86 SHA extensions (C target `CSHA256`); only when ``hardware``.
+    static func hardwareCompress(
+        _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), blocks: UnsafePointer<UInt8>,
+        count: Int
+    ) {
+        var words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
+        words.withUnsafeMutableBufferPointer { w in
+            if let base = w.baseAddress { capm_sha256_compress_ni(base, blocks, count) }
+        }
+        state = (words[0], words[1], words[2], words[3], words[4], words[5], words[6], words[7])
+    }
+
+    /// Whether this CPU runs the SHA-extension compression (cpuid: SHA, SSSE3, SSE4.1).
+    static let hardware = capm_sha256_ni_available() != 0
+
+    /// ``compress(_:blocks:count:)`` in Swift: the reference, and the path on CPUs without the SHA extensions.
+    static func portableCompress(
         _ state: inout (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32), blocks: UnsafePointer<UInt8>,
         count: Int
     ) {

@@ -18,6 +18,30 @@ struct SHA256Tests {
         #expect(SHA256.hex(Array(message.utf8)) == digest)
     }
 
+    /// The SHA-extension compression (used when the CPU has it) equals the Swift one on pseudo-random blocks.
+    @Test(arguments: [1, 2, 3, 16, 257])
+    func hardwareAndPortableCompressionAgree(blocks: Int) throws {
+        try #require(SHA256.hardware, "this CPU has no SHA extensions: only the Swift path runs here")
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(blocks)
+        let bytes = (0..<(64 * blocks)).map { _ -> UInt8 in
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: x >> 56)
+        }
+        let initial: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+            0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19)
+        var portable = initial, hardware = initial
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return }
+            SHA256.portableCompress(&portable, blocks: base, count: blocks)
+            SHA256.hardwareCompress(&hardware, blocks: base, count: blocks)
+        }
+        func words(_ s: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)) -> [UInt32] {
+            [s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7]
+        }
+        #expect(words(portable) == words(hardware))
+        #expect(words(portable) != words(initial))
+    }
+
     /// One million 'a' (FIPS 180-4), fed in uneven pieces to cross block boundaries.
     @Test func millionAInPieces() {
         var hasher = SHA256()
