@@ -12,6 +12,7 @@
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
 //   Pipeline        SegmentRun: transactions → values → segments → allocation → output directory (capm run)
+//     └─ CSHA256    C: SHA-256 blocks on the x86 SHA extensions, used when cpuid reports them (run.json checksums)
 //   Report          self-contained HTML report of a run directory, own SVG charts (capm report)
 //   CAPM            umbrella library re-exporting every engine
 //   capm            command-line tool (CAPMCommand target)
