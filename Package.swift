@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "JourneyTests", dependencies: ["Journey"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "CAPMCommandTests", dependencies: ["CAPMCommand"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], exclude: ["Fixtures", "render-check.sh"]),
     ],
     swiftLanguageModes: [.v6]
 )

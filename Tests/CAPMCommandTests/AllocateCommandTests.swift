@@ -85,7 +85,7 @@ struct AllocateCommandTests {
         try Self.plan.write(to: planURL, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("out.json")
         let mps = dir.appendingPathComponent("model.mps")
-        var c = try #require(try CAPMTool.parseAsRoot([
+        let c = try #require(try CAPMTool.parseAsRoot([
             "allocate", "--plan", planURL.path, "--format", "json", "--output", out.path, "--write-mps", mps.path,
         ]) as? AllocateCommand)
         try c.run()
@@ -105,7 +105,7 @@ struct AllocateCommandTests {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("out.json")
-        var c = try #require(try CAPMTool.parseAsRoot([
+        let c = try #require(try CAPMTool.parseAsRoot([
             "allocate", "--plan", dir.appendingPathComponent("none.yaml").path, "--output", out.path,
         ]) as? AllocateCommand)
         #expect(throws: (any Error).self) { try c.run() }

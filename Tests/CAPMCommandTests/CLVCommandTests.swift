@@ -40,7 +40,7 @@ struct CLVCommandTests {
         let input = dir.appendingPathComponent("tx.txt")
         try ("master sample_id date cds amount\n" + text).write(to: input, atomically: true, encoding: .utf8)
         let output = dir.appendingPathComponent("clv.csv")
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "clv", "--transactions", input.path, "--delimiter", "whitespace", "--customer-column", "sample_id",
                 "--observation-end", "1997-09-30", "--spend", "gamma-gamma", "--horizon", "52", "--discount-rate", "0.01",
@@ -63,7 +63,7 @@ struct CLVCommandTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("s.csv")
         try "customer_id,frequency,recency,T\nc7,2,40,30\n".write(to: file, atomically: true, encoding: .utf8)
-        var command = try #require(try CAPMTool.parseAsRoot(["clv", "--summary", file.path]) as? CLVCommand)
+        let command = try #require(try CAPMTool.parseAsRoot(["clv", "--summary", file.path]) as? CLVCommand)
         let error = try #require(throws: CustomerValueError.self) { try command.run() }
         #expect(error.description == "customer c7: recency 40.0 exceeds T 30.0")
     }
@@ -76,7 +76,7 @@ struct CLVCommandTests {
         var rows = "customer_id,frequency,recency,T,monetary_value\n"
         for i in 0..<50 { rows += "c\(i),0,0,\(10 + i % 7),0\n" }
         try rows.write(to: file, atomically: true, encoding: .utf8)
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot(["clv", "--summary", file.path, "--spend", "gamma-gamma", "--format", "json"]) as? CLVCommand)
         let error = try #require(throws: CustomerValueError.self) { try command.run() }
         #expect(error.description == "gamma-gamma: no repeat buyers with a positive mean spend")
@@ -85,7 +85,7 @@ struct CLVCommandTests {
     @Test func shiftedBetaGeometricCohortReproducesPublishedFit() throws {
         let file = Self.cdnow.appendingPathComponent("sbg_survival.csv")
         try #require(FileManager.default.fileExists(atPath: file.path), "missing \(file.path)")
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "clv", "--model", "sbg", "--survival", file.path, "--survival-column", "high_end_pct_alive",
                 "--calibration-periods", "7", "--format", "json",

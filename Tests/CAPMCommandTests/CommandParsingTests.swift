@@ -23,16 +23,16 @@ struct CommandParsingTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("tx.csv").path
-        var generate = try #require(
+        let generate = try #require(
             try CAPMTool.parseAsRoot(["generate", "--customers", "500", "--seed", "9", "-o", path]) as? GenerateCommand)
         try generate.run()
-        var describe = try #require(try CAPMTool.parseAsRoot(["describe", path, "--format", "json"]) as? DescribeCommand)
+        let describe = try #require(try CAPMTool.parseAsRoot(["describe", path, "--format", "json"]) as? DescribeCommand)
         try describe.run()
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
     @Test func badStartDateIsAValidationError() throws {
-        var generate = try #require(
+        let generate = try #require(
             try CAPMTool.parseAsRoot(["generate", "--customers", "5", "-o", "/tmp/x.csv", "--start", "1997-13-01"])
                 as? GenerateCommand)
         #expect(throws: ValidationError.self) { try generate.run() }
@@ -44,7 +44,7 @@ struct CommandParsingTests {
     }
 
     @Test func missingFileGivesOneLineError() throws {
-        var describe = try #require(try CAPMTool.parseAsRoot(["describe", "/nonexistent/tx.csv"]) as? DescribeCommand)
+        let describe = try #require(try CAPMTool.parseAsRoot(["describe", "/nonexistent/tx.csv"]) as? DescribeCommand)
         do {
             try describe.run()
             Issue.record("expected an error")

@@ -46,7 +46,7 @@ struct JourneyCommandTests {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let tx = dir.appendingPathComponent("tx.csv").path, journey = dir.appendingPathComponent("journey.csv").path
-        var generate = try #require(
+        let generate = try #require(
             try CAPMTool.parseAsRoot([
                 "generate", "--customers", "400", "--seed", "3", "--output", tx, "--journey-output", journey,
                 "--prospects", "250",
@@ -62,7 +62,7 @@ struct JourneyCommandTests {
         try clvText.write(to: clv, atomically: true, encoding: .utf8)
 
         let json = dir.appendingPathComponent("journey.json").path
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "journey", "--events", journey, "--clv", clv.path, "--format", "json", "--output", json, "--recovery", "0.5",
             ]) as? JourneyCommand)
@@ -88,7 +88,7 @@ struct JourneyCommandTests {
         #expect(stages.map { $0["stage"] as? String } == ["awareness", "consideration", "decision", "purchase", "post_purchase"])
 
         let table = dir.appendingPathComponent("journey.txt").path
-        var tableCommand = try #require(
+        let tableCommand = try #require(
             try CAPMTool.parseAsRoot(["journey", "--events", journey, "--clv", clv.path, "--output", table, "--top", "3"])
                 as? JourneyCommand)
         try tableCommand.run()
@@ -103,7 +103,7 @@ struct JourneyCommandTests {
         try "customer_id,stage,touchpoint,date\nA,awareness,ad,2024-01-01\nA,buying,shop,2024-01-02\n".write(
             to: events, atomically: true, encoding: .utf8)
         try "customer_id,clv\nA,1\n".write(to: clv, atomically: true, encoding: .utf8)
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot(["journey", "--events", events.path, "--clv", clv.path]) as? JourneyCommand)
         let error = try #require(throws: JourneyError.self) { try command.run() }
         #expect(error.description.hasPrefix("\(events.path):3:2: column 'stage': 'buying' is not a journey stage"))

@@ -44,7 +44,7 @@ struct RunCommandTests {
     @Test func reportFlagWritesTheHTMLReportBesideTheOutputs() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capm-run-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "run", "--transactions", Self.transactions, "--plan", Self.plan, "--k", "3", "--budget", "250000",
                 "--output-dir", dir.path, "--report", "--format", "json",

@@ -31,7 +31,7 @@ struct SegmentCommandTests {
         let report = dir.appendingPathComponent("report.json")
         let output = dir.appendingPathComponent("segments.csv")
         let model = dir.appendingPathComponent("model.json")
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "segment", "--input", input.path, "--k", "3", "--log1p", "clv,monetary", "--seed", "4",
                 "--restarts", "3", "--report", report.path, "--output", output.path, "--model", model.path,
@@ -57,7 +57,7 @@ struct SegmentCommandTests {
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "segment", "--input", input.path, "--k-range", "2...4", "--features", "frequency,monetary,clv",
                 "--scale", "robust", "--report", report.path,
@@ -74,19 +74,19 @@ struct SegmentCommandTests {
         let dir = try Self.temporaryDirectory()
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
-        var unknown = try #require(
+        let unknown = try #require(
             try CAPMTool.parseAsRoot(["segment", "--input", input.path, "--k", "2", "--features", "nope"])
                 as? SegmentCommand)
         #expect(throws: SegmentationError.unknownColumn(
             name: "nope", available: ["customer_id", "frequency", "recency", "T", "monetary", "clv", "p_alive"])) {
             try unknown.run()
         }
-        var tooMany = try #require(
+        let tooMany = try #require(
             try CAPMTool.parseAsRoot(["segment", "--input", input.path, "--k", "9"]) as? SegmentCommand)
         #expect(throws: SegmentationError.invalidClusterCount(k: 9, points: 8)) { try tooMany.run() }
         let initFile = dir.appendingPathComponent("init.npy")
         try NumPyArray(shape: [2, 3], elements: [1, 2, 3, 4, 5, 6]).write(to: initFile)
-        var wrongInit = try #require(
+        let wrongInit = try #require(
             try CAPMTool.parseAsRoot([
                 "segment", "--input", input.path, "--features", "frequency,monetary", "--init", initFile.path,
             ]) as? SegmentCommand)
@@ -97,7 +97,7 @@ struct SegmentCommandTests {
         #expect(throws: (any Error).self) {
             try CAPMTool.parseAsRoot(["segment", "--input", input.path, "--k-range", "5...2"])
         }
-        var missing = try #require(
+        let missing = try #require(
             try CAPMTool.parseAsRoot(["segment", "--input", dir.appendingPathComponent("none.csv").path, "--k", "2"])
                 as? SegmentCommand)
         #expect(throws: SegmentationError.self) { try missing.run() }

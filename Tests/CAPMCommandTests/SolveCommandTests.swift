@@ -34,7 +34,7 @@ struct SolveCommandTests {
         guard FileManager.default.fileExists(atPath: afiro) else { return }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("capm-solve-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: out) }
-        var command = try #require(
+        let command = try #require(
             try CAPMTool.parseAsRoot([
                 "solve", afiro, "--format", "json", "--output", out.path, "--verbose-solution",
             ]) as? SolveCommand)
@@ -58,7 +58,7 @@ struct SolveCommandTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("capm-bad-\(UUID().uuidString).mps")
         defer { try? FileManager.default.removeItem(at: url) }
         try "NAME X\nROWS\n N OBJ\nCOLUMNS\n X OBJ abc\n".write(to: url, atomically: true, encoding: .utf8)
-        var command = try #require(try CAPMTool.parseAsRoot(["solve", url.path]) as? SolveCommand)
+        let command = try #require(try CAPMTool.parseAsRoot(["solve", url.path]) as? SolveCommand)
         #expect {
             try command.run()
         } throws: { error in
