@@ -186,21 +186,11 @@ struct RejectedRows {
         }
     }
 
-    /// `skipped` with these reasons added, most frequent first (ties by first line), as ``SkippedRows`` orders them.
+    /// `skipped` with these reasons added (``SkippedRows/add(_:)``).
     func merged(into skipped: SkippedRows) -> SkippedRows {
-        var all = skipped.reasons
-        for reason in reasons.values {
-            if let k = all.firstIndex(where: { $0.reason == reason.reason }) {
-                all[k].count += reason.count
-                if reason.firstLine < all[k].firstLine {
-                    all[k].firstLine = reason.firstLine
-                    all[k].first = reason.first
-                }
-            } else {
-                all.append(reason)
-            }
-        }
-        return SkippedRows(reasons: all.sorted { $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine })
+        var all = skipped
+        for reason in reasons.values { all.add(reason) }
+        return all
     }
 }
 

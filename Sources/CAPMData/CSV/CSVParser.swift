@@ -143,8 +143,7 @@ struct CSVParser {
         }
         // First error in file order, with its absolute line; skipped rows merged in chunk order.
         var linesBefore = lineOffset
-        var reasons: [String: SkippedRows.Reason] = [:]
-        var order: [String] = []
+        var skipped = SkippedRows()
         var rowLines: [Int]? = badRows == .skip ? [] : nil
         for result in results {
             guard let result else { continue }
@@ -155,15 +154,9 @@ struct CSVParser {
             if let local = result.localError { throw local.make(linesBefore + local.line) }
             for reason in result.skippedOrder {
                 guard let entry = result.skipped[reason] else { continue }
-                if var known = reasons[reason] {
-                    known.count += entry.count
-                    reasons[reason] = known
-                } else {
-                    let line = linesBefore + entry.line
-                    reasons[reason] = SkippedRows.Reason(
-                        reason: reason, count: entry.count, first: entry.make(line).description, firstLine: line)
-                    order.append(reason)
-                }
+                let line = linesBefore + entry.line
+                skipped.add(
+                    SkippedRows.Reason(reason: reason, count: entry.count, first: entry.make(line).description, firstLine: line))
             }
             linesBefore += result.lines
         }
@@ -173,10 +166,7 @@ struct CSVParser {
             return merge(chunks, specs: specs, base: base)
         }
         parsed.rowLines = rowLines
-        parsed.skipped = SkippedRows(
-            reasons: order.compactMap { reasons[$0] }.sorted {
-                $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine
-            })
+        parsed.skipped = skipped
         return parsed
     }
 

@@ -37,6 +37,22 @@ public struct SkippedRows: Sendable, Equatable, Codable {
 
     /// Whether nothing was skipped.
     public var isEmpty: Bool { reasons.isEmpty }
+
+    /// Adds rows skipped for `reason.reason`: a new reason, or more of a known one (the earlier first row kept).
+    /// Reasons stay ordered most frequent first, ties by first line, so any order of adding gives the same value.
+    /// - Complexity: O(r log r) for r reasons (a handful).
+    public mutating func add(_ reason: Reason) {
+        if let k = reasons.firstIndex(where: { $0.reason == reason.reason }) {
+            reasons[k].count += reason.count
+            if reason.firstLine < reasons[k].firstLine {
+                reasons[k].first = reason.first
+                reasons[k].firstLine = reason.firstLine
+            }
+        } else {
+            reasons.append(reason)
+        }
+        reasons.sort { $0.count != $1.count ? $0.count > $1.count : $0.firstLine < $1.firstLine }
+    }
 }
 
 /// What a reader does with a row it cannot read.
