@@ -107,14 +107,13 @@ extension SegmentRunResult {
         CustomerPredictions.csvHeader + ["segment", "label"] + (attributes?.names ?? [])
     }
 
-    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form. Rows are
-    /// formatted in parallel, 4,096 per chunk and 64 chunks per block (bounded memory), and written in order, so the
-    /// file is the same for any thread count. The next block is formatted while the current one is hashed and
-    /// written (SHA-256 is sequential; measured at ~15 % of a 1M-customer run's CPU).
+    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form
+    /// (``ShortestDecimal``, the text of `description`, written as bytes). Rows are formatted in parallel, 4,096 per
+    /// chunk and 64 chunks per block (bounded memory), and written in order, so the file is the same for any thread
+    /// count. The next block is formatted while the current one is hashed and written.
     func writeCustomers(_ url: URL) throws(PipelineError) -> RunManifest.OutputFile {
         let n = summary.count, chunk = 4096, block = 64 * chunk
-        let labels = (0..<segmentation.k).map { s in segmentation.profiles?[s].label.map { CSVWriting.escape($0.rawValue) } ?? "" }
-        let (s, p, segments, attributes) = (summary, predictions, self.segments, self.attributes)
+        let rows = CustomerRows(result: self)
         let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
         /// The rows `lo..<hi` as bytes, one array per 4,096-row chunk.
         @Sendable func format(_ lo: Int, _ hi: Int) -> [[UInt8]] {
@@ -123,22 +122,7 @@ extension SegmentRunResult {
             texts.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    var text = ""
-                    for i in (lo + c * chunk)..<min(hi, lo + (c + 1) * chunk) {
-                        text += CSVWriting.escape(s.customerIDs[i])
-                        text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
-                        text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
-                        let segment = Int(segments[i])
-                        text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
-                        if let attributes {
-                            for column in attributes.values {
-                                text += ","
-                                if let v = column[i] { text += "\(v)" }
-                            }
-                        }
-                        text += "\n"
-                    }
-                    out[c] = Array(text.utf8)
+                    out[c] = rows.bytes(lo + c * chunk..<min(hi, lo + (c + 1) * chunk))
                 }
             }
             return texts
