@@ -16,15 +16,19 @@ extension SegmentRunResult {
     /// Writes the output directory (created if missing): every file atomically, `run.json` last. An existing
     /// `run.json` is removed first, so a directory whose `run.json` is missing holds an unfinished run; `run.json`
     /// lists every other file with its size and SHA-256. Temporary files of a killed earlier run are removed.
+    /// `extraOutputs` are written after `summary.txt` and before `run.json` (see ``ExtraOutput``).
     ///
     /// - Throws: ``PipelineError/output(step:_:)`` naming the file.
     /// - Complexity: O(customers · columns) to format `customers.csv` (in parallel blocks, written in order).
-    public mutating func write(to directory: URL) throws(PipelineError) {
+    public mutating func write(to directory: URL, extraOutputs: [ExtraOutput] = []) throws(PipelineError) {
         var clock = StepClock()
-        try write(to: directory, finishing: &clock)
+        try write(to: directory, extraOutputs: extraOutputs, finishing: &clock)
     }
 
-    mutating func write(to directory: URL, finishing clock: inout StepClock) throws(PipelineError) {
+    mutating func write(
+        to directory: URL, extraOutputs: [ExtraOutput], finishing clock: inout StepClock
+    ) throws(PipelineError) {
+        for extra in extraOutputs { try extra.validate() }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -36,7 +40,7 @@ extension SegmentRunResult {
                 throw .output(step: .write, .writeFailed(path: manifest.path, reason: error.localizedDescription))
             }
         }
-        Self.removeStaleTemporaries(in: directory)
+        Self.removeStaleTemporaries(in: directory, extraNames: extraOutputs.map(\.name))
         var outputs: [RunManifest.OutputFile] = []
         func text(_ name: String, _ content: String) throws(PipelineError) {
             outputs.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
@@ -56,6 +60,17 @@ extension SegmentRunResult {
             }
         }
         try text("summary.txt", summaryText())
+        // Extra files (e.g. report.html) are made from the directory as written so far, and see the manifest without
+        // themselves; run.json, written after them, lists them.
+        for extra in extraOutputs {
+            self.outputs = outputs
+            let manifest = try RunManifest(self).json()
+            let bytes: [UInt8]
+            do { bytes = try extra.make(directory, manifest) } catch {
+                throw .extraOutput(name: extra.name, reason: "\(error)")
+            }
+            outputs.append(try Self.writeFile(directory.appendingPathComponent(extra.name), blocks: [bytes]))
+        }
         self.outputs = outputs
         clock.stop()
         timings = clock.timings
@@ -65,13 +80,13 @@ extension SegmentRunResult {
 
     /// Removes the temporary files a killed run left behind: `.<output name>.<pid>.<random>.tmp` for the output names
     /// of ``outputNames`` (``AtomicFile``'s naming); nothing else in the directory is touched.
-    static func removeStaleTemporaries(in directory: URL) {
+    static func removeStaleTemporaries(in directory: URL, extraNames: [String] = []) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count >= 4, let random = parts.last, let pid = parts.dropLast().last,
                 random.allSatisfy(\.isNumber), pid.allSatisfy(\.isNumber),
-                outputNames.contains(parts.dropLast(2).joined(separator: "."))
+                (outputNames + extraNames).contains(parts.dropLast(2).joined(separator: "."))
             else { continue }
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }
