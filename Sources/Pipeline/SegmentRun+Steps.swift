@@ -110,23 +110,43 @@ extension SegmentRun {
 
         // fit
         start(.fit, "fitting \(model.rawValue) to \(summary.count) customers")
+        // The spend model (Gamma-Gamma on the repeat buyers) does not depend on the purchase model: it is fitted on
+        // another thread while this one compresses the patterns and fits the purchase model. Each fit is
+        // deterministic on its own, so the result does not depend on the overlap.
+        let spendFit = BackgroundSpendFit()
+        let spendGroup = DispatchGroup()
+        let (spendChoice, summaryForSpend) = (spend, summary)
+        DispatchQueue.global().async(group: spendGroup) {
+            do throws(CustomerValueError) { spendFit.value = .success(try spendChoice.fit(summaryForSpend)) } catch {
+                spendFit.value = .failure(error)
+            }
+        }
         let patterns = RepeatPatterns(summary)
         let valuation: Valuation
         do {
             valuation = try Valuation(
                 horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
                 timing: .continuous)
-        } catch { throw .customerValue(step: .fit, error) }
+        } catch {
+            spendGroup.wait()
+            throw .customerValue(step: .fit, error)
+        }
         var fits: [ModelFit] = []
         let fitted: any PurchaseModel
         let spendModel: SpendModel
         var warnings: [String] = []
         var boundaryFits: [ModelFit] = []
-        do {
-            let purchases = try model.fit(patterns)
+        do throws(CustomerValueError) {
+            let purchases: (model: any PurchaseModel, fit: ModelFit)
+            do throws(CustomerValueError) { purchases = try model.fit(patterns) } catch {
+                spendGroup.wait()
+                throw error
+            }
             fitted = purchases.model
             fits.append(purchases.fit)
-            let spending = try spend.fit(summary)
+            spendGroup.wait()
+            let spending: (model: SpendModel, fit: ModelFit?)
+            if let outcome = spendFit.value { spending = try outcome.get() } else { spending = try spend.fit(summary) }
             if let fit = spending.fit { fits.append(fit) }
             spendModel = spending.model
             // A fit that ran to the edge of the parameter space (a limiting model: no dropout, no heterogeneity, …)
@@ -318,6 +338,11 @@ struct StepClock {
     mutating func record(_ name: String, _ seconds: Double) {
         timings.append(RunManifest.Timing(step: name, seconds: seconds))
     }
+}
+
+/// The spend-model fit run on another thread (written before `DispatchGroup.leave`, read after `wait`).
+private final class BackgroundSpendFit: @unchecked Sendable {
+    var value: Result<(model: SpendModel, fit: ModelFit?), CustomerValueError>?
 }
 
 /// The SHA-256 of one file computed on a background thread: ``start()`` launches it, ``wait()`` joins and returns

@@ -42,24 +42,45 @@ extension SegmentRunResult {
         }
         Self.removeStaleTemporaries(in: directory, extraNames: extraOutputs.map(\.name))
         var outputs: [RunManifest.OutputFile] = []
-        func text(_ name: String, _ content: String) throws(PipelineError) {
-            outputs.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
-        }
-        outputs.append(try writeCustomers(directory.appendingPathComponent("customers.csv")))
-        do { try text("segments.json", try segmentation.json()) } catch let error as PipelineError { throw error } catch {
-            throw .output(step: .write, .writeFailed(path: "segments.json", reason: "\(error)"))
-        }
-        do { try text("plan.json", try plan.json()) } catch let error as PipelineError { throw error } catch {
-            throw .output(step: .write, .writeFailed(path: "plan.json", reason: "\(error)"))
-        }
-        try text("allocation.json", AllocationReport.json(allocation))
-        try text("sweep.json", AllocationReport.json(sweep))
-        if let journey {
-            do { try text("journey.json", try journey.json()) } catch let error as PipelineError { throw error } catch {
-                throw .output(step: .write, .writeFailed(path: "journey.json", reason: "\(error)"))
+        // customers.csv (all but a few percent of the bytes) is written on another thread while this one encodes and
+        // writes the small files; both finish before anything else happens, and the list keeps the fixed order.
+        let customersURL = directory.appendingPathComponent("customers.csv")
+        let customers = BackgroundOutcome()
+        let group = DispatchGroup()
+        let snapshot = self
+        DispatchQueue.global().async(group: group) {
+            do throws(PipelineError) { customers.value = .success(try snapshot.writeCustomers(customersURL)) } catch {
+                customers.value = .failure(error)
             }
         }
-        try text("summary.txt", summaryText())
+        var others: [RunManifest.OutputFile] = []
+        var othersFailure: PipelineError?
+        do throws(PipelineError) {
+            func text(_ name: String, _ content: String) throws(PipelineError) {
+                others.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
+            }
+            do { try text("segments.json", try segmentation.json()) } catch let error as PipelineError { throw error } catch {
+                throw .output(step: .write, .writeFailed(path: "segments.json", reason: "\(error)"))
+            }
+            do { try text("plan.json", try plan.json()) } catch let error as PipelineError { throw error } catch {
+                throw .output(step: .write, .writeFailed(path: "plan.json", reason: "\(error)"))
+            }
+            try text("allocation.json", AllocationReport.json(allocation))
+            try text("sweep.json", AllocationReport.json(sweep))
+            if let journey {
+                do { try text("journey.json", try journey.json()) } catch let error as PipelineError { throw error } catch {
+                    throw .output(step: .write, .writeFailed(path: "journey.json", reason: "\(error)"))
+                }
+            }
+            try text("summary.txt", summaryText())
+        } catch { othersFailure = error }
+        group.wait()
+        switch customers.value {
+        case .success(let file): outputs = [file] + others
+        case .failure(let error): throw error
+        case nil: throw .output(step: .write, .writeFailed(path: customersURL.path, reason: "the writer did not finish"))
+        }
+        if let othersFailure { throw othersFailure }
         // Extra files (e.g. report.html) are made from the directory as written so far, and see the manifest without
         // themselves; run.json, written after them, lists them.
         for extra in extraOutputs {
@@ -164,6 +185,11 @@ extension SegmentRunResult {
             }
         }
     }
+}
+
+/// The outcome of writing `customers.csv` on another thread (set before `DispatchGroup.leave`, read after `wait`).
+private final class BackgroundOutcome: @unchecked Sendable {
+    var value: Result<RunManifest.OutputFile, PipelineError>?
 }
 
 /// The block formatted in the background while the previous one is written (handed over after `DispatchGroup.wait`).
