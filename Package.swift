@@ -55,7 +55,10 @@ let package = Package(
         .target(name: "CSHA256", path: "Sources/CSHA256"),
         .target(
             name: "Pipeline",
-            dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey", "CSHA256"]),
+            dependencies: [
+                "CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "Allocation", "Journey", "CSHA256",
+                .product(name: "Yams", package: "Yams"),
+            ]),
         .target(name: "Report", dependencies: ["CAPMNumerics", "CAPMData", "Segmentation", "Allocation", "Journey"]),
         .target(name: "CAPM", dependencies: ["CAPMNumerics", "CAPMData", "CustomerValue", "Segmentation", "LinearProgramming", "Allocation", "Journey", "Pipeline", "Report"]),
         .executableTarget(

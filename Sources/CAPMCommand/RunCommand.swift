@@ -156,14 +156,17 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let configuration = try makeRun()
         let progress = Progress()
-        let result = try configuration.run { event in progress.step("\(event.step.rawValue): \(event.message)") }
-        var written = result.outputs.map(\.name) + ["run.json"]
-        if report {
-            progress.step("report: writing report.html")
-            let directory = URL(fileURLWithPath: outputDir)
-            try RunReport.load(runDirectory: directory).write(to: directory.appendingPathComponent("report.html"))
-            written.append("report.html")
-        }
+        // report.html is made from the written directory before run.json, so run.json lists it (its run-details
+        // table shows run.json as it stands without the report's own entry).
+        let extras = report
+            ? [ExtraOutput(name: "report.html") { directory, manifest in
+                var page = try RunReport.load(runDirectory: directory)
+                page.manifest = Report.RunManifest(data: Data(manifest.utf8))
+                return Array(page.html().utf8)
+            }] : []
+        let result = try configuration.run(
+            progress: { event in progress.step("\(event.step.rawValue): \(event.message)") }, extraOutputs: extras)
+        let written = result.outputs.map(\.name) + ["run.json"]
         switch format {
         case .json: print(try RunManifest(result).json(), terminator: "")
         case .table:

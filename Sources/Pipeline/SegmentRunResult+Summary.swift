@@ -34,6 +34,7 @@ extension SegmentRunResult {
             let parameters = zip(fit.parameterNames, fit.parameters).map { "\($0) \(f($1, 4))" }.joined(separator: ", ")
             out += "  \(fit.model): \(parameters); log-likelihood \(f(fit.logLikelihood)); \(Int(fit.observations)) observations\n"
         }
+        for warning in warnings { out += "  warning: \(warning)\n" }
         let c = configuration
         out += "  CLV: horizon \(g(c.horizon)) \(c.timeUnit.rawValue)s, discount rate \(g(c.discountRate)) per \(g(c.discountPeriod)), "
         out += "margin \(g(c.margin)); total CLV \(f(predictions.lifetimeValue.reduce(0, +)))\n"
