@@ -128,18 +128,24 @@ extension SimplexEngine {
             }
             if t != 0 {
                 let step = t * s
+                // The pivot row is not needed after this update, so the same pass clears its workspace.
                 status.withUnsafeBufferPointer { st in
                     d.withUnsafeMutableBufferPointer { dd in
-                        pivotRowWork.withUnsafeBufferPointer { work in
-                            pivotTouched.withUnsafeBufferPointer { touched in
-                                for t in 0..<touchedCount {
-                                    let j = touched[t]
-                                    if st[j] != .basic { dd[j] -= step * work[j] }
+                        pivotRowWork.withUnsafeMutableBufferPointer { work in
+                            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                                pivotTouched.withUnsafeBufferPointer { touched in
+                                    for t in 0..<touchedCount {
+                                        let j = touched[t]
+                                        if st[j] != .basic { dd[j] -= step * work[j] }
+                                        work[j] = 0
+                                        mark[j] = false
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                pivotTouchedCount = 0
             }
             d[leaving] = -t * s
             d[q] = 0
