@@ -165,5 +165,7 @@ struct RunCommand: ParsableCommand {
             print(result.summaryText(), terminator: "")
             print("\noutputs in \(outputDir): \(written.joined(separator: ", "))")
         }
+        // Every output is written; a plan without an optimum still fails the command (Docs/cli.md, exit status).
+        if let exit = ModelExit.exit(for: result.allocation, subject: plan ?? ExamplePlan.name) { throw exit }
     }
 }
