@@ -3,9 +3,11 @@
 //
 // AVX2 kernel (Double): 4 rows × 8 centroids per step = 8 YMM accumulators; per feature j one broadcast of xᵢⱼ per
 // row and two loads of the panel column −2·c_{·j}, 8 FMAs. The 4 × 8 distance tile is transposed (two 4 × 4
-// transposes) so that each vector holds the 4 rows' distances to one centroid, and the running minimum with its
-// centroid index is kept across centroids and groups by vertical compare/min/blend — no horizontal reduction per row.
-// Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose.
+// transposes) so that each vector holds the 4 rows' distances to one centroid; a tree of vertical compare/min/blend
+// steps gives the group's minimum and its index per row, merged into the running minimum of earlier groups — no
+// horizontal reduction per row. Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose. Labels are
+// computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
+// unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
 // Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
 // roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)).
 #include "CKMeansKernels.h"
@@ -162,13 +164,12 @@ typedef struct sink {
     int32_t *labels;
     const double *mean, *weights, *centroids;
     double *sums, *counts;
-    size_t d;
     int64_t changed;
     double inertia;
 } sink;
 
 static inline sink make_sink(const capm_kmeans_pass *p) {
-    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, p->d, 0, 0};
+    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, 0, 0};
     return s;
 }
 

@@ -32,7 +32,7 @@ public struct KMeans: Sendable {
 
     /// How the Lloyd fixed point is iterated.
     public enum Algorithm: String, Sendable, CaseIterable, Codable {
-        /// Chosen from d by ``KMeans/automaticAlgorithm(features:clusters:)``.
+        /// Chosen by ``KMeans/automaticAlgorithm(features:clusters:)`` (Lloyd, as measured).
         case automatic
         /// Plain Lloyd: every row against every centroid each iteration (scikit-learn's `algorithm="lloyd"`).
         case lloyd
@@ -135,14 +135,15 @@ public struct KMeans: Sendable {
         .simd
     }
 
-    /// The scheme ``Algorithm/automatic`` resolves to: Hamerly for k ≥ 16 and d ≤ 16, Lloyd (GEMM) otherwise.
+    /// The scheme ``Algorithm/automatic`` resolves to: Lloyd with the fused kernel.
     ///
-    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs, same
-    /// start): Hamerly reached the same fixed point in the same iterations 1.5× (d = 8, k = 32) and 2.4× (d = 16,
-    /// k = 32) faster than Lloyd, but 1.5× slower for d = 8, k = 8 (few boundary rows to skip, and its first
-    /// iteration's full search is scalar). Measured before the fused C kernel; see `Docs/segmentation.md`.
+    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs from the same
+    /// start, 2 threads): with the fused C kernel, Lloyd reached the same fixed point in the same iterations 2.3×
+    /// (d = 8, k = 8), 2.2× (d = 8, k = 32) and 1.2× (d = 16, k = 32) faster than Hamerly, whose first iteration and
+    /// full searches are scalar. (Against the former GEMM Lloyd pass Hamerly had won for k ≥ 16, d ≤ 16.) Larger k
+    /// was not measured; Hamerly stays selectable.
     public static func automaticAlgorithm(features d: Int, clusters k: Int) -> Algorithm {
-        (k >= 16 && d <= 16) ? .hamerly : .lloyd
+        .lloyd
     }
 
     /// Clusters the rows of `data`.

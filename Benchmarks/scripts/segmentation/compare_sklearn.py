@@ -384,14 +384,14 @@ def main():
             results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1])
             print("\n## Whole fit to convergence (tol 1e-4, same initial centroids, Gaussian blobs), seconds")
             print("| N | d | k | thr | capm lloyd (it) | capm hamerly (it) | sklearn lloyd (it) | sklearn elkan (it) | "
-                  "sklearn lloyd / capm hamerly | inertia capm/sklearn |")
+                  "sklearn lloyd / capm lloyd | inertia capm/sklearn |")
             print("|---|---|---|---|---|---|---|---|---|---|")
             for r in results["convergence"]:
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm_lloyd']:.2f} ({r['capm_lloyd_iterations']}) | "
                       f"{r['capm_hamerly']:.2f} ({r['capm_hamerly_iterations']}) | "
                       f"{r['sklearn_lloyd']:.2f} ({r['sklearn_lloyd_iterations']}) | "
                       f"{r['sklearn_elkan']:.2f} ({r['sklearn_elkan_iterations']}) | "
-                      f"{r['sklearn_lloyd'] / r['capm_hamerly']:.2f} | "
+                      f"{r['sklearn_lloyd'] / r['capm_lloyd']:.2f} | "
                       f"{r['capm_hamerly_inertia'] / r['sklearn_lloyd_inertia']:.9f} |")
         if "cpu" not in a.skip:
             hw = dict(dgemm=peak_gemm(1), sgemm=peak_gemm(1, dtype=np.float32), bandwidth=read_bandwidth())
