@@ -18,7 +18,7 @@ extension KMeans {
     ///   memory: two N-vectors of bounds in addition to Lloyd's.
     static func hamerly(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, maxIterations: Int,
-        tolerance: Double, partition: ChunkPartition, threads: Int
+        tolerance: Double, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -93,7 +93,7 @@ extension KMeans {
         let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
         fusedPass(
             data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partialsForFinal,
-            mode: .final, partition: partition, threads: threads)
+            mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partialsForFinal.inertia.reduce(0, +),
             iterations: iterations, convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)

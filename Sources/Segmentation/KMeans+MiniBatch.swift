@@ -33,7 +33,7 @@ extension KMeans {
     /// - Complexity: O(batch·k·d) per step, O(N·k·d) for the final pass; memory: the labels plus O(batch + k·d).
     static func miniBatch(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, batch: Int,
-        maxEpochs: Int, partition: ChunkPartition, threads: Int,
+        maxEpochs: Int, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best,
         rng: inout Xoshiro256
     ) -> LloydRun {
         let n = data.rows
@@ -88,7 +88,7 @@ extension KMeans {
                                     _ = runFusedKernel(
                                         rows: b, x: .double(xb.start), panel: panel, panelPointers: (pb.start, p32.start),
                                         centroids: cb.start, mean: mb.start, weights: nil, labels: lb.start, sums: nil,
-                                        clusterWeights: nil, mode: .assign, instructionSet: .best)
+                                        clusterWeights: nil, mode: .assign, instructionSet: instructionSet)
                                 }
                             }
                         }
@@ -144,7 +144,7 @@ extension KMeans {
         let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
         fusedPass(
             data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
-            mode: .final, partition: partition, threads: threads)
+            mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partials.inertia.reduce(0, +), iterations: steps,
             convergence: convergence, repairs: 0,

@@ -56,20 +56,22 @@ public struct KMeans: Sendable {
         case float32
     }
 
-    /// The distance step of a Lloyd pass.
+    /// Which implementation of the fused pass runs.
     ///
     /// Every pass runs the fused kernel of the C target `CKMeansKernels`: per block of rows the expanded-form
-    /// distances ‖c‖² − 2·x·c to 8 centroids per vector (AVX2 + FMA register-blocked micro-kernel when cpuid reports
-    /// them, portable C otherwise), the lowest-index arg-min in registers, then the row's contribution to its cluster
-    /// sums — each row read once. The earlier BLAS `dgemm` path was slower in every measured shape
-    /// (`Docs/segmentation.md`, "Measured") and was removed; ``gemm`` is kept so existing callers compile.
+    /// distances ‖c‖² − 2·x·c to 8 centroids per vector, the lowest-index arg-min in registers, then the row's
+    /// contribution to its cluster sums — each row read once. The BLAS `dgemm` path it replaced was slower in every
+    /// measured shape (`Docs/segmentation.md`, "Measured"). Both implementations add the sums in the same order
+    /// without fused multiply-adds, so for the same labels they give bit-identical centroids; labels can differ
+    /// only where two centroids are equally near up to rounding (the AVX2 distances use FMA).
     public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
-        /// Resolves to ``simd``.
+        /// ``avx2`` when the CPU has it, ``portable`` otherwise.
         case automatic
-        /// The fused SIMD kernel (AVX2 + FMA or portable C, chosen at run time).
-        case simd
-        /// Former blocked-BLAS kernel; now runs the fused kernel (reported as ``simd``).
-        case gemm
+        /// The AVX2 + FMA register-blocked micro-kernel (x86-64 with AVX2, FMA and OS support for the YMM state);
+        /// asking for it on a CPU without them is an error.
+        case avx2
+        /// Plain C: what any CPU computes (to reproduce, on an AVX2 machine, a run made on one without).
+        case portable
     }
 
     /// Number of clusters k.
@@ -95,9 +97,6 @@ public struct KMeans: Sendable {
     /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
     /// ``threads``.
     public var chunkCount: Int
-    /// Rows per block of the former GEMM kernel. The fused kernel works on fixed blocks of 64 rows, so this no
-    /// longer changes anything; it is validated (≥ 1) and kept so existing callers compile.
-    public var blockRows: Int
     /// Rows per step of ``Algorithm/minibatch`` (scikit-learn's default 1024).
     public var miniBatchSize: Int
 
@@ -106,7 +105,7 @@ public struct KMeans: Sendable {
         clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
         maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, algorithm: Algorithm = .automatic,
-        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256, precision: Precision = .float64,
+        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, precision: Precision = .float64,
         miniBatchSize: Int = 1024
     ) {
         self.miniBatchSize = miniBatchSize
@@ -121,19 +120,13 @@ public struct KMeans: Sendable {
         self.threads = threads
         self.kernel = kernel
         self.chunkCount = chunkCount
-        self.blockRows = blockRows
     }
 
-    /// The kernel ``DistanceKernel/automatic`` (and the former ``DistanceKernel/gemm``) resolves to: the fused
-    /// kernel, ``DistanceKernel/simd``.
-    ///
-    /// Measured (`Docs/segmentation.md`, "Measured"; CPU time per iteration, N ∈ {1M, 4M}, d ∈ {8, 16, 32},
-    /// k ∈ {8, 32}, float64 and float32): the fused AVX2 kernel was faster than the blocked BLAS `dgemm`/`sgemm`
-    /// path in every cell (the GEMM path paid for packing, a separate arg-min sweep over the distance block and
-    /// Swift's SSE2-only arg-min), so no shape is routed to BLAS any more.
-    public static func automaticKernel(features d: Int, clusters k: Int) -> DistanceKernel {
-        .simd
-    }
+    /// The implementation ``DistanceKernel/automatic`` resolves to on this CPU: ``DistanceKernel/avx2`` when cpuid
+    /// reports AVX2 and FMA (and the OS saves the YMM state), ``DistanceKernel/portable`` otherwise. The same for
+    /// every shape: the fused kernel beat the blocked BLAS `dgemm`/`sgemm` path in every measured cell
+    /// (`Docs/segmentation.md`, "Measured"; N ∈ {1M, 4M}, d ∈ {8, 16, 32}, k ∈ {8, 32}).
+    public static var automaticKernel: DistanceKernel { KernelInstructionSet.best == .avx2 ? .avx2 : .portable }
 
     /// The scheme ``Algorithm/automatic`` resolves to: Lloyd with the fused kernel.
     ///
@@ -169,7 +162,8 @@ public struct KMeans: Sendable {
             throw .invalidParameter(
                 name: "precision", value: "float32", reason: "single precision runs with the Lloyd algorithm only")
         }
-        let resolvedKernel = Self.automaticKernel(features: d, clusters: k)
+        let resolvedKernel = kernel == .automatic ? Self.automaticKernel : kernel
+        let instructionSet: KernelInstructionSet = resolvedKernel == .avx2 ? .avx2 : .portable
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
         let singleCopy: [Float]? = single ? data.elements.map { Float($0) } : nil
@@ -205,15 +199,17 @@ public struct KMeans: Sendable {
             case .lloyd, .automatic:
                 run = Self.lloyd(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
-                    tolerance: absoluteTolerance, partition: partition, threads: threads, single: singleCopy)
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, single: singleCopy,
+                    instructionSet: instructionSet)
             case .minibatch:
                 run = Self.miniBatch(
                     data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
-                    maxEpochs: maxIterations, partition: partition, threads: threads, rng: &rng)
+                    maxEpochs: maxIterations, partition: partition, threads: threads, instructionSet: instructionSet,
+                    rng: &rng)
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
-                    tolerance: absoluteTolerance, partition: partition, threads: threads)
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, instructionSet: instructionSet)
             }
             run.seedingSeconds = seedingSeconds
             restartInertias.append(run.inertia)
@@ -256,7 +252,9 @@ public struct KMeans: Sendable {
         if chunkCount < 1 {
             throw .invalidParameter(name: "chunkCount", value: "\(chunkCount)", reason: "must be ≥ 1")
         }
-        if blockRows < 1 { throw .invalidParameter(name: "blockRows", value: "\(blockRows)", reason: "must be ≥ 1") }
+        if kernel == .avx2 && !KernelInstructionSet.avx2.isAvailable {
+            throw .invalidParameter(name: "kernel", value: "avx2", reason: "this CPU lacks AVX2 and FMA; use automatic or portable")
+        }
         if miniBatchSize < 1 {
             throw .invalidParameter(name: "miniBatchSize", value: "\(miniBatchSize)", reason: "must be ≥ 1")
         }

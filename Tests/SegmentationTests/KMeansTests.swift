@@ -74,13 +74,18 @@ struct KMeansTests {
         #expect(a.inertia == b.inertia)
     }
 
-    @Test("the former gemm kernel runs the fused kernel: identical results, reported as simd")
-    func gemmIsFused() throws {
-        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
-        let simd = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .simd).fit(data)
-        let gemm = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .gemm).fit(data)
-        #expect(simd.kernel == .simd && gemm.kernel == .simd && simd.algorithm == .lloyd)
-        #expect(simd.labels == gemm.labels && simd.centroids == gemm.centroids && simd.inertia == gemm.inertia)
+    /// The portable C pass reproduces the AVX2 one: integer-valued blobs make every distance exact, so the
+    /// labels, centroids and inertia agree to the bit, for every algorithm that runs the pass.
+    @Test("the portable and AVX2 passes give identical fits", arguments: [KMeans.Algorithm.lloyd, .hamerly, .minibatch])
+    func portableMatchesAVX2(algorithm: KMeans.Algorithm) throws {
+        let (blobs, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
+        let data = try FeatureMatrix(rows: blobs.rows, columns: blobs.columns, elements: blobs.elements.map { ($0 * 4).rounded() })
+        let portable = try KMeans(clusterCount: 9, seed: 8, algorithm: algorithm, kernel: .portable).fit(data)
+        #expect(portable.kernel == .portable && portable.algorithm == algorithm)
+        let automatic = try KMeans(clusterCount: 9, seed: 8, algorithm: algorithm).fit(data)
+        #expect(automatic.kernel == KMeans.automaticKernel)
+        #expect(portable.labels == automatic.labels && portable.centroids == automatic.centroids)
+        #expect(portable.inertia == automatic.inertia)
     }
 
     @Test("Lloyd fixed point on a hand example", arguments: Engine.allCases)
@@ -231,7 +236,7 @@ struct SinglePrecisionTests {
             try KMeans(clusterCount: 4, seed: 3, threads: threads, precision: .float32).fit(data)
         }
         let single = singles[0]
-        #expect(single.precision == .float32 && single.kernel == .simd && single.algorithm == .lloyd)
+        #expect(single.precision == .float32 && single.kernel == KMeans.automaticKernel && single.algorithm == .lloyd)
         #expect(single.labels == double.labels)
         #expect(adjustedRandIndex(truth, single.labels.map(Int.init)) == 1)
         #expect(abs(single.inertia - double.inertia) <= 1e-9 * double.inertia)
