@@ -49,13 +49,19 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
     case attributes(path: String, line: Int?, reason: String)
     /// A parameter outside its domain.
     case invalidParameter(name: String, value: String, reason: String)
+    /// A model fit that ran to the edge of its parameter space (`parameters`: the estimates as `name = value`
+    /// text) is not usable (`reason`, e.g. non-finite predictions).
+    case fitAtBoundary(step: PipelineStep, model: String, parameters: String, reason: String)
+    /// An extra output file (e.g. `report.html` of `capm run --report`) could not be produced.
+    case extraOutput(name: String, reason: String)
 
     /// The step that failed (nil for parameter errors found before any step ran).
     public var step: PipelineStep? {
         switch self {
         case .data(let s, _), .customerValue(let s, _), .segmentation(let s, _), .allocation(let s, _),
-            .journey(let s, _), .output(let s, _):
+            .journey(let s, _), .output(let s, _), .fitAtBoundary(let s, _, _, _):
             return s
+        case .extraOutput: return .write
         case .unreadableInput: return .read
         case .attributes: return .features
         case .invalidParameter: return nil
@@ -76,6 +82,9 @@ public enum PipelineError: Error, Sendable, CustomStringConvertible {
         case .attributes(let path, let line, let reason):
             return prefix + (line.map { "\(path):\($0): \(reason)" } ?? "\(path): \(reason)")
         case .invalidParameter(let name, let value, let reason): return "invalid \(name) = \(value): \(reason)"
+        case .fitAtBoundary(_, let model, let parameters, let reason):
+            return prefix + "\(model): the fit ran to the edge of the parameter space (\(parameters)) and \(reason)"
+        case .extraOutput(let name, let reason): return prefix + "\(name): \(reason)"
         }
     }
 }

@@ -129,6 +129,8 @@ public struct RunManifest: Sendable, Codable, Equatable {
         public var observations: Double
         /// Whether the optimiser converged.
         public var converged: Bool
+        /// Why the optimiser stopped (`converged`, `lineSearchFailed`, `iterationLimit`, …).
+        public var status: String
         /// Optimiser iterations.
         public var iterations: Int
     }
@@ -167,6 +169,8 @@ public struct RunManifest: Sendable, Codable, Equatable {
     public var allocation: AllocationSummary
     /// Output files (without run.json itself).
     public var outputs: [OutputFile]
+    /// Warnings of the run (e.g. a model fit at the edge of its parameter space); empty when there were none.
+    public var warnings: [String]
 
     /// The manifest of `result`.
     public init(_ result: SegmentRunResult) {
@@ -207,13 +211,14 @@ public struct RunManifest: Sendable, Codable, Equatable {
                 model: fit.model, parameters: Dictionary(uniqueKeysWithValues: zip(fit.parameterNames, fit.parameters)),
                 standardErrors: fit.standardErrors.map { Dictionary(uniqueKeysWithValues: zip(fit.parameterNames, $0)) },
                 logLikelihood: fit.logLikelihood, observations: fit.observations, converged: fit.converged,
-                iterations: fit.iterations)
+                status: fit.status.rawValue, iterations: fit.iterations)
         }
         let a = result.allocation
         allocation = AllocationSummary(
             status: a.status.rawValue, spend: a.spend, uplift: a.uplift, upliftVsCurrent: a.upliftVsCurrent, roi: a.roi,
             nextDollar: a.shadowPrice?.value)
         outputs = result.outputs
+        warnings = result.warnings
     }
 
     /// The manifest as JSON: snake_case keys, sorted, pretty-printed, non-finite numbers as strings.

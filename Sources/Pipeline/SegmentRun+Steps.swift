@@ -20,12 +20,18 @@ extension SegmentRun {
     /// (``AtomicFile``): a run that fails or is killed leaves each output file either as it was or complete (see
     /// `Docs/pipeline.md`, "Failures").
     ///
-    /// - Parameter progress: called when a step starts and within long steps (from the calling thread).
+    /// - Parameters:
+    ///   - progress: called when a step starts and within long steps (from the calling thread).
+    ///   - extraOutputs: files made from the written directory just before `run.json` (which lists them), e.g.
+    ///     `report.html`; ignored without ``outputDirectory``.
     /// - Throws: ``PipelineError`` naming the step, wrapping the engine's typed error.
     /// - Complexity: O(transactions) to read and summarise, O(patterns) per likelihood evaluation,
     ///   O(iterations·N·k·d) per k-means fit, an LP over the plan's cells, O(customers) to write.
-    public func run(progress: (PipelineProgress) -> Void = { _ in }) throws(PipelineError) -> SegmentRunResult {
+    public func run(
+        progress: (PipelineProgress) -> Void = { _ in }, extraOutputs: [ExtraOutput] = []
+    ) throws(PipelineError) -> SegmentRunResult {
         try validate()
+        for extra in extraOutputs { try extra.validate() }
         var clock = StepClock()
         func start(_ step: PipelineStep, _ message: String) {
             clock.start(step)
@@ -65,8 +71,10 @@ extension SegmentRun {
         var givenPlan: Plan
         var locator = PlanLocator.none()
         var baseDirectory: URL?
+        var planFile: URL?
         switch plan {
         case .file(let url):
+            planFile = url
             try checksum("plan", url)
             do {
                 let read = try PlanReader.read(contentsOf: url)
@@ -75,6 +83,12 @@ extension SegmentRun {
             baseDirectory = url.deletingLastPathComponent()
         case .plan(let p):
             givenPlan = p
+        case .text(let text, let name):
+            inputs.append(RunManifest.InputFile(role: "plan", path: name, bytes: text.utf8.count, sha256: SHA256.hex(text.utf8)))
+            do {
+                let read = try PlanReader.read(text: text, file: name)
+                (givenPlan, locator) = (read.plan, read.locator)
+            } catch { throw .allocation(step: .read, error) }
         }
         guard let amount = budget ?? givenPlan.budget?.amount else {
             throw .invalidParameter(name: "budget", value: "none", reason: "give a budget (the plan has no budget.amount)")
@@ -102,27 +116,57 @@ extension SegmentRun {
 
         // fit
         start(.fit, "fitting \(model.rawValue) to \(summary.count) customers")
+        // The spend model (Gamma-Gamma on the repeat buyers) does not depend on the purchase model: it is fitted on
+        // another thread while this one compresses the patterns and fits the purchase model. Each fit is
+        // deterministic on its own, so the result does not depend on the overlap.
+        let spendFit = BackgroundSpendFit()
+        let spendGroup = DispatchGroup()
+        let (spendChoice, summaryForSpend) = (spend, summary)
+        DispatchQueue.global().async(group: spendGroup) {
+            do throws(CustomerValueError) { spendFit.value = .success(try spendChoice.fit(summaryForSpend)) } catch {
+                spendFit.value = .failure(error)
+            }
+        }
         let patterns = RepeatPatterns(summary)
         let valuation: Valuation
         do {
             valuation = try Valuation(
                 horizon: horizon, discountRate: discountRate, discountPeriod: discountPeriod, margin: margin,
                 timing: .continuous)
-        } catch { throw .customerValue(step: .fit, error) }
+        } catch {
+            spendGroup.wait()
+            throw .customerValue(step: .fit, error)
+        }
         var fits: [ModelFit] = []
         let fitted: any PurchaseModel
         let spendModel: SpendModel
-        do {
-            let purchases = try model.fit(patterns)
-            try purchases.fit.requireConverged()
+        var warnings: [String] = []
+        var boundaryFits: [ModelFit] = []
+        do throws(CustomerValueError) {
+            let purchases: (model: any PurchaseModel, fit: ModelFit)
+            do throws(CustomerValueError) { purchases = try model.fit(patterns) } catch {
+                spendGroup.wait()
+                throw error
+            }
             fitted = purchases.model
             fits.append(purchases.fit)
-            let spending = try spend.fit(summary)
-            if let fit = spending.fit {
-                try fit.requireConverged()
-                fits.append(fit)
-            }
+            spendGroup.wait()
+            let spending: (model: SpendModel, fit: ModelFit?)
+            if let outcome = spendFit.value { spending = try outcome.get() } else { spending = try spend.fit(summary) }
+            if let fit = spending.fit { fits.append(fit) }
             spendModel = spending.model
+            // A fit that ran to the edge of the parameter space (a limiting model: no dropout, no heterogeneity, …)
+            // is used with a warning; any other failure to converge stops the step.
+            for fit in fits {
+                switch FitCheck(fit) {
+                case .converged: break
+                case .convergedWithoutStandardErrors(let warning): warnings.append(warning)
+                case .atBoundary(let warning):
+                    warnings.append(warning)
+                    boundaryFits.append(fit)
+                case .failed: try fit.requireConverged()
+                }
+            }
         } catch { throw .customerValue(step: .fit, error) }
         clock.stop()
 
@@ -132,7 +176,25 @@ extension SegmentRun {
         do {
             predictions = try CustomerPredictions(
                 anyModel: fitted, summary: summary, spend: spendModel, valuation: valuation, patterns: patterns)
-        } catch { throw .customerValue(step: .predict, error) }
+        } catch {
+            if let fit = boundaryFits.first {
+                throw .fitAtBoundary(
+                    step: .predict, model: fit.model, parameters: FitCheck.parameterText(fit),
+                    reason: "its predictions fail: \(error)")
+            }
+            throw .customerValue(step: .predict, error)
+        }
+        if let fit = boundaryFits.first {
+            // A boundary fit is usable only if every prediction is a number.
+            let columns = [predictions.expectedPurchases, predictions.probabilityAlive, predictions.expectedSpend,
+                predictions.lifetimeValue]
+            let bad = (0..<summary.count).filter { i in columns.contains { !$0[i].isFinite } }
+            if let first = bad.first {
+                throw .fitAtBoundary(
+                    step: .predict, model: fit.model, parameters: FitCheck.parameterText(fit),
+                    reason: "gives non-finite predictions for \(bad.count) customers (first: '\(summary.customerIDs[first])')")
+            }
+        }
         clock.stop()
 
         // features
@@ -196,12 +258,14 @@ extension SegmentRun {
         do { effective = try givenPlan.withSegments(from: outcome.report) } catch {
             throw .allocation(step: .allocate, error)
         }
+        // Errors name the effective plan's entries; point them at the user's plan file instead.
+        let planMap = EffectivePlanMap(given: givenPlan, effective: effective, file: planFile)
         let problem: AllocationProblem
         let allocation: AllocationResult
         do {
             problem = try AllocationProblem(plan: effective, locator: locator, baseDirectory: baseDirectory)
             allocation = try Allocator.solve(problem, scenario: AllocationScenario())
-        } catch { throw .allocation(step: .allocate, error) }
+        } catch { throw .allocation(step: .allocate, planMap.map(error)) }
         clock.stop()
         clock.record("allocate.solver", allocation.solverSeconds)
 
@@ -245,12 +309,13 @@ extension SegmentRun {
             allocation: allocation.reproducible, sweep: sweepResult.reproducible, journey: journeyAnalysis,
             timings: [], outputs: [])
         result.journeySkippedRows = journeySkipped
+        result.warnings = warnings
 
         // write
         if let outputDirectory {
             start(.write, "writing \(outputDirectory.path)")
             result.timings = clock.timings
-            try result.write(to: outputDirectory, finishing: &clock)
+            try result.write(to: outputDirectory, extraOutputs: extraOutputs, finishing: &clock)
         }
         result.timings = clock.timings
         return result
@@ -279,6 +344,11 @@ struct StepClock {
     mutating func record(_ name: String, _ seconds: Double) {
         timings.append(RunManifest.Timing(step: name, seconds: seconds))
     }
+}
+
+/// The spend-model fit run on another thread (written before `DispatchGroup.leave`, read after `wait`).
+private final class BackgroundSpendFit: @unchecked Sendable {
+    var value: Result<(model: SpendModel, fit: ModelFit?), CustomerValueError>?
 }
 
 /// The SHA-256 of one file computed on a background thread: ``start()`` launches it, ``wait()`` joins and returns

@@ -16,15 +16,19 @@ extension SegmentRunResult {
     /// Writes the output directory (created if missing): every file atomically, `run.json` last. An existing
     /// `run.json` is removed first, so a directory whose `run.json` is missing holds an unfinished run; `run.json`
     /// lists every other file with its size and SHA-256. Temporary files of a killed earlier run are removed.
+    /// `extraOutputs` are written after `summary.txt` and before `run.json` (see ``ExtraOutput``).
     ///
     /// - Throws: ``PipelineError/output(step:_:)`` naming the file.
     /// - Complexity: O(customers · columns) to format `customers.csv` (in parallel blocks, written in order).
-    public mutating func write(to directory: URL) throws(PipelineError) {
+    public mutating func write(to directory: URL, extraOutputs: [ExtraOutput] = []) throws(PipelineError) {
         var clock = StepClock()
-        try write(to: directory, finishing: &clock)
+        try write(to: directory, extraOutputs: extraOutputs, finishing: &clock)
     }
 
-    mutating func write(to directory: URL, finishing clock: inout StepClock) throws(PipelineError) {
+    mutating func write(
+        to directory: URL, extraOutputs: [ExtraOutput], finishing clock: inout StepClock
+    ) throws(PipelineError) {
+        for extra in extraOutputs { try extra.validate() }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -36,26 +40,58 @@ extension SegmentRunResult {
                 throw .output(step: .write, .writeFailed(path: manifest.path, reason: error.localizedDescription))
             }
         }
-        Self.removeStaleTemporaries(in: directory)
+        Self.removeStaleTemporaries(in: directory, extraNames: extraOutputs.map(\.name))
         var outputs: [RunManifest.OutputFile] = []
-        func text(_ name: String, _ content: String) throws(PipelineError) {
-            outputs.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
-        }
-        outputs.append(try writeCustomers(directory.appendingPathComponent("customers.csv")))
-        do { try text("segments.json", try segmentation.json()) } catch let error as PipelineError { throw error } catch {
-            throw .output(step: .write, .writeFailed(path: "segments.json", reason: "\(error)"))
-        }
-        do { try text("plan.json", try plan.json()) } catch let error as PipelineError { throw error } catch {
-            throw .output(step: .write, .writeFailed(path: "plan.json", reason: "\(error)"))
-        }
-        try text("allocation.json", AllocationReport.json(allocation))
-        try text("sweep.json", AllocationReport.json(sweep))
-        if let journey {
-            do { try text("journey.json", try journey.json()) } catch let error as PipelineError { throw error } catch {
-                throw .output(step: .write, .writeFailed(path: "journey.json", reason: "\(error)"))
+        // customers.csv (all but a few percent of the bytes) is written on another thread while this one encodes and
+        // writes the small files; both finish before anything else happens, and the list keeps the fixed order.
+        let customersURL = directory.appendingPathComponent("customers.csv")
+        let customers = BackgroundOutcome()
+        let group = DispatchGroup()
+        let snapshot = self
+        DispatchQueue.global().async(group: group) {
+            do throws(PipelineError) { customers.value = .success(try snapshot.writeCustomers(customersURL)) } catch {
+                customers.value = .failure(error)
             }
         }
-        try text("summary.txt", summaryText())
+        var others: [RunManifest.OutputFile] = []
+        var othersFailure: PipelineError?
+        do throws(PipelineError) {
+            func text(_ name: String, _ content: String) throws(PipelineError) {
+                others.append(try Self.writeFile(directory.appendingPathComponent(name), blocks: [Array(content.utf8)]))
+            }
+            do { try text("segments.json", try segmentation.json()) } catch let error as PipelineError { throw error } catch {
+                throw .output(step: .write, .writeFailed(path: "segments.json", reason: "\(error)"))
+            }
+            do { try text("plan.json", try plan.json()) } catch let error as PipelineError { throw error } catch {
+                throw .output(step: .write, .writeFailed(path: "plan.json", reason: "\(error)"))
+            }
+            try text("allocation.json", AllocationReport.json(allocation))
+            try text("sweep.json", AllocationReport.json(sweep))
+            if let journey {
+                do { try text("journey.json", try journey.json()) } catch let error as PipelineError { throw error } catch {
+                    throw .output(step: .write, .writeFailed(path: "journey.json", reason: "\(error)"))
+                }
+            }
+            try text("summary.txt", summaryText())
+        } catch { othersFailure = error }
+        group.wait()
+        switch customers.value {
+        case .success(let file): outputs = [file] + others
+        case .failure(let error): throw error
+        case nil: throw .output(step: .write, .writeFailed(path: customersURL.path, reason: "the writer did not finish"))
+        }
+        if let othersFailure { throw othersFailure }
+        // Extra files (e.g. report.html) are made from the directory as written so far, and see the manifest without
+        // themselves; run.json, written after them, lists them.
+        for extra in extraOutputs {
+            self.outputs = outputs
+            let manifest = try RunManifest(self).json()
+            let bytes: [UInt8]
+            do { bytes = try extra.make(directory, manifest) } catch {
+                throw .extraOutput(name: extra.name, reason: "\(error)")
+            }
+            outputs.append(try Self.writeFile(directory.appendingPathComponent(extra.name), blocks: [bytes]))
+        }
         self.outputs = outputs
         clock.stop()
         timings = clock.timings
@@ -65,13 +101,13 @@ extension SegmentRunResult {
 
     /// Removes the temporary files a killed run left behind: `.<output name>.<pid>.<random>.tmp` for the output names
     /// of ``outputNames`` (``AtomicFile``'s naming); nothing else in the directory is touched.
-    static func removeStaleTemporaries(in directory: URL) {
+    static func removeStaleTemporaries(in directory: URL, extraNames: [String] = []) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
         for name in names where name.hasPrefix(".") && name.hasSuffix(".tmp") {
             let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
             guard parts.count >= 4, let random = parts.last, let pid = parts.dropLast().last,
                 random.allSatisfy(\.isNumber), pid.allSatisfy(\.isNumber),
-                outputNames.contains(parts.dropLast(2).joined(separator: "."))
+                (outputNames + extraNames).contains(parts.dropLast(2).joined(separator: "."))
             else { continue }
             try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
         }
@@ -107,14 +143,13 @@ extension SegmentRunResult {
         CustomerPredictions.csvHeader + ["segment", "label"] + (attributes?.names ?? [])
     }
 
-    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form. Rows are
-    /// formatted in parallel, 4,096 per chunk and 64 chunks per block (bounded memory), and written in order, so the
-    /// file is the same for any thread count. The next block is formatted while the current one is hashed and
-    /// written (SHA-256 is sequential; measured at ~15 % of a 1M-customer run's CPU).
+    /// `customers.csv`: one row per customer (summary order), numbers in Swift's shortest round-trip form
+    /// (``ShortestDecimal``, the text of `description`, written as bytes). Rows are formatted in parallel, 4,096 per
+    /// chunk and 64 chunks per block (bounded memory), and written in order, so the file is the same for any thread
+    /// count. The next block is formatted while the current one is hashed and written.
     func writeCustomers(_ url: URL) throws(PipelineError) -> RunManifest.OutputFile {
         let n = summary.count, chunk = 4096, block = 64 * chunk
-        let labels = (0..<segmentation.k).map { s in segmentation.profiles?[s].label.map { CSVWriting.escape($0.rawValue) } ?? "" }
-        let (s, p, segments, attributes) = (summary, predictions, self.segments, self.attributes)
+        let rows = CustomerRows(result: self)
         let header = customersHeader.map(CSVWriting.escape).joined(separator: ",") + "\n"
         /// The rows `lo..<hi` as bytes, one array per 4,096-row chunk.
         @Sendable func format(_ lo: Int, _ hi: Int) -> [[UInt8]] {
@@ -123,22 +158,7 @@ extension SegmentRunResult {
             texts.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let out = buffer
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    var text = ""
-                    for i in (lo + c * chunk)..<min(hi, lo + (c + 1) * chunk) {
-                        text += CSVWriting.escape(s.customerIDs[i])
-                        text += ",\(s.frequency[i]),\(s.recency[i]),\(s.age[i]),\(s.monetaryValue?[i] ?? 0)"
-                        text += ",\(p.expectedPurchases[i]),\(p.probabilityAlive[i]),\(p.expectedSpend[i]),\(p.lifetimeValue[i])"
-                        let segment = Int(segments[i])
-                        text += ",\(segment),\(segment < labels.count ? labels[segment] : "")"
-                        if let attributes {
-                            for column in attributes.values {
-                                text += ","
-                                if let v = column[i] { text += "\(v)" }
-                            }
-                        }
-                        text += "\n"
-                    }
-                    out[c] = Array(text.utf8)
+                    out[c] = rows.bytes(lo + c * chunk..<min(hi, lo + (c + 1) * chunk))
                 }
             }
             return texts
@@ -165,6 +185,11 @@ extension SegmentRunResult {
             }
         }
     }
+}
+
+/// The outcome of writing `customers.csv` on another thread (set before `DispatchGroup.leave`, read after `wait`).
+private final class BackgroundOutcome: @unchecked Sendable {
+    var value: Result<RunManifest.OutputFile, PipelineError>?
 }
 
 /// The block formatted in the background while the previous one is written (handed over after `DispatchGroup.wait`).

@@ -8,7 +8,10 @@ extension SegmentRunResult {
     /// the allocation headline (budget, spend, uplift, ROI, value of the next dollar) and the journey coverage.
     /// Contains no timings, so identical runs give identical files.
     public func summaryText() -> String {
-        func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+        // Fixed decimals as people read money; beyond 1e15 (a budget of 1e300) the exponent form, not 300 digits.
+        func f(_ x: Double, _ digits: Int = 2) -> String {
+            abs(x) < 1e15 ? String(format: "%.\(digits)f", x) : String(format: "%.6e", x)
+        }
         func g(_ x: Double) -> String { String(format: "%.4g", x) }
         var out = "CAPM segment run (capm \(CAPMVersion.string))\n\n"
         out += "customers        \(summary.count)"
@@ -34,6 +37,7 @@ extension SegmentRunResult {
             let parameters = zip(fit.parameterNames, fit.parameters).map { "\($0) \(f($1, 4))" }.joined(separator: ", ")
             out += "  \(fit.model): \(parameters); log-likelihood \(f(fit.logLikelihood)); \(Int(fit.observations)) observations\n"
         }
+        for warning in warnings { out += "  warning: \(warning)\n" }
         let c = configuration
         out += "  CLV: horizon \(g(c.horizon)) \(c.timeUnit.rawValue)s, discount rate \(g(c.discountRate)) per \(g(c.discountPeriod)), "
         out += "margin \(g(c.margin)); total CLV \(f(predictions.lifetimeValue.reduce(0, +)))\n"

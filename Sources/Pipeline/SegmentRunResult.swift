@@ -40,6 +40,8 @@ public struct SegmentRunResult: Sendable {
     public var journey: JourneyAnalysis?
     /// Bad journey-log rows skipped, by reason (empty unless ``SegmentRun/skipBadRows`` and a journey log).
     public var journeySkippedRows = SkippedRows()
+    /// Warnings of the run (e.g. a model fit at the edge of its parameter space), in step order.
+    public var warnings: [String] = []
     /// Seconds per step, in run order, plus the engines' own timings.
     public var timings: [RunManifest.Timing]
     /// Files written (empty when no output directory was given).

@@ -32,7 +32,7 @@ public struct KMeans: Sendable {
 
     /// How the Lloyd fixed point is iterated.
     public enum Algorithm: String, Sendable, CaseIterable, Codable {
-        /// Chosen from d by ``KMeans/automaticAlgorithm(features:clusters:)``.
+        /// Chosen by ``KMeans/automaticAlgorithm(features:clusters:)`` (Lloyd, as measured).
         case automatic
         /// Plain Lloyd: every row against every centroid each iteration (scikit-learn's `algorithm="lloyd"`).
         case lloyd
@@ -50,19 +50,25 @@ public struct KMeans: Sendable {
     public enum Precision: String, Sendable, CaseIterable, Codable {
         /// Double throughout.
         case float64
-        /// The update passes read a Float copy of the rows through BLAS `sgemm` (half the memory traffic, twice
-        /// the peak flop rate); centroid sums, seeding, empty-cluster repair and the final labels and inertia stay in
-        /// Double. Costs N·d·4 bytes for the copy. Lloyd with the GEMM kernel only.
+        /// The update passes read a Float copy of the rows with a Float centroid panel (half the memory traffic,
+        /// eight lanes per AVX2 vector instead of four); centroid sums, seeding, empty-cluster repair and the final
+        /// labels and inertia stay in Double. Costs N·d·4 bytes for the copy. Lloyd only.
         case float32
     }
 
     /// The distance step of a Lloyd pass.
+    ///
+    /// Every pass runs the fused kernel of the C target `CKMeansKernels`: per block of rows the expanded-form
+    /// distances ‖c‖² − 2·x·c to 8 centroids per vector (AVX2 + FMA register-blocked micro-kernel when cpuid reports
+    /// them, portable C otherwise), the lowest-index arg-min in registers, then the row's contribution to its cluster
+    /// sums — each row read once. The earlier BLAS `dgemm` path was slower in every measured shape
+    /// (`Docs/segmentation.md`, "Measured") and was removed; ``gemm`` is kept so existing callers compile.
     public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
-        /// Chosen from (d, k) by the rule measured in `Docs/segmentation.md`.
+        /// Resolves to ``simd``.
         case automatic
-        /// Exact differences Σ(xⱼ − cⱼ)², eight centroids per SIMD operation.
+        /// The fused SIMD kernel (AVX2 + FMA or portable C, chosen at run time).
         case simd
-        /// Blocked BLAS `dgemm` of −2·X·Cᵀ plus ‖c‖² (the expanded form), per block of ``KMeans/blockRows``.
+        /// Former blocked-BLAS kernel; now runs the fused kernel (reported as ``simd``).
         case gemm
     }
 
@@ -89,7 +95,8 @@ public struct KMeans: Sendable {
     /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
     /// ``threads``.
     public var chunkCount: Int
-    /// Rows per GEMM block (the block's distance matrix is `blockRows × k`, kept in cache).
+    /// Rows per block of the former GEMM kernel. The fused kernel works on fixed blocks of 64 rows, so this no
+    /// longer changes anything; it is validated (≥ 1) and kept so existing callers compile.
     public var blockRows: Int
     /// Rows per step of ``Algorithm/minibatch`` (scikit-learn's default 1024).
     public var miniBatchSize: Int
@@ -117,24 +124,26 @@ public struct KMeans: Sendable {
         self.blockRows = blockRows
     }
 
-    /// The kernel ``DistanceKernel/automatic`` resolves to for `d` features and `k` clusters: blocked GEMM.
+    /// The kernel ``DistanceKernel/automatic`` (and the former ``DistanceKernel/gemm``) resolves to: the fused
+    /// kernel, ``DistanceKernel/simd``.
     ///
-    /// Measured (`Docs/segmentation.md`, "Measured"; CPU time per iteration, N = 500k–1M, d ∈ {4, 8, 16, 32},
-    /// k ∈ {4, 8, 32}): GEMM was as fast or faster than the SIMD kernel in every cell but one within noise. Swift
-    /// compiles `SIMD8<Double>` for baseline x86-64 (SSE2, no FMA), while OpenBLAS dispatches AVX2/FMA kernels at
-    /// run time, which outweighs the packing cost of small GEMM blocks. The SIMD kernel stays selectable.
+    /// Measured (`Docs/segmentation.md`, "Measured"; CPU time per iteration, N ∈ {1M, 4M}, d ∈ {8, 16, 32},
+    /// k ∈ {8, 32}, float64 and float32): the fused AVX2 kernel was faster than the blocked BLAS `dgemm`/`sgemm`
+    /// path in every cell (the GEMM path paid for packing, a separate arg-min sweep over the distance block and
+    /// Swift's SSE2-only arg-min), so no shape is routed to BLAS any more.
     public static func automaticKernel(features d: Int, clusters k: Int) -> DistanceKernel {
-        .gemm
+        .simd
     }
 
-    /// The scheme ``Algorithm/automatic`` resolves to: Hamerly for k ≥ 16 and d ≤ 16, Lloyd (GEMM) otherwise.
+    /// The scheme ``Algorithm/automatic`` resolves to: Lloyd with the fused kernel.
     ///
-    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs, same
-    /// start): Hamerly reached the same fixed point in the same iterations 1.5× (d = 8, k = 32) and 2.4× (d = 16,
-    /// k = 32) faster than Lloyd, but 1.5× slower for d = 8, k = 8 (few boundary rows to skip, and its first
-    /// iteration's full search is scalar).
+    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs from the same
+    /// start, 2 threads): with the fused C kernel, Lloyd reached the same fixed point in the same iterations 2.3×
+    /// (d = 8, k = 8), 2.2× (d = 8, k = 32) and 1.2× (d = 16, k = 32) faster than Hamerly, whose first iteration and
+    /// full searches are scalar. (Against the former GEMM Lloyd pass Hamerly had won for k ≥ 16, d ≤ 16.) Larger k
+    /// was not measured; Hamerly stays selectable.
     public static func automaticAlgorithm(features d: Int, clusters k: Int) -> Algorithm {
-        (k >= 16 && d <= 16) ? .hamerly : .lloyd
+        .lloyd
     }
 
     /// Clusters the rows of `data`.
@@ -146,7 +155,7 @@ public struct KMeans: Sendable {
     /// - Throws: ``SegmentationError`` for k outside 1…N, fewer than k distinct rows, bad weights, a wrong
     ///   initial-centroid shape or options outside their domain.
     /// - Complexity: O(N·k·d) per iteration; memory: the data plus labels (4 bytes per row) plus
-    ///   O(chunkCount·k·d + blockRows·k); k-means++ seeding adds one N-vector of distances.
+    ///   O(chunkCount·k·d); k-means++ seeding adds one N-vector of distances; float32 a Float copy (N·d·4 bytes).
     public func fit(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> KMeansResult {
         try validate(data, weights: weights)
         let n = data.rows
@@ -156,11 +165,11 @@ public struct KMeans: Sendable {
         if distinct < k { throw .tooFewDistinctPoints(k: k, distinct: distinct) }
         let partition = ChunkPartition(rows: n, maximumChunks: chunkCount)
         let single = precision == .float32
-        if single && (algorithm == .hamerly || algorithm == .minibatch || kernel == .simd) {
+        if single && (algorithm == .hamerly || algorithm == .minibatch) {
             throw .invalidParameter(
-                name: "precision", value: "float32", reason: "single precision runs with the Lloyd GEMM kernel only")
+                name: "precision", value: "float32", reason: "single precision runs with the Lloyd algorithm only")
         }
-        let resolvedKernel = single ? .gemm : (kernel == .automatic ? Self.automaticKernel(features: d, clusters: k) : kernel)
+        let resolvedKernel = Self.automaticKernel(features: d, clusters: k)
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
         let singleCopy: [Float]? = single ? data.elements.map { Float($0) } : nil
@@ -195,18 +204,16 @@ public struct KMeans: Sendable {
             switch resolvedAlgorithm {
             case .lloyd, .automatic:
                 run = Self.lloyd(
-                    data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
-                    maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
-                    threads: threads, blockRows: blockRows, single: singleCopy)
+                    data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, single: singleCopy)
             case .minibatch:
                 run = Self.miniBatch(
                     data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
-                    maxEpochs: maxIterations, partition: partition, threads: threads,
-                    blockRows: blockRows, rng: &rng)
+                    maxEpochs: maxIterations, partition: partition, threads: threads, rng: &rng)
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
-                    tolerance: absoluteTolerance, partition: partition, threads: threads, blockRows: blockRows)
+                    tolerance: absoluteTolerance, partition: partition, threads: threads)
             }
             run.seedingSeconds = seedingSeconds
             restartInertias.append(run.inertia)
