@@ -121,16 +121,33 @@ public struct AllocationLP: Sendable {
         // One column per piece; its coefficients: budget, group/cap rows of its cell, total/ROI/target rows.
         let pieceTotal = problem.cells.reduce(0) { $0 + $1.response.pieceCount }
         let rowsPerCell = problem.cells.isEmpty ? 0 : cellRows.reduce(0) { $0 + $1.count } / problem.cells.count
-        lp.reserveCapacity(columns: pieceTotal + 1, nonzeros: pieceTotal * (rowsPerCell + 3))
         cellColumns.reserveCapacity(problem.cells.count)
         let objectiveHasSlope = scenario.kind != .minSpend
-        var coefficients: [(row: Int, value: Double)] = []
+        // The piece columns, collected in CSC form and added in one batch (LinearProgram.addColumns).
+        var names: [String] = []
+        var costs: [Double] = []
+        var lowers: [Double] = []
+        var uppers: [Double] = []
+        var starts: [Int] = [0]
+        var entryRows: [Int32] = []
+        var entryValues: [Double] = []
+        names.reserveCapacity(pieceTotal)
+        costs.reserveCapacity(pieceTotal)
+        lowers.reserveCapacity(pieceTotal)
+        uppers.reserveCapacity(pieceTotal)
+        starts.reserveCapacity(pieceTotal + 1)
+        entryRows.reserveCapacity(pieceTotal * (rowsPerCell + 3))
+        entryValues.reserveCapacity(pieceTotal * (rowsPerCell + 3))
+        func append(_ entry: (row: Int, value: Double)) {
+            entryRows.append(Int32(entry.row))
+            entryValues.append(entry.value)
+        }
         // A cell's pieces share their rows except the slope-dependent ROI/target entries: the shared entries are
         // put in row order once per cell, and the per-piece ones merged in, so every column arrives sorted
         // (LinearProgram then takes it without a sorted copy).
         var base: [(row: Int, value: Double)] = []
         for (c, cell) in problem.cells.enumerated() {
-            let start = lp.columnCount
+            let start = names.count
             let r = cell.response
             base.removeAll(keepingCapacity: true)
             if let b = budgetRow { base.append((b, 1)) }
@@ -143,38 +160,44 @@ public struct AllocationLP: Sendable {
                 if hi <= 0 { break }
                 let lo = min(max(cell.lower - r.spends[k], 0), hi)
                 let g = r.slope(k)
-                coefficients.removeAll(keepingCapacity: true)
                 // The ROI row precedes the target row (both are added in that order above).
                 var extra: ((row: Int, value: Double)?, (row: Int, value: Double)?) = (nil, nil)
                 if let rr = roiRow, let k = roiK, g != k { extra.0 = (rr, g - k) }
                 if let t = targetRow, g != 0 { extra.1 = (t, g) }
                 for entry in base {
                     if let x = extra.0, x.row < entry.row {
-                        coefficients.append(x)
+                        append(x)
                         extra.0 = nil
                     }
                     if extra.0 == nil, let x = extra.1, x.row < entry.row {
-                        coefficients.append(x)
+                        append(x)
                         extra.1 = nil
                     }
-                    coefficients.append(entry)
+                    append(entry)
                 }
-                if let x = extra.0 { coefficients.append(x) }
-                if let x = extra.1 { coefficients.append(x) }
+                if let x = extra.0 { append(x) }
+                if let x = extra.1 { append(x) }
                 let cost: Double
                 switch scenario.kind {
                 case .maxUplift, .sweep, .targetROI: cost = g
                 case .minSpend: cost = 1
                 case .targetMROI: cost = g - (scenario.roi ?? 0)
                 }
-                do {
-                    try lp.addColumn(name: pieceColumnName(cell: c, piece: k), cost: cost, lower: lo, upper: hi, coefficients: coefficients)
-                } catch {
-                    throw .solver("column of cell \(cell.id): \(error)")
-                }
+                starts.append(entryRows.count)
+                names.append(pieceColumnName(cell: c, piece: k))
+                costs.append(cost)
+                lowers.append(lo)
+                uppers.append(hi)
                 columns.append((c, k))
             }
-            cellColumns.append(start..<lp.columnCount)
+            cellColumns.append(start..<names.count)
+        }
+        do {
+            try lp.addColumns(
+                names: names, costs: costs, lower: lowers, upper: uppers, columnStarts: starts, rowIndices: entryRows,
+                values: entryValues)
+        } catch {
+            throw .solver("piece columns: \(error)")
         }
         var totalColumn: Int? = nil
         if let t = totalRow {

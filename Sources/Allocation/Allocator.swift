@@ -174,10 +174,17 @@ public enum Allocator {
         if anyCurve {
             result.bracket = LinearizationBracket(lower: totalUplift, upper: totalUplift + chordErrors, curveUplift: curveTotal)
         }
-        result.segments = rollUp(result.cells, key: \.segment, order: problem.segments.map(\.id))
-        result.moments = rollUp(result.cells, key: \.moment, order: problem.moments.sorted { $0.stage < $1.stage }.map(\.id))
-        result.stages = rollUp(result.cells, key: \.stage, order: Plan.Stage.allCases.map(\.rawValue))
-        result.channels = rollUp(result.cells, key: \.channel, order: problem.channels.map(\.id))
+        // Roll-ups by the cells' segment, moment, stage and channel indices (ids are unique, so a slot per index
+        // is a slot per id); moments in stage order, stages in journey order.
+        let momentOrder = problem.moments.indices.sorted { problem.moments[$0].stage < problem.moments[$1].stage }
+        var momentSlot = [Int](repeating: 0, count: problem.moments.count)
+        for (slot, m) in momentOrder.enumerated() { momentSlot[m] = slot }
+        let stages = Plan.Stage.allCases
+        let stageSlot = problem.moments.map { m in stages.firstIndex(of: m.stage) ?? 0 }
+        result.segments = rollUp(result.cells, slots: problem.cells.map(\.segment), order: problem.segments.map(\.id))
+        result.moments = rollUp(result.cells, slots: problem.cells.map { momentSlot[$0.moment] }, order: momentOrder.map { problem.moments[$0].id })
+        result.stages = rollUp(result.cells, slots: problem.cells.map { stageSlot[$0.moment] }, order: stages.map(\.rawValue))
+        result.channels = rollUp(result.cells, slots: problem.cells.map(\.channel), order: problem.channels.map(\.id))
         if let b = budget { result.shadowPrice = try shadowPrice(lp, solution: solution, budget: b) }
         result.constraints = constraintReports(problem, scenario: scenario, lp: lp, solution: solution)
         result.unfunded = unfunded(problem, lp: lp, solution: solution, spends: spends)
@@ -185,28 +192,19 @@ public enum Allocator {
         return result
     }
 
-    /// Sums per group, in the plan's order (groups without cells are left out).
-    /// - Complexity: O(cells + groups): one dictionary look-up per distinct key run, not per cell field.
-    static func rollUp(_ cells: [CellAllocation], key: KeyPath<CellAllocation, String>, order: [String]) -> [RollUp] {
-        var slot: [String: Int] = [:]
-        slot.reserveCapacity(order.count)
-        for (i, id) in order.enumerated() where slot[id] == nil { slot[id] = i }
+    /// Sums per group, in the plan's order (groups without cells are left out): cell `c` goes to group
+    /// `slots[c]` of `order`.
+    /// - Complexity: O(cells + groups), with no look-up per cell.
+    static func rollUp(_ cells: [CellAllocation], slots: [Int], order: [String]) -> [RollUp] {
         var acc = order.map { RollUp(id: $0, current: 0, spend: 0, uplift: 0, currentUplift: 0) }
         var seen = [Bool](repeating: false, count: order.count)
-        var lastKey = ""
-        var last = -1
-        for c in cells {
-            let k = c[keyPath: key]
-            if last < 0 || k != lastKey {
-                guard let i = slot[k] else { continue }
-                last = i
-                lastKey = k
-            }
-            seen[last] = true
-            acc[last].current += c.current
-            acc[last].spend += c.spend
-            acc[last].uplift += c.uplift
-            acc[last].currentUplift += c.currentUplift
+        for (c, cell) in cells.enumerated() {
+            let slot = slots[c]
+            seen[slot] = true
+            acc[slot].current += cell.current
+            acc[slot].spend += cell.spend
+            acc[slot].uplift += cell.uplift
+            acc[slot].currentUplift += cell.currentUplift
         }
         return acc.indices.filter { seen[$0] }.map { acc[$0] }
     }

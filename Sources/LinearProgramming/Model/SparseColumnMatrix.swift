@@ -89,6 +89,47 @@ public struct SparseColumnMatrix: Sendable, Equatable {
         appendUnsortedColumn(entries)
     }
 
+    /// Appends a batch of columns in CSC form (`columnStarts[0] == 0`); each column is taken as it is when its rows
+    /// are strictly increasing and its values nonzero, else cleaned as by ``appendColumn(_:)``.
+    /// - Precondition: every row index is in `0..<rows`.
+    /// - Complexity: O(columns + nonzeros) when no column needs sorting.
+    mutating func appendColumns(columnStarts starts: [Int], rowIndices newRows: [Int32], values newValues: [Double]) {
+        let count = starts.count - 1
+        var clean = true
+        scan: for t in 0..<count {
+            var last: Int32 = -1
+            for e in starts[t]..<starts[t + 1] {
+                let r = newRows[e]
+                precondition(r >= 0 && Int(r) < rows, "row index out of range")
+                if r <= last || newValues[e] == 0 {
+                    clean = false
+                    break scan
+                }
+                last = r
+            }
+        }
+        if clean && columns == 0 {
+            // An empty matrix takes the arrays as they are (shared storage, no copy).
+            columnStarts = starts
+            rowIndices = newRows
+            values = newValues
+            columns = count
+            return
+        }
+        if clean {
+            let base = values.count
+            rowIndices.append(contentsOf: newRows)
+            values.append(contentsOf: newValues)
+            columnStarts.reserveCapacity(columnStarts.count + count)
+            for t in starts.indices.dropFirst() { columnStarts.append(base + starts[t]) }
+            columns += count
+            return
+        }
+        for t in 0..<count {
+            appendColumn((starts[t]..<starts[t + 1]).map { (row: Int(newRows[$0]), value: newValues[$0]) })
+        }
+    }
+
     /// ``appendColumn(_:)`` for entries out of row order, with repeated rows or zeros.
     private mutating func appendUnsortedColumn(_ entries: [(row: Int, value: Double)]) {
         let sorted = entries.sorted { $0.row < $1.row }
