@@ -8,6 +8,7 @@
 //          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
+//               │    └─ CKMeansKernels  C: fused Lloyd pass (AVX2 + FMA chosen at run time via cpuid, portable C)
 //               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)
@@ -38,7 +39,9 @@ let package = Package(
         .target(name: "CAPMNumerics", dependencies: ["CLapack"]),
         .target(name: "CAPMData", dependencies: ["CAPMNumerics"]),
         .target(name: "CustomerValue", dependencies: ["CAPMNumerics", "CAPMData"]),
-        .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData"]),
+        // Fused Lloyd pass of k-means: AVX2 + FMA when cpuid reports them (checked at run time; no build flags).
+        .target(name: "CKMeansKernels", path: "Sources/CKMeansKernels"),
+        .target(name: "Segmentation", dependencies: ["CAPMNumerics", "CAPMData", "CKMeansKernels"]),
         .target(name: "LinearProgramming", dependencies: ["CAPMNumerics", "CAPMData"]),
         .target(
             name: "Allocation",

@@ -125,9 +125,18 @@ public struct AllocationLP: Sendable {
         cellColumns.reserveCapacity(problem.cells.count)
         let objectiveHasSlope = scenario.kind != .minSpend
         var coefficients: [(row: Int, value: Double)] = []
+        // A cell's pieces share their rows except the slope-dependent ROI/target entries: the shared entries are
+        // put in row order once per cell, and the per-piece ones merged in, so every column arrives sorted
+        // (LinearProgram then takes it without a sorted copy).
+        var base: [(row: Int, value: Double)] = []
         for (c, cell) in problem.cells.enumerated() {
             let start = lp.columnCount
             let r = cell.response
+            base.removeAll(keepingCapacity: true)
+            if let b = budgetRow { base.append((b, 1)) }
+            base.append(contentsOf: cellRows[c])
+            if let t = totalRow { base.append((t, 1)) }
+            if !base.indices.dropFirst().allSatisfy({ base[$0 - 1].row < base[$0].row }) { base.sort { $0.row < $1.row } }
             for k in 0..<r.pieceCount {
                 let w = r.width(k)
                 let hi = min(max(cell.upper - r.spends[k], 0), w)
@@ -135,11 +144,23 @@ public struct AllocationLP: Sendable {
                 let lo = min(max(cell.lower - r.spends[k], 0), hi)
                 let g = r.slope(k)
                 coefficients.removeAll(keepingCapacity: true)
-                if let b = budgetRow { coefficients.append((b, 1)) }
-                coefficients.append(contentsOf: cellRows[c])
-                if let t = totalRow { coefficients.append((t, 1)) }
-                if let rr = roiRow, let k = roiK, g != k { coefficients.append((rr, g - k)) }
-                if let t = targetRow, g != 0 { coefficients.append((t, g)) }
+                // The ROI row precedes the target row (both are added in that order above).
+                var extra: ((row: Int, value: Double)?, (row: Int, value: Double)?) = (nil, nil)
+                if let rr = roiRow, let k = roiK, g != k { extra.0 = (rr, g - k) }
+                if let t = targetRow, g != 0 { extra.1 = (t, g) }
+                for entry in base {
+                    if let x = extra.0, x.row < entry.row {
+                        coefficients.append(x)
+                        extra.0 = nil
+                    }
+                    if extra.0 == nil, let x = extra.1, x.row < entry.row {
+                        coefficients.append(x)
+                        extra.1 = nil
+                    }
+                    coefficients.append(entry)
+                }
+                if let x = extra.0 { coefficients.append(x) }
+                if let x = extra.1 { coefficients.append(x) }
                 let cost: Double
                 switch scenario.kind {
                 case .maxUplift, .sweep, .targetROI: cost = g
@@ -147,7 +168,7 @@ public struct AllocationLP: Sendable {
                 case .targetMROI: cost = g - (scenario.roi ?? 0)
                 }
                 do {
-                    try lp.addColumn(name: "C\(c)P\(k)", cost: cost, lower: lo, upper: hi, coefficients: coefficients)
+                    try lp.addColumn(name: pieceColumnName(cell: c, piece: k), cost: cost, lower: lo, upper: hi, coefficients: coefficients)
                 } catch {
                     throw .solver("column of cell \(cell.id): \(error)")
                 }
@@ -176,5 +197,29 @@ public struct AllocationLP: Sendable {
         self.budgetRow = budgetRow
         self.objectiveHasSlope = objectiveHasSlope
         self.totalColumn = totalColumn
+    }
+}
+
+/// The MPS name of piece `k` of cell `c`, `C<c>P<k>`, written digit by digit: the same text as the interpolation
+/// `"C\(c)P\(k)"`, without its formatting machinery (500,000 names on the 1000×50×10 plan).
+func pieceColumnName(cell c: Int, piece k: Int) -> String {
+    guard c >= 0, k >= 0 else { return "C\(c)P\(k)" }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+        var end = 48
+        func prepend(_ v: Int) {
+            var v = v
+            repeat {
+                end -= 1
+                buffer[end] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            } while v > 0
+        }
+        prepend(k)
+        end -= 1
+        buffer[end] = UInt8(ascii: "P")
+        prepend(c)
+        end -= 1
+        buffer[end] = UInt8(ascii: "C")
+        return String(decoding: UnsafeBufferPointer(rebasing: buffer[end..<48]), as: UTF8.self)
     }
 }

@@ -353,5 +353,9 @@ func roundTo(_ v: Double) -> Double {
 /// `1.8`, `0.173`.
 func fmtRatio(_ v: Double) -> String { abs(v) >= 0.1 || v == 0 ? String(format: "%.2f", v) : String(format: "%.3g", v) }
 
-/// `12,345` (whole units).
-func fmtMoney(_ v: Double) -> String { v.isFinite ? grouped(Int64(v.rounded())) : "∞" }
+/// `12,345` (whole units); beyond what 64-bit integers hold (a budget of `1e300`), `1.0e+300`.
+func fmtMoney(_ v: Double) -> String {
+    guard v.isFinite else { return v < 0 ? "-∞" : "∞" }
+    let rounded = v.rounded()
+    return abs(rounded) < 9e18 ? grouped(Int64(rounded)) : String(format: "%.1e", v)
+}

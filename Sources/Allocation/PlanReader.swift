@@ -52,8 +52,8 @@ public struct PlanLocator: @unchecked Sendable {
 /// Reads plan files (YAML, or JSON — a YAML subset) with positions for every error.
 ///
 /// The text is composed into a YAML node tree (libyaml via Yams, which records line and column of every node),
-/// checked for unknown keys (a misspelt `mx:` must not silently drop a constraint), decoded with `Codable`,
-/// and decoding errors are mapped back to the line of the key path they name.
+/// checked for unknown keys (a misspelt `mx:` must not silently drop a constraint), decoded with `Codable`
+/// (through ``PlanNodeDecoder``), and decoding errors are mapped back to the line of the key path they name.
 public enum PlanReader {
     /// Reads and decodes a plan file.
     /// - Throws: ``AllocationError`` naming the file, line and key path.
@@ -89,12 +89,21 @@ public enum PlanReader {
         }
         try checkKeys(node, path: [], schema: .plan, locator: locator)
         do {
-            let plan = try YAMLDecoder().decode(Plan.self, from: node)
-            return (plan, locator)
+            return (try decodePlan(node), locator)
         } catch let error as DecodingError {
             throw decodingError(error, locator: locator)
         } catch {
             throw .syntax(file: file, line: nil, column: nil, reason: "\(error)")
+        }
+    }
+
+    /// Decodes the plan from its node tree with ``PlanNodeDecoder`` (one dictionary per mapping), or with Yams'
+    /// `YAMLDecoder` when the document uses merge keys or aliases.
+    static func decodePlan(_ node: Node) throws -> Plan {
+        do {
+            return try PlanNodeDecoder.decode(Plan.self, from: node)
+        } catch is PlanNodeDecoder.Unsupported {
+            return try YAMLDecoder().decode(Plan.self, from: node)
         }
     }
 

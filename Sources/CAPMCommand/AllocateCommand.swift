@@ -8,7 +8,7 @@ struct AllocateCommand: ParsableCommand {
         commandName: "allocate",
         abstract: "Allocate a budget across segments × moments of truth × channels (certified LP optimum, shadow prices).",
         discussion: """
-            Without --plan, reads Examples/plan.yaml from the current directory. Scenarios: max-uplift (default, \
+            Without --plan, uses the example plan built into capm (Examples/plan.yaml). Scenarios: max-uplift (default, \
             needs a budget), min-spend (--target UPLIFT), target-roi (--target K), target-mroi (--target K), \
             sweep (--sweep FROM:TO:STEPS). --target-uplift and --roi name the same targets. See \
             Docs/allocation.md and Docs/plan-format.md.
@@ -22,7 +22,7 @@ struct AllocateCommand: ParsableCommand {
     @Flag(help: "Spend the budget exactly instead of at most.")
     var exact = false
 
-    @Option(help: "Plan file (YAML or JSON). Default: Examples/plan.yaml in the current directory.")
+    @Option(help: "Plan file (YAML or JSON). Default: the built-in example plan (Examples/plan.yaml).")
     var plan: String?
 
     @Option(help: "Scenario: max-uplift, min-spend, target-roi, target-mroi or sweep.")
@@ -106,17 +106,9 @@ struct AllocateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let url: URL
-        if let plan {
-            url = URL(fileURLWithPath: plan)
-        } else {
-            url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples/plan.yaml")
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw AllocationError.unreadableFile(
-                    path: url.path, reason: "no --plan given and no bundled example here (run from the repository root or pass --plan FILE)")
-            }
-        }
-        let problem = try AllocationProblem.load(contentsOf: url)
+        // Without --plan: the example plan built into the library (Examples/plan.yaml), from any directory.
+        let problem = try plan.map { try AllocationProblem.load(contentsOf: URL(fileURLWithPath: $0)) }
+            ?? ExamplePlan.problem()
         let scenario = try makeScenario()
         if let writeMPS {
             let budget = scenario.kind == .sweep ? scenario.sweep?.to : (scenario.budget ?? problem.budget)
@@ -137,5 +129,6 @@ struct AllocateCommand: ParsableCommand {
         } else {
             print(text, terminator: "")
         }
+        if let exit = ModelExit.exit(for: result, subject: plan ?? ExamplePlan.name) { throw exit }
     }
 }

@@ -54,17 +54,22 @@ struct CLVCommand: ParsableCommand {
     @Flag(help: "Print the time of each step on stderr (read, summary, fit, predict, write).") var timings = false
 
     /// Step timer for --timings.
+    /// Step timings on stderr with `--timings`; otherwise, when stderr is a terminal and `announces` is set, each
+    /// finished step as a progress line (a 10-million-row log takes seconds per step).
     final class Stopwatch {
         let enabled: Bool
+        let progress: Progress?
         let clock = ContinuousClock()
         var last: ContinuousClock.Instant
-        init(enabled: Bool) {
+        init(enabled: Bool, announces: Bool = true) {
             self.enabled = enabled
+            progress = !enabled && announces ? Progress() : nil
             last = clock.now
         }
         func lap(_ step: String) {
             let now = clock.now
             if enabled { FileHandle.standardError.write(Data("time \(step) \(seconds(now - last)) s\n".utf8)) }
+            progress?.step("done: \(step)")
             last = now
         }
     }

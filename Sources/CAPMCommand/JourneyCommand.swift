@@ -57,7 +57,7 @@ struct JourneyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let watch = CLVCommand.Stopwatch(enabled: timings)
+        let watch = CLVCommand.Stopwatch(enabled: timings, announces: false)  // progress has its own lines
         let progress = Progress()
         progress.step("reading \(events)")
         let (log, skipped) = try JourneyLog.read(contentsOf: URL(fileURLWithPath: events), badRows: skipBadRows ? .skip : .fail)

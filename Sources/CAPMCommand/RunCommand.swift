@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Id column of --attributes.") var attributesIdColumn = "customer_id"
     @Option(help: "Journey event log (as for capm journey --events); writes journey.json.") var journey: String?
     @Option(help: "Budget (default: the plan's budget.amount).") var budget: Double?
-    @Option(help: "Plan file (YAML or JSON) whose templates apply to the segments. Default: Examples/plan.yaml here.")
+    @Option(help: "Plan file (YAML or JSON) whose templates apply to the segments. Default: the built-in example plan (Examples/plan.yaml).")
     var plan: String?
     @Option(help: "Number of segments, or 'auto' to choose over --k-range.") var k = "auto"
     @Option(help: "Candidate k for --k auto, as LOW...HIGH.") var kRange = "2...8"
@@ -120,19 +120,11 @@ struct RunCommand: ParsableCommand {
         } else {
             input = .summary(URL(fileURLWithPath: summary ?? ""))
         }
-        let planURL: URL
-        if let plan {
-            planURL = URL(fileURLWithPath: plan)
-        } else {
-            planURL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Examples/plan.yaml")
-            guard FileManager.default.fileExists(atPath: planURL.path) else {
-                throw AllocationError.unreadableFile(
-                    path: planURL.path,
-                    reason: "no --plan given and no bundled example here (run from the repository root or pass --plan FILE)")
-            }
-        }
+        // Without --plan: the example plan built into the library (Examples/plan.yaml), from any directory.
+        let planSource: SegmentRun.PlanSource =
+            plan.map { .file(URL(fileURLWithPath: $0)) } ?? .text(ExamplePlan.yaml, name: ExamplePlan.name)
         var run = SegmentRun(
-            input: input, plan: .file(planURL), budget: budget, attributes: attributes.map { URL(fileURLWithPath: $0) },
+            input: input, plan: planSource, budget: budget, attributes: attributes.map { URL(fileURLWithPath: $0) },
             journey: journey.map { URL(fileURLWithPath: $0) }, outputDirectory: URL(fileURLWithPath: outputDir))
         run.attributesIDColumn = attributesIdColumn
         run.model = SegmentRun.Model(rawValue: model.rawValue) ?? .bgnbd
@@ -173,5 +165,7 @@ struct RunCommand: ParsableCommand {
             print(result.summaryText(), terminator: "")
             print("\noutputs in \(outputDir): \(written.joined(separator: ", "))")
         }
+        // Every output is written; a plan without an optimum still fails the command (Docs/cli.md, exit status).
+        if let exit = ModelExit.exit(for: result.allocation, subject: plan ?? ExamplePlan.name) { throw exit }
     }
 }

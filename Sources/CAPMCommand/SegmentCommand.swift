@@ -79,14 +79,11 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Iteration scheme: automatic, lloyd, hamerly, minibatch (approximate; --max-iterations counts epochs).")
     var algorithm: KMeans.Algorithm = .automatic
 
-    @Option(help: "Distance kernel of Lloyd passes: automatic, simd, gemm.")
+    @Option(help: "Fused-pass implementation: automatic (AVX2+FMA when the CPU has it), avx2, portable (plain C, as on a CPU without AVX2).")
     var kernel: KMeans.DistanceKernel = .automatic
 
-    @Option(help: "Precision of the Lloyd update passes: float64, float32 (GEMM kernel only).")
+    @Option(help: "Precision of the Lloyd update passes: float64, float32 (Lloyd only; half the memory traffic).")
     var precision: KMeans.Precision = .float64
-
-    @Option(help: "Rows per GEMM block (tuning).")
-    var blockRows: Int = 256
 
     @Option(help: "Rows per step of --algorithm minibatch.")
     var batchSize: Int = 1024
@@ -168,7 +165,7 @@ struct SegmentCommand: ParsableCommand {
         let configuration = KMeans(
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
-            blockRows: blockRows, precision: precision, miniBatchSize: batchSize)
+            precision: precision, miniBatchSize: batchSize)
         var initial: FeatureMatrix?
         if let initFile {
             let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))

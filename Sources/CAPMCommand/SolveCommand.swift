@@ -60,5 +60,6 @@ struct SolveCommand: ParsableCommand {
         } else {
             print(text, terminator: "")
         }
+        if let exit = ModelExit.exit(for: solution, subject: file) { throw exit }
     }
 }

@@ -68,10 +68,10 @@ extension JourneyLog {
 
     static func columnSpecs(header: [String], path: String) throws(JourneyError) -> [ColumnSpec] {
         var specs = [
-            ColumnSpec(name: Column.customer, type: .identifier), ColumnSpec(name: Column.stage, type: .identifier),
-            ColumnSpec(name: Column.touchpoint, type: .identifier), ColumnSpec(name: Column.date, type: .date),
+            ColumnSpec(name: Column.customer, type: .identifier), ColumnSpec(name: Column.stage, type: .category),
+            ColumnSpec(name: Column.touchpoint, type: .category), ColumnSpec(name: Column.date, type: .date),
         ]
-        if header.contains(Column.outcome) { specs.append(ColumnSpec(name: Column.outcome, type: .string)) }
+        if header.contains(Column.outcome) { specs.append(ColumnSpec(name: Column.outcome, type: .category, allowsEmpty: true)) }
         let hasExpected = header.contains(Column.expectedScore), hasExperienced = header.contains(Column.experiencedScore)
         if hasExpected != hasExperienced {
             throw .unpairedScoreColumn(
@@ -123,16 +123,14 @@ extension JourneyLog {
             var outcomes: [String] = []
             var outcome: [Int32]?
             if table.header.contains(Column.outcome) {
-                let texts = try table.strings(Column.outcome)
-                var index: [String: Int32] = [:]
-                outcome = texts.map { text in
-                    if text.isEmpty { return -1 }
-                    if let k = index[text] { return k }
-                    let k = Int32(outcomes.count)
+                // Interned by the reader; the empty text (no outcome) becomes −1 and the others keep their order.
+                let column = try table.identifiers(Column.outcome)
+                var codeOf = [Int32](repeating: -1, count: column.values.count)
+                for (code, text) in column.values.enumerated() where !text.isEmpty {
+                    codeOf[code] = Int32(outcomes.count)
                     outcomes.append(text)
-                    index[text] = k
-                    return k
                 }
+                outcome = column.codes.map { codeOf[Int($0)] }
             }
             var scores: Scores?
             if table.header.contains(Column.expectedScore) {

@@ -83,6 +83,12 @@ extension SegmentRun {
             baseDirectory = url.deletingLastPathComponent()
         case .plan(let p):
             givenPlan = p
+        case .text(let text, let name):
+            inputs.append(RunManifest.InputFile(role: "plan", path: name, bytes: text.utf8.count, sha256: SHA256.hex(text.utf8)))
+            do {
+                let read = try PlanReader.read(text: text, file: name)
+                (givenPlan, locator) = (read.plan, read.locator)
+            } catch { throw .allocation(step: .read, error) }
         }
         guard let amount = budget ?? givenPlan.budget?.amount else {
             throw .invalidParameter(name: "budget", value: "none", reason: "give a budget (the plan has no budget.amount)")

@@ -48,6 +48,9 @@ public struct SegmentRun: Sendable {
         case file(URL)
         /// A plan in memory.
         case plan(Plan)
+        /// A plan's YAML or JSON text (e.g. ``ExamplePlan/yaml``); `name` stands for the file in messages and in
+        /// `run.json`, which records the text's size and SHA-256 like a file's.
+        case text(String, name: String)
     }
 
     /// The purchase model (BG/NBD, Pareto/NBD, MBG/NBD).

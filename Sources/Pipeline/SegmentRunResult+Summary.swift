@@ -8,7 +8,10 @@ extension SegmentRunResult {
     /// the allocation headline (budget, spend, uplift, ROI, value of the next dollar) and the journey coverage.
     /// Contains no timings, so identical runs give identical files.
     public func summaryText() -> String {
-        func f(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+        // Fixed decimals as people read money; beyond 1e15 (a budget of 1e300) the exponent form, not 300 digits.
+        func f(_ x: Double, _ digits: Int = 2) -> String {
+            abs(x) < 1e15 ? String(format: "%.\(digits)f", x) : String(format: "%.6e", x)
+        }
         func g(_ x: Double) -> String { String(format: "%.4g", x) }
         var out = "CAPM segment run (capm \(CAPMVersion.string))\n\n"
         out += "customers        \(summary.count)"

@@ -2,7 +2,7 @@ import Foundation
 
 extension KMeans {
     /// Hamerly's accelerated Lloyd iteration (Hamerly 2010, "Making k-means even faster", SIAM SDM): the same fixed
-    /// point as ``lloyd(_:weights:mean:initial:k:kernel:maxIterations:tolerance:partition:threads:blockRows:)``
+    /// point as ``lloyd(_:weights:mean:initial:k:maxIterations:tolerance:partition:threads:single:instructionSet:)``
     /// (up to floating-point ties), skipping distance computations with two bounds per row.
     ///
     /// Per row i: an upper bound uᵢ ≥ ‖xᵢ − c_{ℓ(i)}‖ and a lower bound lᵢ ≤ the distance to the second-closest
@@ -18,7 +18,7 @@ extension KMeans {
     ///   memory: two N-vectors of bounds in addition to Lloyd's.
     static func hamerly(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, maxIterations: Int,
-        tolerance: Double, partition: ChunkPartition, threads: Int, blockRows: Int
+        tolerance: Double, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -92,9 +92,8 @@ extension KMeans {
         var partialsForFinal = PassPartials(chunks: partition.count, k: k, d: d)
         let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
         fusedPass(
-            data, weights: weights, mean: mean, panel: panel, kernel: .gemm, labels: &labels,
-            partials: &partialsForFinal, accumulate: false, partition: partition, threads: threads,
-            blockRows: blockRows)
+            data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partialsForFinal,
+            mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partialsForFinal.inertia.reduce(0, +),
             iterations: iterations, convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)
@@ -118,7 +117,7 @@ extension KMeans {
         return half
     }
 
-    /// One Hamerly pass over all chunks (see ``hamerly(_:weights:mean:initial:k:maxIterations:tolerance:partition:threads:blockRows:)``);
+    /// One Hamerly pass over all chunks (see ``hamerly(_:weights:mean:initial:k:maxIterations:tolerance:partition:threads:)``);
     /// with `initial`, every row gets exact bounds and the chunk sums are rebuilt from scratch.
     static func hamerlyPass(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], centroids: [Double], half: [Double],

@@ -13,6 +13,16 @@ struct LloydRun: Sendable {
     var seedingSeconds: Double = 0
 }
 
+/// What a fused pass does with each row once its nearest centroid is known.
+enum PassMode: Sendable, Equatable {
+    /// Add the row's centred features xᵢ − μ (× wᵢ) to its cluster's sums (a Lloyd update).
+    case update
+    /// Add wᵢ‖xᵢ − c‖² (difference form) to the inertia: labels and inertia at final centroids.
+    case final
+    /// Labels only (assigning new customers).
+    case assign
+}
+
 /// Per-chunk partial results of one fused pass.
 struct PassPartials {
     var sums: [Double]  // chunkCount × k × d, Σ wᵢ (xᵢ − μ) per cluster
@@ -47,8 +57,8 @@ extension KMeans {
     /// or `maxIterations`; then labels and inertia at the final centroids.
     static func lloyd(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int,
-        kernel: DistanceKernel, maxIterations: Int, tolerance: Double, partition: ChunkPartition, threads: Int,
-        blockRows: Int, single: [Float]? = nil
+        maxIterations: Int, tolerance: Double, partition: ChunkPartition, threads: Int, single: [Float]? = nil,
+        instructionSet: KernelInstructionSet = .best
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -65,9 +75,8 @@ extension KMeans {
             iterations = iteration
             let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
             fusedPass(
-                data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
-                partials: &partials, accumulate: true, partition: partition, threads: threads, blockRows: blockRows,
-                single: single)
+                data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
+                mode: .update, partition: partition, threads: threads, single: single, instructionSet: instructionSet)
             // Reduce in chunk order: the floating-point result does not depend on the thread count.
             var (sums, clusterWeights, changed) = partials.reduced(k: k, d: d)
             if clusterWeights.contains(where: { $0 == 0 }) {
@@ -100,8 +109,8 @@ extension KMeans {
         do {
             let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
             fusedPass(
-                data, weights: weights, mean: mean, panel: panel, kernel: kernel, labels: &labels,
-                partials: &partials, accumulate: false, partition: partition, threads: threads, blockRows: blockRows)
+                data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
+                mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
             lastInertia = partials.inertia.reduce(0, +)
         }
         return LloydRun(
@@ -116,71 +125,74 @@ extension KMeans {
         return out
     }
 
-    /// The fused pass: for every row, the nearest centroid and its squared distance; with `accumulate`, the
-    /// weighted sums of centred rows and weights per cluster, per chunk. The data stream from memory once.
+    /// The fused pass: for every row, the nearest centroid (expanded form, ties to the lower index); in an
+    /// ``PassMode/update`` pass also the weighted sums of centred rows and the weights per cluster, per chunk; in a
+    /// ``PassMode/final`` pass the exact squared distance Σⱼ (xᵢⱼ − cⱼ)² per chunk (difference form, no
+    /// cancellation). The data stream from memory once. The chunk's work runs in the C kernel
+    /// (`capm_kmeans_pass_f64`/`_f32`, AVX2 + FMA when the CPU has them): Swift compiles SIMD types for baseline
+    /// x86-64 (SSE2, no FMA), which left the pass 0.66–1.02× scikit-learn's speed.
+    ///
+    /// Single precision (`single`, update passes only): the kernel reads the Float copy of the rows and a Float
+    /// panel (half the bytes, twice the lanes); sums stay Double. Final passes always read the Double data.
     static func fusedPass(
-        _ data: FeatureMatrix, weights: [Double]?, mean: [Double], panel: CentroidPanel, kernel: DistanceKernel,
-        labels: inout [Int32], partials: inout PassPartials, accumulate: Bool, partition: ChunkPartition,
-        threads: Int, blockRows: Int, single: [Float]? = nil
+        _ data: FeatureMatrix, weights: [Double]?, mean: [Double], panel: CentroidPanel, labels: inout [Int32],
+        partials: inout PassPartials, mode: PassMode, partition: ChunkPartition, threads: Int,
+        single: [Float]? = nil, instructionSet: KernelInstructionSet = .best
     ) {
         let d = data.columns
         let k = panel.k
-        let groups = panel.groups
-        let useGEMM = kernel == .gemm
-        // Single precision: update passes read the Float copy (half the bytes) through SGEMM; final passes (labels
-        // and exact inertia) always read the Double data.
-        let useSingle = single != nil && accumulate && useGEMM
+        let useSingle = single != nil && mode == .update
         let singleData = single ?? []
         singleData.withUnsafeBufferPointer { x32b in
-        panel.rowMajor32.withUnsafeBufferPointer { c32b in
-        panel.norms32.withUnsafeBufferPointer { n32b in
-        let singlePointers: SinglePrecisionPointers? = useSingle ? SinglePrecisionPointers(
-            x: SharedConstPointer(base: x32b.start), centroids: SharedConstPointer(base: c32b.start),
-            norms: SharedConstPointer(base: n32b.start)) : nil
+        panel.expanded32.withUnsafeBufferPointer { p32b in
         data.elements.withUnsafeBufferPointer { xb in
-            mean.withUnsafeBufferPointer { mb in
-                panel.expanded.withUnsafeBufferPointer { lb in
-                    panel.rowMajor.withUnsafeBufferPointer { cb in
-                        panel.norms.withUnsafeBufferPointer { nb in
-                            labels.withUnsafeMutableBufferPointer { labb in
-                                partials.sums.withUnsafeMutableBufferPointer { sb in
-                                    partials.weights.withUnsafeMutableBufferPointer { wb in
-                                        partials.inertia.withUnsafeMutableBufferPointer { ib in
-                                            partials.changed.withUnsafeMutableBufferPointer { chb in
-                                                let x = SharedConstPointer(base: xb.start)
-                                                let mu = SharedConstPointer(base: mb.start)
-                                                let lanes = SharedConstPointer(base: lb.start)
-                                                let cent = SharedConstPointer(base: cb.start)
-                                                let norms = SharedConstPointer(base: nb.start)
-                                                let lab = SharedPointer(base: labb.start)
-                                                let sums = SharedPointer(base: sb.start)
-                                                let wsum = SharedPointer(base: wb.start)
-                                                let inertia = SharedPointer(base: ib.start)
-                                                let changed = SharedPointer(base: chb.start)
-                                                withOptionalBuffer(weights) { w in
-                                                partition.forEach(threads: threads) { c in
-                                                    let chunk = ChunkKernelArguments(
-                                                        rows: partition.range(c), d: d, k: k, groups: groups,
-                                                        x: x.base, mean: mu.base, weights: w?.base, lanes: lanes.base,
-                                                        centroids: cent.base, norms: norms.base, labels: lab.base,
-                                                        sums: sums.base + c * k * d, clusterWeights: wsum.base + c * k,
-                                                        accumulate: accumulate, blockRows: blockRows)
-                                                    let (chunkInertia, chunkChanged) =
-                                                        singlePointers.map { chunk.runSGEMM($0) }
-                                                        ?? (useGEMM ? chunk.runGEMM() : chunk.runSIMD())
-                                                    inertia.base[c] = chunkInertia
-                                                    changed.base[c] = chunkChanged
-                                                }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
+        mean.withUnsafeBufferPointer { mb in
+        panel.expanded.withUnsafeBufferPointer { pb in
+        panel.rowMajor.withUnsafeBufferPointer { cb in
+        labels.withUnsafeMutableBufferPointer { labb in
+        partials.sums.withUnsafeMutableBufferPointer { sb in
+        partials.weights.withUnsafeMutableBufferPointer { wb in
+        partials.inertia.withUnsafeMutableBufferPointer { ib in
+        partials.changed.withUnsafeMutableBufferPointer { chb in
+            let x32 = SharedConstPointer(base: x32b.start)
+            let panel32 = SharedConstPointer(base: p32b.start)
+            let x = SharedConstPointer(base: xb.start)
+            let mu = SharedConstPointer(base: mb.start)
+            let panel64 = SharedConstPointer(base: pb.start)
+            let cent = SharedConstPointer(base: cb.start)
+            let lab = SharedPointer(base: labb.start)
+            let sums = SharedPointer(base: sb.start)
+            let wsum = SharedPointer(base: wb.start)
+            let inertia = SharedPointer(base: ib.start)
+            let changed = SharedPointer(base: chb.start)
+            withOptionalBuffer(weights) { w in
+                partition.forEach(threads: threads) { c in
+                    let rows = partition.range(c)
+                    let first = rows.lowerBound
+                    var chunkSums: UnsafeMutablePointer<Double>?
+                    var chunkWeights: UnsafeMutablePointer<Double>?
+                    if mode == .update {
+                        chunkSums = sums.base + c * k * d
+                        chunkWeights = wsum.base + c * k
+                        chunkSums?.update(repeating: 0, count: k * d)
+                        chunkWeights?.update(repeating: 0, count: k)
                     }
+                    let result = runFusedKernel(
+                        rows: rows.count, x: useSingle ? .float(x32.base + first * d) : .double(x.base + first * d),
+                        panel: panel, panelPointers: (panel64.base, panel32.base), centroids: cent.base,
+                        mean: mu.base, weights: w.map { $0.base + first }, labels: lab.base + first, sums: chunkSums,
+                        clusterWeights: chunkWeights, mode: mode, instructionSet: instructionSet)
+                    inertia.base[c] = result.inertia
+                    changed.base[c] = result.changed
                 }
             }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
         }
         }
@@ -245,182 +257,6 @@ extension KMeans {
             repaired += 1
         }
         return repaired
-    }
-}
-
-/// Everything one chunk of a fused pass needs, as raw pointers (the pass is the measured hot loop).
-///
-/// Two modes: an *update* pass (`accumulate`) assigns labels and adds each row's centred features to its cluster's
-/// sums; a *final* pass assigns labels and computes the exact inertia Σ wᵢ ‖(xᵢ − μ) − c‖² (difference form, no
-/// cancellation). Update passes skip the exact distance, as scikit-learn's Lloyd iterations do.
-struct ChunkKernelArguments {
-    let rows: Range<Int>
-    let d: Int
-    let k: Int
-    let groups: Int
-    let x: UnsafePointer<Double>
-    let mean: UnsafePointer<Double>
-    let weights: UnsafePointer<Double>?
-    let lanes: UnsafePointer<SIMD8<Double>>
-    let centroids: UnsafePointer<Double>
-    let norms: UnsafePointer<Double>
-    let labels: UnsafeMutablePointer<Int32>
-    let sums: UnsafeMutablePointer<Double>
-    let clusterWeights: UnsafeMutablePointer<Double>
-    let accumulate: Bool
-    let blockRows: Int
-
-    /// Records row `i`'s label and, in an update pass, adds its centred features xᵢ − μ (summing centred values
-    /// keeps the sums accurate when features have a large offset); in a final pass returns its weighted exact
-    /// squared distance Σⱼ (xᵢⱼ − cⱼ)² (difference form: no cancellation). Also reports whether the label changed.
-    @inline(__always)
-    func record(row i: Int, label: Int) -> (changed: Bool, inertia: Double) {
-        let newLabel = Int32(truncatingIfNeeded: label)
-        let changed = labels[i] != newLabel
-        labels[i] = newLabel
-        let point = x + i &* d
-        if accumulate {
-            let s = sums + label &* d
-            if let weights {
-                let w = weights[i]
-                for j in 0..<d { s[j] += w * (point[j] - mean[j]) }
-                clusterWeights[label] += w
-            } else {
-                for j in 0..<d { s[j] += point[j] - mean[j] }
-                clusterWeights[label] += 1
-            }
-            return (changed, 0)
-        }
-        let c = centroids + label &* d
-        var distance = 0.0
-        for j in 0..<d {
-            let t = point[j] - c[j]
-            distance += t * t
-        }
-        return (changed, (weights?[i] ?? 1) * distance)
-    }
-
-    func clearPartials() {
-        guard accumulate else { return }
-        sums.update(repeating: 0, count: k * d)
-        clusterWeights.update(repeating: 0, count: k)
-    }
-
-    /// The SIMD kernel over this chunk's rows: eight centroids per vector operation in the expanded form
-    /// ‖c‖² − 2 x·c, one multiply and one add per coordinate, reading each row in place.
-    func runSIMD() -> (inertia: Double, changed: Int) {
-        var inertia = 0.0
-        var changed = 0
-        clearPartials()
-        for i in rows {
-            let label = DistanceKernels.nearestExpanded(x + i &* d, d: d, lanes: lanes, groups: groups, count: k)
-            let (moved, contribution) = record(row: i, label: label)
-            inertia += contribution
-            if moved { changed &+= 1 }
-        }
-        return (inertia, changed)
-    }
-
-    /// The blocked GEMM kernel over this chunk's rows: per block of `blockRows` rows (read in place), the block
-    /// D ← ‖c‖² − 2·X·Cᵀ (BLAS `dgemm` with β = 1 onto rows pre-filled with ‖c‖²), then the arg-min per row.
-    func runGEMM() -> (inertia: Double, changed: Int) {
-        let b = max(1, min(blockRows, rows.count))
-        let width = groups &* 8
-        // The block's distance rows as whole groups of 8 (padding columns come out +∞ from the padded panel).
-        // Raw memory: BLAS writes it as Double, the arg-min reads it back with raw loads of SIMD8<Double>.
-        let block = UnsafeMutableRawPointer.allocate(
-            byteCount: b * width * MemoryLayout<Double>.stride, alignment: MemoryLayout<SIMD8<Double>>.alignment)
-        defer { block.deallocate() }
-        let dots = block.bindMemory(to: Double.self, capacity: b * width)
-        var inertia = 0.0
-        var changed = 0
-        clearPartials()
-        var start = rows.lowerBound
-        while start < rows.upperBound {
-            let count = min(b, rows.upperBound - start)
-            // Pre-fill each distance row with ‖c‖², one 8-lane store per group (a per-row `update(from:)` was a
-            // `memmove` call per row in the profile).
-            for g in 0..<groups {
-                let v = UnsafeRawPointer(norms).loadUnaligned(fromByteOffset: g &* 64, as: SIMD8<Double>.self)
-                for r in 0..<count { block.storeBytes(of: v, toByteOffset: (r &* groups &+ g) &* 64, as: SIMD8<Double>.self) }
-            }
-            BLAS.gemmABt(m: count, n: width, k: d, alpha: -2, a: x + start &* d, b: centroids, beta: 1, c: dots)
-            let distances = UnsafeRawPointer(block)
-            if accumulate && weights == nil {
-                // The common update pass, written out flat (no per-row tuple, weight or mode branches).
-                for r in 0..<count {
-                    let label = DistanceKernels.argmin(distances + r &* width &* 8, groups: groups, count: k)
-                    let i = start &+ r
-                    let newLabel = Int32(truncatingIfNeeded: label)
-                    changed &+= labels[i] != newLabel ? 1 : 0
-                    labels[i] = newLabel
-                    let s = sums + label &* d
-                    let point = x + i &* d
-                    for j in 0..<d { s[j] += point[j] - mean[j] }
-                    clusterWeights[label] += 1
-                }
-            } else {
-                for r in 0..<count {
-                    let label = DistanceKernels.argmin(distances + r &* width &* 8, groups: groups, count: k)
-                    let (moved, contribution) = record(row: start &+ r, label: label)
-                    inertia += contribution
-                    changed &+= moved ? 1 : 0
-                }
-            }
-            start &+= count
-        }
-        return (inertia, changed)
-    }
-}
-
-/// The single-precision copies an update pass reads in ``KMeans/Precision/float32`` mode.
-struct SinglePrecisionPointers: Sendable {
-    let x: SharedConstPointer<Float>
-    let centroids: SharedConstPointer<Float>
-    let norms: SharedConstPointer<Float>
-}
-
-extension ChunkKernelArguments {
-    /// The update pass in single precision: per block, D ← ‖c‖² − 2·X·Cᵀ with BLAS `sgemm` on the Float copy of the
-    /// rows (half the memory traffic of `dgemm`, twice its peak rate), the arg-min in Float, and the centroid sums
-    /// accumulated in Double from the Float rows.
-    func runSGEMM(_ single: SinglePrecisionPointers) -> (inertia: Double, changed: Int) {
-        let b = max(1, min(blockRows, rows.count))
-        let width = groups &* 8
-        // Raw memory: BLAS writes it as Float, the arg-min reads it back with raw loads of SIMD8<Float>.
-        let block = UnsafeMutableRawPointer.allocate(
-            byteCount: b * width * MemoryLayout<Float>.stride, alignment: MemoryLayout<SIMD8<Float>>.alignment)
-        defer { block.deallocate() }
-        let dots = block.bindMemory(to: Float.self, capacity: b * width)
-        var changed = 0
-        clearPartials()
-        var start = rows.lowerBound
-        while start < rows.upperBound {
-            let count = min(b, rows.upperBound - start)
-            for g in 0..<groups {
-                let v = UnsafeRawPointer(single.norms.base).loadUnaligned(
-                    fromByteOffset: g &* 32, as: SIMD8<Float>.self)
-                for r in 0..<count { block.storeBytes(of: v, toByteOffset: (r &* groups &+ g) &* 32, as: SIMD8<Float>.self) }
-            }
-            BLAS.gemmABt(
-                m: count, n: width, k: d, alpha: -2, a: single.x.base + start &* d, b: single.centroids.base, beta: 1,
-                c: dots)
-            let distances = UnsafeRawPointer(block)
-            for r in 0..<count {
-                let label = DistanceKernels.argmin32(distances + r &* width &* 4, groups: groups, count: k)
-                let i = start &+ r
-                let newLabel = Int32(truncatingIfNeeded: label)
-                changed &+= labels[i] != newLabel ? 1 : 0
-                labels[i] = newLabel
-                let s = sums + label &* d
-                let point = single.x.base + i &* d
-                let w = weights?[i] ?? 1
-                for j in 0..<d { s[j] += w * (Double(point[j]) - mean[j]) }
-                clusterWeights[label] += w
-            }
-            start &+= count
-        }
-        return (0, changed)
     }
 }
 

@@ -18,7 +18,7 @@ extension KMeans {
     /// in scikit-learn's `MiniBatchKMeans`), from `initial` (centred k × d centroids).
     ///
     /// Each step draws `batch` rows uniformly with replacement (`rng`), assigns them to the nearest current centroid
-    /// (SIMD expanded-form kernel), and moves every centroid c that received rows to the weighted mean of its past
+    /// (the fused kernel in assignment mode), and moves every centroid c that received rows to the weighted mean of its past
     /// and new rows: c ← (c·W_c + Σ_{batch→c} wᵢ xᵢ) / (W_c + Σ_{batch→c} wᵢ), W_c += Σ wᵢ — a per-centre learning
     /// rate 1/W_c that decays as the centre accumulates rows. The batch's mean exact squared distance, smoothed
     /// exponentially with α = min(1, 2·batch/(N + 1)), is the progress measure: the run stops when it has not
@@ -33,7 +33,7 @@ extension KMeans {
     /// - Complexity: O(batch·k·d) per step, O(N·k·d) for the final pass; memory: the labels plus O(batch + k·d).
     static func miniBatch(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, batch: Int,
-        maxEpochs: Int, partition: ChunkPartition, threads: Int, blockRows: Int,
+        maxEpochs: Int, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best,
         rng: inout Xoshiro256
     ) -> LloydRun {
         let n = data.rows
@@ -47,7 +47,7 @@ extension KMeans {
         var counts = [Double](repeating: 0, count: k)
         var batchRows = [Int](repeating: 0, count: b)
         var gathered = [Double](repeating: 0, count: b * d)
-        var batchLabels = [Int](repeating: 0, count: b)
+        var batchLabels = [Int32](repeating: 0, count: b)
         var batchSums = [Double](repeating: 0, count: k * d)
         var batchWeights = [Double](repeating: 0, count: k)
         var smoothed = Double.nan
@@ -78,27 +78,40 @@ extension KMeans {
                     }
                 }
             }
+            // The batch's labels by the fused kernel in assignment mode (rows of the gathered buffer).
             gathered.withUnsafeBufferPointer { xb in
-                panel.expanded.withUnsafeBufferPointer { lb in
-                    guard let x = xb.baseAddress, let lanes = lb.baseAddress else { return }
-                    for r in 0..<b {
-                        let i = batchRows[r]
-                        let point = x + r * d
-                        let label = DistanceKernels.nearestExpanded(
-                            point, d: d, lanes: lanes, groups: panel.groups, count: k)
-                        batchLabels[r] = label
-                        let w = weights?[i] ?? 1
-                        var distance = 0.0
-                        for j in 0..<d {
-                            let centred = point[j] - mean[j]
-                            let t = centred - centroids[label * d + j]
-                            distance += t * t
-                            batchSums[label * d + j] += w * centred
+                panel.expanded.withUnsafeBufferPointer { pb in
+                    panel.expanded32.withUnsafeBufferPointer { p32 in
+                        panel.rowMajor.withUnsafeBufferPointer { cb in
+                            mean.withUnsafeBufferPointer { mb in
+                                batchLabels.withUnsafeMutableBufferPointer { lb in
+                                    _ = runFusedKernel(
+                                        rows: b, x: .double(xb.start), panel: panel, panelPointers: (pb.start, p32.start),
+                                        centroids: cb.start, mean: mb.start, weights: nil, labels: lb.start, sums: nil,
+                                        clusterWeights: nil, mode: .assign, instructionSet: instructionSet)
+                                }
+                            }
                         }
-                        batchWeights[label] += w
-                        batchInertia += w * distance
-                        batchWeight += w
                     }
+                }
+            }
+            gathered.withUnsafeBufferPointer { xb in
+                let x = xb.start
+                for r in 0..<b {
+                    let i = batchRows[r]
+                    let point = x + r * d
+                    let label = Int(batchLabels[r])
+                    let w = weights?[i] ?? 1
+                    var distance = 0.0
+                    for j in 0..<d {
+                        let centred = point[j] - mean[j]
+                        let t = centred - centroids[label * d + j]
+                        distance += t * t
+                        batchSums[label * d + j] += w * centred
+                    }
+                    batchWeights[label] += w
+                    batchInertia += w * distance
+                    batchWeight += w
                 }
             }
             for c in 0..<k where batchWeights[c] > 0 {
@@ -130,8 +143,8 @@ extension KMeans {
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
         let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
         fusedPass(
-            data, weights: weights, mean: mean, panel: panel, kernel: .gemm, labels: &labels, partials: &partials,
-            accumulate: false, partition: partition, threads: threads, blockRows: blockRows)
+            data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
+            mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partials.inertia.reduce(0, +), iterations: steps,
             convergence: convergence, repairs: 0,

@@ -32,7 +32,7 @@ public struct KMeans: Sendable {
 
     /// How the Lloyd fixed point is iterated.
     public enum Algorithm: String, Sendable, CaseIterable, Codable {
-        /// Chosen from d by ``KMeans/automaticAlgorithm(features:clusters:)``.
+        /// Chosen by ``KMeans/automaticAlgorithm(features:clusters:)`` (Lloyd, as measured).
         case automatic
         /// Plain Lloyd: every row against every centroid each iteration (scikit-learn's `algorithm="lloyd"`).
         case lloyd
@@ -50,20 +50,28 @@ public struct KMeans: Sendable {
     public enum Precision: String, Sendable, CaseIterable, Codable {
         /// Double throughout.
         case float64
-        /// The update passes read a Float copy of the rows through BLAS `sgemm` (half the memory traffic, twice
-        /// the peak flop rate); centroid sums, seeding, empty-cluster repair and the final labels and inertia stay in
-        /// Double. Costs N·d·4 bytes for the copy. Lloyd with the GEMM kernel only.
+        /// The update passes read a Float copy of the rows with a Float centroid panel (half the memory traffic,
+        /// eight lanes per AVX2 vector instead of four); centroid sums, seeding, empty-cluster repair and the final
+        /// labels and inertia stay in Double. Costs N·d·4 bytes for the copy. Lloyd only.
         case float32
     }
 
-    /// The distance step of a Lloyd pass.
+    /// Which implementation of the fused pass runs.
+    ///
+    /// Every pass runs the fused kernel of the C target `CKMeansKernels`: per block of rows the expanded-form
+    /// distances ‖c‖² − 2·x·c to 8 centroids per vector, the lowest-index arg-min in registers, then the row's
+    /// contribution to its cluster sums — each row read once. The BLAS `dgemm` path it replaced was slower in every
+    /// measured shape (`Docs/segmentation.md`, "Measured"). Both implementations add the sums in the same order
+    /// without fused multiply-adds, so for the same labels they give bit-identical centroids; labels can differ
+    /// only where two centroids are equally near up to rounding (the AVX2 distances use FMA).
     public enum DistanceKernel: String, Sendable, CaseIterable, Codable {
-        /// Chosen from (d, k) by the rule measured in `Docs/segmentation.md`.
+        /// ``avx2`` when the CPU has it, ``portable`` otherwise.
         case automatic
-        /// Exact differences Σ(xⱼ − cⱼ)², eight centroids per SIMD operation.
-        case simd
-        /// Blocked BLAS `dgemm` of −2·X·Cᵀ plus ‖c‖² (the expanded form), per block of ``KMeans/blockRows``.
-        case gemm
+        /// The AVX2 + FMA register-blocked micro-kernel (x86-64 with AVX2, FMA and OS support for the YMM state);
+        /// asking for it on a CPU without them is an error.
+        case avx2
+        /// Plain C: what any CPU computes (to reproduce, on an AVX2 machine, a run made on one without).
+        case portable
     }
 
     /// Number of clusters k.
@@ -89,8 +97,6 @@ public struct KMeans: Sendable {
     /// Number of fixed chunks the rows are cut into (the reduction order); results depend on it, not on
     /// ``threads``.
     public var chunkCount: Int
-    /// Rows per GEMM block (the block's distance matrix is `blockRows × k`, kept in cache).
-    public var blockRows: Int
     /// Rows per step of ``Algorithm/minibatch`` (scikit-learn's default 1024).
     public var miniBatchSize: Int
 
@@ -99,7 +105,7 @@ public struct KMeans: Sendable {
         clusterCount: Int, initialization: Initialization = .kMeansPlusPlus, restarts: Int = 1,
         maxIterations: Int = 300, tolerance: Double = 1e-4, seed: UInt64 = 0,
         threads: Int = ProcessInfo.processInfo.activeProcessorCount, algorithm: Algorithm = .automatic,
-        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, blockRows: Int = 256, precision: Precision = .float64,
+        kernel: DistanceKernel = .automatic, chunkCount: Int = 64, precision: Precision = .float64,
         miniBatchSize: Int = 1024
     ) {
         self.miniBatchSize = miniBatchSize
@@ -114,27 +120,23 @@ public struct KMeans: Sendable {
         self.threads = threads
         self.kernel = kernel
         self.chunkCount = chunkCount
-        self.blockRows = blockRows
     }
 
-    /// The kernel ``DistanceKernel/automatic`` resolves to for `d` features and `k` clusters: blocked GEMM.
-    ///
-    /// Measured (`Docs/segmentation.md`, "Measured"; CPU time per iteration, N = 500k–1M, d ∈ {4, 8, 16, 32},
-    /// k ∈ {4, 8, 32}): GEMM was as fast or faster than the SIMD kernel in every cell but one within noise. Swift
-    /// compiles `SIMD8<Double>` for baseline x86-64 (SSE2, no FMA), while OpenBLAS dispatches AVX2/FMA kernels at
-    /// run time, which outweighs the packing cost of small GEMM blocks. The SIMD kernel stays selectable.
-    public static func automaticKernel(features d: Int, clusters k: Int) -> DistanceKernel {
-        .gemm
-    }
+    /// The implementation ``DistanceKernel/automatic`` resolves to on this CPU: ``DistanceKernel/avx2`` when cpuid
+    /// reports AVX2 and FMA (and the OS saves the YMM state), ``DistanceKernel/portable`` otherwise. The same for
+    /// every shape: the fused kernel beat the blocked BLAS `dgemm`/`sgemm` path in every measured cell
+    /// (`Docs/segmentation.md`, "Measured"; N ∈ {1M, 4M}, d ∈ {8, 16, 32}, k ∈ {8, 32}).
+    public static var automaticKernel: DistanceKernel { KernelInstructionSet.best == .avx2 ? .avx2 : .portable }
 
-    /// The scheme ``Algorithm/automatic`` resolves to: Hamerly for k ≥ 16 and d ≤ 16, Lloyd (GEMM) otherwise.
+    /// The scheme ``Algorithm/automatic`` resolves to: Lloyd with the fused kernel.
     ///
-    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs, same
-    /// start): Hamerly reached the same fixed point in the same iterations 1.5× (d = 8, k = 32) and 2.4× (d = 16,
-    /// k = 32) faster than Lloyd, but 1.5× slower for d = 8, k = 8 (few boundary rows to skip, and its first
-    /// iteration's full search is scalar).
+    /// Measured (`Docs/segmentation.md`, "Measured", whole fits to convergence on 1M-row Gaussian blobs from the same
+    /// start, 2 threads): with the fused C kernel, Lloyd reached the same fixed point in the same iterations 2.3×
+    /// (d = 8, k = 8), 2.2× (d = 8, k = 32) and 1.2× (d = 16, k = 32) faster than Hamerly, whose first iteration and
+    /// full searches are scalar. (Against the former GEMM Lloyd pass Hamerly had won for k ≥ 16, d ≤ 16.) Larger k
+    /// was not measured; Hamerly stays selectable.
     public static func automaticAlgorithm(features d: Int, clusters k: Int) -> Algorithm {
-        (k >= 16 && d <= 16) ? .hamerly : .lloyd
+        .lloyd
     }
 
     /// Clusters the rows of `data`.
@@ -146,7 +148,7 @@ public struct KMeans: Sendable {
     /// - Throws: ``SegmentationError`` for k outside 1…N, fewer than k distinct rows, bad weights, a wrong
     ///   initial-centroid shape or options outside their domain.
     /// - Complexity: O(N·k·d) per iteration; memory: the data plus labels (4 bytes per row) plus
-    ///   O(chunkCount·k·d + blockRows·k); k-means++ seeding adds one N-vector of distances.
+    ///   O(chunkCount·k·d); k-means++ seeding adds one N-vector of distances; float32 a Float copy (N·d·4 bytes).
     public func fit(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> KMeansResult {
         try validate(data, weights: weights)
         let n = data.rows
@@ -156,11 +158,12 @@ public struct KMeans: Sendable {
         if distinct < k { throw .tooFewDistinctPoints(k: k, distinct: distinct) }
         let partition = ChunkPartition(rows: n, maximumChunks: chunkCount)
         let single = precision == .float32
-        if single && (algorithm == .hamerly || algorithm == .minibatch || kernel == .simd) {
+        if single && (algorithm == .hamerly || algorithm == .minibatch) {
             throw .invalidParameter(
-                name: "precision", value: "float32", reason: "single precision runs with the Lloyd GEMM kernel only")
+                name: "precision", value: "float32", reason: "single precision runs with the Lloyd algorithm only")
         }
-        let resolvedKernel = single ? .gemm : (kernel == .automatic ? Self.automaticKernel(features: d, clusters: k) : kernel)
+        let resolvedKernel = kernel == .automatic ? Self.automaticKernel : kernel
+        let instructionSet: KernelInstructionSet = resolvedKernel == .avx2 ? .avx2 : .portable
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
         let singleCopy: [Float]? = single ? data.elements.map { Float($0) } : nil
@@ -195,18 +198,18 @@ public struct KMeans: Sendable {
             switch resolvedAlgorithm {
             case .lloyd, .automatic:
                 run = Self.lloyd(
-                    data, weights: weights, mean: mean, initial: initial, k: k, kernel: resolvedKernel,
-                    maxIterations: maxIterations, tolerance: absoluteTolerance, partition: partition,
-                    threads: threads, blockRows: blockRows, single: singleCopy)
+                    data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, single: singleCopy,
+                    instructionSet: instructionSet)
             case .minibatch:
                 run = Self.miniBatch(
                     data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
-                    maxEpochs: maxIterations, partition: partition, threads: threads,
-                    blockRows: blockRows, rng: &rng)
+                    maxEpochs: maxIterations, partition: partition, threads: threads, instructionSet: instructionSet,
+                    rng: &rng)
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
-                    tolerance: absoluteTolerance, partition: partition, threads: threads, blockRows: blockRows)
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, instructionSet: instructionSet)
             }
             run.seedingSeconds = seedingSeconds
             restartInertias.append(run.inertia)
@@ -249,7 +252,9 @@ public struct KMeans: Sendable {
         if chunkCount < 1 {
             throw .invalidParameter(name: "chunkCount", value: "\(chunkCount)", reason: "must be ≥ 1")
         }
-        if blockRows < 1 { throw .invalidParameter(name: "blockRows", value: "\(blockRows)", reason: "must be ≥ 1") }
+        if kernel == .avx2 && !KernelInstructionSet.avx2.isAvailable {
+            throw .invalidParameter(name: "kernel", value: "avx2", reason: "this CPU lacks AVX2 and FMA; use automatic or portable")
+        }
         if miniBatchSize < 1 {
             throw .invalidParameter(name: "miniBatchSize", value: "\(miniBatchSize)", reason: "must be ≥ 1")
         }

@@ -7,7 +7,8 @@ import Foundation
 /// Two file kinds:
 /// - CSV with a header (e.g. the output of `capm clv`): one row per customer; the id column (default
 ///   `customer_id`) is kept as text; the features are the named columns, or by default every numeric column but the
-///   id and the weight column that is not constant (a constant column cannot separate customers and cannot be
+///   id and the weight column that is not constant (a column is numeric when at least half the values of its first
+///   64 KiB are numbers; any other value in it is then an error naming its line and column; a constant column cannot separate customers and cannot be
 ///   z-scored; such columns are listed in ``excludedConstantFeatures``). Every numeric column is also available to the profiles (`clv`, `p_alive`,
 ///   `frequency`, `recency`, `T`, `monetary`, …).
 /// - `.npy` (float64/float32, C order, N × d): features only, named `x0 … x{d−1}`; customers are identified by
@@ -117,7 +118,8 @@ public struct SegmentationInput: Sendable {
         numericColumns.first { $0.name == name }?.values
     }
 
-    /// The header columns (minus `excluding`) whose values in the first 64 KiB of the file all parse as numbers.
+    /// The header columns (minus `excluding`) of which at least half the values in the first 64 KiB of the file
+    /// parse as numbers.
     static func numericColumnNames(
         _ url: URL, header: [String], excluding: Set<String>
     ) throws(SegmentationError) -> [String] {
@@ -135,9 +137,14 @@ public struct SegmentationInput: Sendable {
         }
         let text = String(decoding: bytes, as: UTF8.self)
         return header.filter { name in
-            guard !excluding.contains(name) else { return false }
-            return (try? CSVTable.parse(text: text, name: url.path, columns: [ColumnSpec(name: name, type: .double)]))
-                != nil
+            guard !excluding.contains(name),
+                let sample = try? CSVTable.parse(
+                    text: text, name: url.path, columns: [ColumnSpec(name: name, type: .double)], badRows: .skip)
+            else { return false }
+            // Numeric when most sampled values are numbers: a text column is left out, while a numeric column with
+            // a stray `NaN` or typo is kept, so the full read stops at that field with its line and column
+            // instead of the column vanishing from the features without a word.
+            return sample.rowCount > 0 && sample.rowCount >= sample.skippedRows.total
         }
     }
 }

@@ -52,9 +52,8 @@ public struct SegmentationModel: Sendable, Codable, Equatable {
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
         KMeans.fusedPass(
             scaled, weights: nil, mean: [Double](repeating: 0, count: d),
-            panel: CentroidPanel(centroids: centroids.elements, k: k, d: d),
-            kernel: KMeans.automaticKernel(features: d, clusters: k), labels: &labels, partials: &partials,
-            accumulate: false, partition: partition, threads: max(1, threads), blockRows: 256)
+            panel: CentroidPanel(centroids: centroids.elements, k: k, d: d), labels: &labels, partials: &partials,
+            mode: .assign, partition: partition, threads: max(1, threads))
         return labels
     }
 }

@@ -206,6 +206,18 @@ struct ReportTests {
         #expect(text.contains("INFEASIBLE"))
         #expect(text.contains("change 150,000 to 100,000"))
     }
+
+    /// A budget beyond what 64-bit integers hold spends every piece's capacity and still renders (it used to
+    /// trap converting the budget to `Int64` for the table).
+    @Test("an astronomically large budget renders in every format", arguments: [1e19, 1e300])
+    func hugeBudget(budget: Double) throws {
+        let r = try Allocator.solve(try HandExample.problem(), scenario: AllocationScenario(budget: budget))
+        #expect(close(r.uplift, 465_000, rel: 1e-9))  // all capacity, as in the 300k sweep point
+        #expect(AllocationReport.table(r).contains("uplift 465,000"))
+        #expect(AllocationReport.table(r).contains("e+"))
+        #expect(!AllocationReport.csv(r).isEmpty)
+        #expect(try JSONSerialization.jsonObject(with: Data(AllocationReport.json(r).utf8)) is [String: Any])
+    }
 }
 
 @Suite("Allocation: ties broken towards the current plan")

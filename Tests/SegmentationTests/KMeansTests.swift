@@ -2,24 +2,15 @@ import CAPMNumerics
 import Testing
 @testable import Segmentation
 
-/// The iteration schemes and distance kernels under test.
+/// The iteration schemes under test.
 enum Engine: String, CaseIterable, CustomTestStringConvertible {
-    case lloydSIMD, lloydGEMM, hamerly
+    case lloyd, hamerly
 
     var testDescription: String { rawValue }
 
     func configure(_ model: KMeans) -> KMeans {
         var model = model
-        switch self {
-        case .lloydSIMD:
-            model.algorithm = .lloyd
-            model.kernel = .simd
-        case .lloydGEMM:
-            model.algorithm = .lloyd
-            model.kernel = .gemm
-        case .hamerly:
-            model.algorithm = .hamerly
-        }
+        model.algorithm = self == .lloyd ? .lloyd : .hamerly
         return model
     }
 }
@@ -83,15 +74,18 @@ struct KMeansTests {
         #expect(a.inertia == b.inertia)
     }
 
-    @Test("SIMD and GEMM kernels agree")
-    func kernelsAgree() throws {
-        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
-        let simd = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .simd).fit(data)
-        let gemm = try KMeans(clusterCount: 9, seed: 8, algorithm: .lloyd, kernel: .gemm).fit(data)
-        #expect(simd.kernel == .simd && gemm.kernel == .gemm && simd.algorithm == .lloyd)
-        #expect(simd.labels == gemm.labels)
-        #expect(abs(simd.inertia - gemm.inertia) <= 1e-10 * simd.inertia)
-        for (a, b) in zip(simd.centroids.elements, gemm.centroids.elements) { #expect(abs(a - b) <= 1e-10) }
+    /// The portable C pass reproduces the AVX2 one: integer-valued blobs make every distance exact, so the
+    /// labels, centroids and inertia agree to the bit, for every algorithm that runs the pass.
+    @Test("the portable and AVX2 passes give identical fits", arguments: [KMeans.Algorithm.lloyd, .hamerly, .minibatch])
+    func portableMatchesAVX2(algorithm: KMeans.Algorithm) throws {
+        let (blobs, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 200, spread: 2, seed: 4)
+        let data = try FeatureMatrix(rows: blobs.rows, columns: blobs.columns, elements: blobs.elements.map { ($0 * 4).rounded() })
+        let portable = try KMeans(clusterCount: 9, seed: 8, algorithm: algorithm, kernel: .portable).fit(data)
+        #expect(portable.kernel == .portable && portable.algorithm == algorithm)
+        let automatic = try KMeans(clusterCount: 9, seed: 8, algorithm: algorithm).fit(data)
+        #expect(automatic.kernel == KMeans.automaticKernel)
+        #expect(portable.labels == automatic.labels && portable.centroids == automatic.centroids)
+        #expect(portable.inertia == automatic.inertia)
     }
 
     @Test("Lloyd fixed point on a hand example", arguments: Engine.allCases)
@@ -192,8 +186,7 @@ struct HamerlyTests {
             centers: KMeansTests.blobCenters, perCluster: 300, spread: 3, seed: UInt64(20 + k))
         let weights = (0..<data.rows).map { 0.5 + Double($0 % 5) }
         for w in [nil, weights] {
-            let lloyd = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .lloyd, kernel: .gemm)
-                .fit(data, weights: w)
+            let lloyd = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .lloyd).fit(data, weights: w)
             let hamerly = try KMeans(clusterCount: k, tolerance: 0, seed: 6, algorithm: .hamerly).fit(data, weights: w)
             #expect(hamerly.labels == lloyd.labels)
             #expect(hamerly.iterations == lloyd.iterations)
@@ -233,63 +226,17 @@ struct HamerlyTests {
     }
 }
 
-@Suite("distance kernels")
-struct DistanceKernelTests {
-    @Test("arg-min returns the first index of the minimum", arguments: [1, 3, 7, 8, 13, 64, 65, 130])
-    func argminFirstIndex(count: Int) {
-        var rng = Xoshiro256(seed: UInt64(count))
-        let groups = (count + 7) / 8
-        for _ in 0..<50 {
-            var values = (0..<count).map { _ in Double(rng.next() % 5) }
-            if count > 2 && rng.next() % 2 == 0 { values[count - 1] = -1; values[count / 2] = -1 }
-            let expected = values.indices.min { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
-            // Padded to whole groups of 8 with +∞, in raw memory aligned as the kernels allocate it.
-            let padded = values + [Double](repeating: .infinity, count: groups * 8 - count)
-            let raw = UnsafeMutableRawPointer.allocate(
-                byteCount: padded.count * 8, alignment: MemoryLayout<SIMD8<Double>>.alignment)
-            defer { raw.deallocate() }
-            raw.initializeMemory(as: Double.self, from: padded, count: padded.count)
-            #expect(DistanceKernels.argmin(UnsafeRawPointer(raw), groups: groups, count: count) == expected)
-            let raw32 = UnsafeMutableRawPointer.allocate(
-                byteCount: padded.count * 4, alignment: MemoryLayout<SIMD8<Float>>.alignment)
-            defer { raw32.deallocate() }
-            raw32.initializeMemory(as: Float.self, from: padded.map { Float($0) }, count: padded.count)
-            #expect(DistanceKernels.argmin32(UnsafeRawPointer(raw32), groups: groups, count: count) == expected)
-        }
-    }
-
-    @Test("SIMD nearest centroid equals brute force", arguments: [1, 5, 8, 9, 16, 21])
-    func nearestMatchesBruteForce(k: Int) {
-        var rng = Xoshiro256(seed: UInt64(100 + k))
-        let d = 3
-        // Integer-valued coordinates: the expanded form is exact, so ties are real ties (first index wins).
-        let centroids = (0..<(k * d)).map { _ in Double(rng.next() % 4) }
-        let panel = CentroidPanel(centroids: centroids, k: k, d: d)
-        for _ in 0..<200 {
-            let x = (0..<d).map { _ in Double(rng.next() % 4) }
-            let distances = (0..<k).map { c in (0..<d).reduce(0.0) { $0 + (x[$1] - centroids[c * d + $1]) * (x[$1] - centroids[c * d + $1]) } }
-            let expected = distances.indices.min { distances[$0] < distances[$1] || (distances[$0] == distances[$1] && $0 < $1) }
-            let got = x.withUnsafeBufferPointer { xb in
-                panel.expanded.withUnsafeBufferPointer { lb in
-                    DistanceKernels.nearestExpanded(xb.baseAddress!, d: d, lanes: lb.baseAddress!, groups: panel.groups, count: k)
-                }
-            }
-            #expect(got == expected)
-        }
-    }
-}
-
 @Suite("single precision")
 struct SinglePrecisionTests {
     @Test("float32 update passes reach the float64 fixed point on blobs, identical for any thread count")
     func matchesDouble() throws {
         let (data, truth) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 300, spread: 1.5, seed: 12)
-        let double = try KMeans(clusterCount: 4, seed: 3, algorithm: .lloyd, kernel: .gemm).fit(data)
+        let double = try KMeans(clusterCount: 4, seed: 3, algorithm: .lloyd).fit(data)
         let singles = try [1, 3].map { threads in
             try KMeans(clusterCount: 4, seed: 3, threads: threads, precision: .float32).fit(data)
         }
         let single = singles[0]
-        #expect(single.precision == .float32 && single.kernel == .gemm && single.algorithm == .lloyd)
+        #expect(single.precision == .float32 && single.kernel == KMeans.automaticKernel && single.algorithm == .lloyd)
         #expect(single.labels == double.labels)
         #expect(adjustedRandIndex(truth, single.labels.map(Int.init)) == 1)
         #expect(abs(single.inertia - double.inertia) <= 1e-9 * double.inertia)
@@ -299,14 +246,14 @@ struct SinglePrecisionTests {
         #expect(abs(single.inertia - direct) <= 1e-10 * direct)
     }
 
-    @Test("float32 with Hamerly or the SIMD kernel is a typed error")
+    @Test("float32 with Hamerly or mini-batch is a typed error")
     func unsupported() throws {
         let data = try FeatureMatrix([[0], [1], [5], [6]])
         #expect(throws: SegmentationError.self) {
             try KMeans(clusterCount: 2, algorithm: .hamerly, precision: .float32).fit(data)
         }
         #expect(throws: SegmentationError.self) {
-            try KMeans(clusterCount: 2, kernel: .simd, precision: .float32).fit(data)
+            try KMeans(clusterCount: 2, algorithm: .minibatch, precision: .float32).fit(data)
         }
     }
 }

@@ -47,4 +47,18 @@ struct SegmentationInputTests {
         defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         #expect(throws: SegmentationError.self) { try SegmentationInput.load(url) }
     }
+
+    @Test("a stray non-number in a numeric column is an error at its line and column; text columns are left out")
+    func strayNonNumberIsAnError() throws {
+        let url = try csv("customer_id,name,a,b\nx,ann,1,2\ny,bob,NaN,3\nz,cy,2,5\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.input(.invalidValue(
+            path: url.path, line: 3, column: 3, columnName: "a", text: "NaN", expected: "a number"))
+        ) {
+            try SegmentationInput.load(url)
+        }
+        let clean = try csv("customer_id,name,a,b\nx,ann,1,2\ny,bob,3,3\nz,cy,2,5\n")
+        defer { try? FileManager.default.removeItem(at: clean.deletingLastPathComponent()) }
+        #expect(try SegmentationInput.load(clean).featureNames == ["a", "b"])
+    }
 }

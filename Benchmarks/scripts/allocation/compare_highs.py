@@ -64,7 +64,8 @@ def capm_allocate(capm, plan, mps, args):
     t0 = time.time()
     p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     wall = time.time() - t0
-    if p.returncode != 0:
+    # capm writes the report and then exits 2 (infeasible), 3 (unbounded) or 4 (no certified optimum).
+    if p.returncode not in (0, 2, 3, 4):
         raise RuntimeError(f"{' '.join(cmd)}: {p.stderr.strip()}")
     return json.loads(p.stdout), wall
 

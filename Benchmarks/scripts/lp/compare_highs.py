@@ -20,7 +20,8 @@ def capm_solve(capm, path, timeout, extra=()):
     p = subprocess.run([capm, "solve", path, "--format", "json", *extra], capture_output=True, text=True,
                        timeout=timeout)
     wall = time.time() - t0
-    if p.returncode != 0:
+    # capm writes the solution and then exits 2 (infeasible), 3 (unbounded) or 4 (no certified optimum).
+    if p.returncode not in (0, 2, 3, 4):
         return None, wall, p.stderr.strip()
     return json.loads(p.stdout), wall, ""
 

@@ -51,9 +51,9 @@ def run_capm(capm, npy, k, threads, extra):
     return out, wall
 
 
-def peak_gemm(threads, n=2000, repeats=3):
-    a = np.random.default_rng(0).standard_normal((n, n))
-    b = np.random.default_rng(1).standard_normal((n, n))
+def peak_gemm(threads, n=2000, repeats=3, dtype=np.float64):
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(dtype)
+    b = np.random.default_rng(1).standard_normal((n, n)).astype(dtype)
     with threadpool_limits(threads):
         a @ b
         best = min(timed(lambda: a @ b) for _ in range(repeats))
@@ -92,10 +92,9 @@ def agreement(capm, workdir, rng):
         xp, ip = os.path.join(workdir, "agree_x.npy"), os.path.join(workdir, "agree_init.npy")
         np.save(xp, x)
         np.save(ip, init)
-        for kernel in ["lloyd-simd", "lloyd-gemm", "hamerly"]:
-            algorithm, _, kern = kernel.partition("-")
+        for kernel in ["lloyd", "hamerly"]:
             out, _ = run_capm(capm, xp, k, 2, ["--init", ip, "--tolerance", "0", "--max-iterations", str(iters),
-                                              "--algorithm", algorithm, "--kernel", kern or "automatic"])
+                                              "--algorithm", kernel])
             model, _ = sklearn_fit(x, init, k, 2, iters)
             c_capm = np.array(out["centroids"])
             rel_inertia = abs(out["inertia"] - model.inertia_) / model.inertia_
@@ -173,45 +172,55 @@ def sklearn_iteration_times(x, init, threads, iters):
 
 
 def capm_cpu_seconds(capm, npy, k, init, iterations, extra):
-    """CPU seconds (user + system) of one `capm segment` child process: robust to other load on the machine."""
+    """CPU seconds (user + system) of one `capm segment` child process (robust to other load on the machine) and
+    the number of iterations it ran."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    run_capm(capm, npy, k, 1, ["--init", init, "--tolerance", "0", "--algorithm", "lloyd",
-                               "--max-iterations", str(iterations)] + extra)
+    out, _ = run_capm(capm, npy, k, 1, ["--init", init, "--tolerance", "0", "--algorithm", "lloyd",
+                                        "--max-iterations", str(iterations)] + extra)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), out["iterations"]
 
 
-def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3):
+def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=None, capm_iters=20):
     """CPU milliseconds per Lloyd iteration on one thread, capm vs scikit-learn, float64 and float32 (scikit-learn
     on float32 data, capm with --precision float32). On a shared machine CPU time is far less noisy than wall time.
     capm: the CPU time of a run with 2 + I iterations minus one with 2 (loading, validation and the final pass
-    cancel), divided by I; scikit-learn: process time of its iteration kernel. Interleaved, best of `repeats`."""
+    cancel), divided by I = `capm_iters` (20: the fixed costs of a run — reading the .npy, the Float copy — vary by
+    tens of ms, which a few iterations do not outweigh); scikit-learn: process time of its iteration kernel
+    (median of `iters` calls). Interleaved, best of `repeats`. With `hardware` (peak DGEMM/SGEMM flop rates and read bandwidth on 1 thread), also the bound
+    max(2·N·k·d / peak GEMM, N·d·bytes / bandwidth) of each cell."""
     rows = []
     for n in sizes:
         for d in dims:
             x = rng.standard_normal((n, d))
             xp = os.path.join(workdir, f"cpu_{n}_{d}.npy")
             np.save(xp, x)
+            x32 = x.astype(np.float32)
             for k in ks:
                 init = x[rng.choice(n, k, replace=False)]
                 ip = os.path.join(workdir, "cpu_init.npy")
                 np.save(ip, init)
                 row = dict(n=n, d=d, k=k)
-                for label, extra, xs in [("f64", [], x), ("f32", ["--precision", "float32"], None)]:
+                for label, extra, data in [("f64", [], x), ("f32", ["--precision", "float32"], x32)]:
                     capm_best, sk_best = float("inf"), float("inf")
                     for _ in range(repeats):
-                        short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
-                        long = capm_cpu_seconds(capm, xp, k, ip, 2 + iters, extra)
-                        capm_best = min(capm_best, (long - short) / iters)
-                        data = xs if xs is not None else x.astype(np.float32)
+                        short, it_short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
+                        long, it_long = capm_cpu_seconds(capm, xp, k, ip, 2 + capm_iters, extra)
+                        capm_best = min(capm_best, (long - short) / max(1, it_long - it_short))
                         _, cpu = sklearn_iteration_times(data, init, 1, iters)
                         sk_best = min(sk_best, float(np.median(cpu[1:])))
-                        del data
                     row[f"capm_{label}"] = capm_best
                     row[f"sklearn_{label}"] = sk_best
                     row[f"ratio_{label}"] = sk_best / capm_best
+                    if hardware:
+                        peak = hardware["dgemm" if label == "f64" else "sgemm"]
+                        size = 8 if label == "f64" else 4
+                        bound = max(2 * n * k * d / peak, n * d * size / hardware["bandwidth"])
+                        row[f"bound_{label}"] = bound
+                        row[f"over_bound_{label}"] = capm_best / bound
                 rows.append(row)
                 print(f"  cpu N={n} d={d} k={k}: {row}", file=sys.stderr, flush=True)
+            del x32
             os.unlink(xp)
     return rows
 
@@ -260,31 +269,27 @@ def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, 
                 np.save(ip, init)
                 for t in threads_list:
                     row = dict(n=n, d=d, k=k, threads=t)
-                    for kernel in ["simd", "gemm"]:
-                        out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
-                                                           "--max-iterations", str(iters), "--kernel", kernel])
-                        per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
-                        row[f"capm_{kernel}"] = float(np.median(per))
-                        row[f"capm_{kernel}_min"] = float(min(per))
+                    out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
+                                                       "--max-iterations", str(iters)])
+                    per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
+                    row["capm"], row["capm_min"] = float(np.median(per)), float(min(per))
                     out32, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
                                                          "--max-iterations", str(iters), "--precision", "float32"])
                     per32 = out32["run"]["iterationSeconds"][1:] or out32["run"]["iterationSeconds"]
-                    row["capm_gemm_f32"] = float(np.median(per32))
+                    row["capm_f32"] = float(np.median(per32))
                     row["f32_inertia_rel_diff"] = abs(out32["inertia"] - out["inertia"]) / out["inertia"]
-                    auto, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--max-iterations", "1",
-                                                        "--algorithm", "lloyd"])
-                    row["auto_kernel"] = auto["run"]["kernel"]
                     row["sklearn"], row["sklearn_min"] = sklearn_iteration_seconds(x, init, t, iters)
+                    x32 = x.astype(np.float32)
+                    row["sklearn_f32"], _ = sklearn_iteration_seconds(x32, init, t, iters)
+                    del x32
                     bound = max(2 * n * k * d / gemm_peaks[t], n * d * 8 / bandwidth)
                     row["bound"] = bound
-                    row["capm_auto"] = row[f"capm_{row['auto_kernel']}"]
-                    row["speedup_vs_sklearn"] = row["sklearn"] / row["capm_auto"]
-                    row["speedup_vs_sklearn_min"] = row["sklearn_min"] / row["capm_gemm_min"]
-                    row["auto_over_bound"] = row["capm_auto"] / bound
-                    row["min_over_bound"] = min(row["capm_gemm_min"], row["capm_simd_min"]) / bound
+                    row["speedup_vs_sklearn"] = row["sklearn"] / row["capm"]
+                    row["speedup_vs_sklearn_f32"] = row["sklearn_f32"] / row["capm_f32"]
+                    row["over_bound"] = row["capm"] / bound
                     rows.append(row)
-                    print(f"  N={n} d={d} k={k} T={t}: capm simd {row['capm_simd']*1e3:.1f} ms, gemm "
-                          f"{row['capm_gemm']*1e3:.1f} ms, sklearn {row['sklearn']*1e3:.1f} ms, bound "
+                    print(f"  N={n} d={d} k={k} T={t}: capm {row['capm']*1e3:.1f} ms (f32 {row['capm_f32']*1e3:.1f}), "
+                          f"sklearn {row['sklearn']*1e3:.1f} ms (f32 {row['sklearn_f32']*1e3:.1f}), bound "
                           f"{bound*1e3:.1f} ms", file=sys.stderr, flush=True)
             os.unlink(xp)
     return rows
@@ -367,37 +372,43 @@ def main():
             print("\n## Seconds per Lloyd iteration, same data and threads")
             print("Peak DGEMM " + ", ".join(f"{v/1e9:.1f} GFLOP/s ({t} thr)" for t, v in peaks.items())
                   + f"; read bandwidth {bw/1e9:.1f} GB/s (NumPy sum, 1 thread)")
-            print("| N | d | k | thr | capm simd ms | capm gemm ms (auto) | capm gemm float32 ms | sklearn ms | "
-                  "sklearn/capm | same, best iterations | sklearn/capm float32 | bound ms | capm/bound | best capm/bound |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            print("| N | d | k | thr | capm ms | sklearn ms | sklearn/capm | capm f32 ms | sklearn f32 ms | "
+                  "sklearn/capm f32 | bound ms | capm/bound |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["speed"]:
-                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm_simd']*1e3:.1f} | "
-                      f"{r['capm_gemm']*1e3:.1f} | {r['capm_gemm_f32']*1e3:.1f} | {r['sklearn']*1e3:.1f} | "
-                      f"{r['speedup_vs_sklearn']:.2f} | {r['speedup_vs_sklearn_min']:.2f} | "
-                      f"{r['sklearn'] / r['capm_gemm_f32']:.2f} | {r['bound']*1e3:.1f} | {r['auto_over_bound']:.2f} | "
-                      f"{r['min_over_bound']:.2f} |")
+                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm']*1e3:.1f} | "
+                      f"{r['sklearn']*1e3:.1f} | {r['speedup_vs_sklearn']:.2f} | {r['capm_f32']*1e3:.1f} | "
+                      f"{r['sklearn_f32']*1e3:.1f} | {r['speedup_vs_sklearn_f32']:.2f} | {r['bound']*1e3:.1f} | "
+                      f"{r['over_bound']:.2f} |")
         if "convergence" not in a.skip:
             results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1])
             print("\n## Whole fit to convergence (tol 1e-4, same initial centroids, Gaussian blobs), seconds")
             print("| N | d | k | thr | capm lloyd (it) | capm hamerly (it) | sklearn lloyd (it) | sklearn elkan (it) | "
-                  "sklearn lloyd / capm hamerly | inertia capm/sklearn |")
+                  "sklearn lloyd / capm lloyd | inertia capm/sklearn |")
             print("|---|---|---|---|---|---|---|---|---|---|")
             for r in results["convergence"]:
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm_lloyd']:.2f} ({r['capm_lloyd_iterations']}) | "
                       f"{r['capm_hamerly']:.2f} ({r['capm_hamerly_iterations']}) | "
                       f"{r['sklearn_lloyd']:.2f} ({r['sklearn_lloyd_iterations']}) | "
                       f"{r['sklearn_elkan']:.2f} ({r['sklearn_elkan_iterations']}) | "
-                      f"{r['sklearn_lloyd'] / r['capm_hamerly']:.2f} | "
+                      f"{r['sklearn_lloyd'] / r['capm_lloyd']:.2f} | "
                       f"{r['capm_hamerly_inertia'] / r['sklearn_lloyd_inertia']:.9f} |")
         if "cpu" not in a.skip:
-            results["cpu"] = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations)
-            print("\n## CPU ms per Lloyd iteration, 1 thread (best of 3, interleaved)")
-            print("| N | d | k | capm f64 | sklearn f64 | sklearn/capm f64 | capm f32 | sklearn f32 | sklearn/capm f32 |")
-            print("|---|---|---|---|---|---|---|---|---|")
+            hw = dict(dgemm=peak_gemm(1), sgemm=peak_gemm(1, dtype=np.float32), bandwidth=read_bandwidth())
+            results["cpu_hardware"] = hw
+            results["cpu"] = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations, hardware=hw)
+            print(f"\n## CPU ms per Lloyd iteration, 1 thread (best of 3, interleaved); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            print(f"Peak DGEMM {hw['dgemm']/1e9:.1f} GFLOP/s, SGEMM {hw['sgemm']/1e9:.1f} GFLOP/s, read bandwidth "
+                  f"{hw['bandwidth']/1e9:.1f} GB/s (1 thread, NumPy/OpenBLAS)")
+            print("| N | d | k | capm f64 | sklearn f64 | sklearn/capm f64 | bound f64 | capm/bound f64 | capm f32 | "
+                  "sklearn f32 | sklearn/capm f32 | bound f32 | capm/bound f32 |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["cpu"]:
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['capm_f64']*1e3:.1f} | {r['sklearn_f64']*1e3:.1f} | "
-                      f"{r['ratio_f64']:.2f} | {r['capm_f32']*1e3:.1f} | {r['sklearn_f32']*1e3:.1f} | "
-                      f"{r['ratio_f32']:.2f} |")
+                      f"{r['ratio_f64']:.2f} | {r['bound_f64']*1e3:.1f} | {r['over_bound_f64']:.2f} | "
+                      f"{r['capm_f32']*1e3:.1f} | {r['sklearn_f32']*1e3:.1f} | {r['ratio_f32']:.2f} | "
+                      f"{r['bound_f32']*1e3:.1f} | {r['over_bound_f32']:.2f} |", flush=True)
         if "minibatch" not in a.skip:
             results["minibatch"] = minibatch(a.capm, work, rng, a.minibatch_rows, 8, 8, a.threads[-1],
                                              seeds=a.minibatch_seeds)

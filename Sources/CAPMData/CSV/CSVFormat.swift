@@ -48,6 +48,9 @@ public enum ColumnType: Sendable, Equatable {
     /// Text identifiers (customer ids), interned: read as the distinct values in order of first appearance
     /// plus one integer code per row. Far cheaper than `.string` for millions of rows.
     case identifier
+    /// Text with few distinct values (a journey stage, a channel, an outcome), interned like `.identifier` and
+    /// read back with ``CSVTable/identifiers(_:)``, but cheaper per row when the values are few.
+    case category
     /// A calendar date `YYYY-MM-DD`, `YYYY/MM/DD` or `YYYYMMDD`, optionally followed by a time
     /// (`T…` or ` …`) which is ignored; stored as days since 1970-01-01.
     case date
@@ -64,12 +67,18 @@ public struct ColumnSpec: Sendable, Equatable {
     /// For `.double`: the value an empty field stands for (e.g. `.nan` for an optional survey score left blank);
     /// `nil` (the default) makes an empty field an error like any other text that is not a number.
     public var blankValue: Double?
+    /// For `.identifier` and `.category`: an empty field is the value `""` (e.g. an optional outcome left blank);
+    /// `false` (the default) makes an empty field an error.
+    public var allowsEmpty: Bool
 
     /// A column to read.
-    public init(name: String, type: ColumnType, nonNegative: Bool = false, blankValue: Double? = nil) {
+    public init(
+        name: String, type: ColumnType, nonNegative: Bool = false, blankValue: Double? = nil, allowsEmpty: Bool = false
+    ) {
         self.name = name
         self.type = type
         self.nonNegative = nonNegative
         self.blankValue = blankValue
+        self.allowsEmpty = allowsEmpty
     }
 }

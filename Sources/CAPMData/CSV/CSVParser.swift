@@ -77,6 +77,7 @@ struct CSVParser {
         var integers: [[Int]]
         var days: [[Int32]]
         var identifiers: [IdentifierInterner.ChunkFields]
+        var categories: [CategoryInterner.ChunkFields]
         var error: DataError?
         /// An error whose line is relative to the chunk start; resolved after all chunks finish.
         var localError: (line: Int, make: (Int) -> DataError)?
@@ -103,6 +104,7 @@ struct CSVParser {
             integers = Array(repeating: [], count: n)
             days = Array(repeating: [], count: n)
             identifiers = Array(repeating: IdentifierInterner.ChunkFields(), count: n)
+            categories = Array(repeating: CategoryInterner.ChunkFields(), count: n)
         }
     }
 
@@ -194,6 +196,9 @@ struct CSVParser {
                     .identifiers(
                         IdentifierInterner.column(
                             base: base, chunks: chunks.map { $0.identifiers[j] }, chunkRowOffsets: offsets, rows: rows)))
+            case .category:
+                columns.append(
+                    .identifiers(CategoryInterner.column(base: base, chunks: chunks.map { $0.categories[j] }, rows: rows)))
             }
         }
         return ParsedColumns(rowCount: rows, columns: columns)
@@ -213,6 +218,7 @@ struct CSVParser {
             case .integer: result.integers[j].reserveCapacity(estimate)
             case .date: result.days[j].reserveCapacity(estimate)
             case .identifier: result.identifiers[j].reserve(estimate)
+            case .category: result.categories[j].reserve(estimate)
             }
         }
         let starts = UnsafeMutablePointer<Int>.allocate(capacity: Swift.max(1, fieldCount))
@@ -282,11 +288,18 @@ struct CSVParser {
                         expected = "a date (YYYY-MM-DD or YYYYMMDD)"
                     }
                 case .identifier:
-                    if length == 0 {
+                    if length == 0 && !specs[j].allowsEmpty {
                         ok = false
                         expected = "a non-empty identifier"
                     } else {
                         result.identifiers[j].append(base: base, start: s, length: length)
+                    }
+                case .category:
+                    if length == 0 && !specs[j].allowsEmpty {
+                        ok = false
+                        expected = "a non-empty value"
+                    } else {
+                        result.categories[j].append(base: base, start: s, length: length)
                     }
                 case .string:
                     result.strings[j].append(
@@ -332,6 +345,7 @@ extension CSVParser.ChunkResult {
             case .integer: integers[k].removeLast()
             case .date: days[k].removeLast()
             case .identifier: identifiers[k].removeLast()
+            case .category: categories[k].removeLast()
             }
         }
     }

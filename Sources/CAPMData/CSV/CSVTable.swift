@@ -146,7 +146,7 @@ public struct CSVTable: Sendable {
         return values
     }
 
-    /// The values of a `.string` column (an `.identifier` column is expanded).
+    /// The values of a `.string` column (an `.identifier` or `.category` column is expanded).
     public func strings(_ name: String) throws(DataError) -> [String] {
         switch try column(name) {
         case let .strings(values): return values
@@ -161,7 +161,7 @@ public struct CSVTable: Sendable {
         return values
     }
 
-    /// The values of an `.identifier` column.
+    /// The values of an `.identifier` or `.category` column.
     public func identifiers(_ name: String) throws(DataError) -> IdentifierColumn {
         guard case let .identifiers(values) = try column(name) else { throw typeMismatch(name, "identifiers") }
         return values

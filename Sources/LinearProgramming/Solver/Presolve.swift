@@ -29,7 +29,15 @@ struct Presolve {
         let m = model.rowCount
         let n = model.columnCount
         let a = model.matrix
-        let (rowStarts, rowColumns, rowValues) = a.rowWise()
+        // The row-wise copy is only needed once a row is removed or is a singleton: on models where presolve
+        // finds nothing (the allocation LPs: 2.5 M nonzeros) it is never built.
+        var rowWiseCache: (rowStarts: [Int], columnIndices: [Int32], values: [Double])? = nil
+        func rowWise() -> (rowStarts: [Int], columnIndices: [Int32], values: [Double]) {
+            if let cached = rowWiseCache { return cached }
+            let built = a.rowWise()
+            rowWiseCache = built
+            return built
+        }
         var rowActive = [Bool](repeating: true, count: m)
         var columnActive = [Bool](repeating: true, count: n)
         var rowLo = model.rowLower
@@ -37,7 +45,8 @@ struct Presolve {
         columnLower = model.columnLower
         columnUpper = model.columnUpper
         fixedValue = [Double?](repeating: nil, count: n)
-        var rowCount = (0..<m).map { rowStarts[$0 + 1] - rowStarts[$0] }
+        var rowCount = [Int](repeating: 0, count: m)
+        for r in a.rowIndices { rowCount[Int(r)] += 1 }
         var columnCount = (0..<n).map { a.columnStarts[$0 + 1] - a.columnStarts[$0] }
         let tol = 1e-9
         func removeColumn(_ j: Int, at value: Double) {
@@ -53,6 +62,7 @@ struct Presolve {
         }
         func removeRow(_ i: Int) {
             rowActive[i] = false
+            let (rowStarts, rowColumns, _) = rowWise()
             for k in rowStarts[i]..<rowStarts[i + 1] where columnActive[Int(rowColumns[k])] {
                 columnCount[Int(rowColumns[k])] -= 1
             }
@@ -93,6 +103,7 @@ struct Presolve {
                 } else if rowCount[i] == 1 {
                     var j = -1
                     var v = 0.0
+                    let (rowStarts, rowColumns, rowValues) = rowWise()
                     for k in rowStarts[i]..<rowStarts[i + 1] where columnActive[Int(rowColumns[k])] {
                         j = Int(rowColumns[k])
                         v = rowValues[k]
@@ -155,6 +166,10 @@ struct Presolve {
     /// Maps a solution of the reduced model back to the original model.
     func postsolve(_ inner: LPSolution) -> LPSolution {
         let model = original
+        if steps.isEmpty && keptRows.count == model.rowCount && keptColumns.count == model.columnCount {
+            // Nothing was removed: the inner solution is already one of this model.
+            return inner
+        }
         let m = model.rowCount
         let n = model.columnCount
         var x = [Double](repeating: 0, count: n)

@@ -51,19 +51,26 @@ extension SimplexEngine {
             weights[r] = max(rhoNorm, 1e-12)
             // The pivot row is built sparsely: only the columns touched by the nonzeros of ρ are visited
             // (hyper-sparse ρ is the rule on wide allocation models: one nonzero, a few hundred columns).
-            let touched = sparsePivotRow(rho)
-            defer { clearPivotRow(touched) }
+            computeSparsePivotRow(rho)
+            defer { clearSparsePivotRow() }
+            let touchedCount = pivotTouchedCount
 
             // Candidates for the bound-flipping ratio test (one pass over the touched columns; raw buffers
-            // because this loop runs over up to all columns on the allocation benchmarks).
-            var candidates: [RatioCandidate] = []
+            // because this loop runs over up to all columns on the allocation benchmarks). The candidate array
+            // is the engine's, taken and given back so its capacity survives the iteration.
+            var candidates = ratioCandidates
+            ratioCandidates = []
+            candidates.removeAll(keepingCapacity: true)
             var maxAlpha = 0.0
             status.withUnsafeBufferPointer { st in
                 lower.withUnsafeBufferPointer { lo in
                     upper.withUnsafeBufferPointer { up in
                         d.withUnsafeBufferPointer { dd in
                             pivotRowWork.withUnsafeBufferPointer { work in
-                                for j in touched where st[j] != .basic && lo[j] != up[j] {
+                                pivotTouched.withUnsafeBufferPointer { touched in
+                                for t in 0..<touchedCount {
+                                    let j = touched[t]
+                                    if st[j] == .basic || lo[j] == up[j] { continue }
                                     let ta = s * work[j]
                                     let size = abs(ta)
                                     if size < 1e-12 { continue }
@@ -78,6 +85,7 @@ extension SimplexEngine {
                                     candidates.append(
                                         RatioCandidate(j: j, ratio: dj / ta, relaxed: relaxed, alpha: ta, weight: size * (up[j] - lo[j])))
                                 }
+                                }
                             }
                         }
                     }
@@ -88,6 +96,7 @@ extension SimplexEngine {
                 candidates.removeAll { abs($0.alpha) < pivotTol }
             }
             let (entering, flips) = boundFlippingRatioTest(&candidates, slope: abs(delta))
+            ratioCandidates = candidates
             if entering < 0 {
                 if factor.updateCount > 0 && freshRetries < 2 {
                     freshRetries += 1
@@ -119,13 +128,24 @@ extension SimplexEngine {
             }
             if t != 0 {
                 let step = t * s
+                // The pivot row is not needed after this update, so the same pass clears its workspace.
                 status.withUnsafeBufferPointer { st in
                     d.withUnsafeMutableBufferPointer { dd in
-                        pivotRowWork.withUnsafeBufferPointer { work in
-                            for j in touched where st[j] != .basic { dd[j] -= step * work[j] }
+                        pivotRowWork.withUnsafeMutableBufferPointer { work in
+                            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                                pivotTouched.withUnsafeBufferPointer { touched in
+                                    for t in 0..<touchedCount {
+                                        let j = touched[t]
+                                        if st[j] != .basic { dd[j] -= step * work[j] }
+                                        work[j] = 0
+                                        mark[j] = false
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+                pivotTouchedCount = 0
             }
             d[leaving] = -t * s
             d[q] = 0

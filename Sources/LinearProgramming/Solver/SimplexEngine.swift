@@ -39,6 +39,13 @@ final class SimplexEngine {
     /// Workspace of the sparse pivot row (all zero between iterations) and its touched flags.
     var pivotRowWork: [Double]
     var pivotRowMark: [Bool]
+    /// The variables touched by the last ``sparsePivotRow(_:)`` (the first ``pivotTouchedCount`` entries; the
+    /// array keeps its size n + m so the hot loop writes through a raw pointer without growing it).
+    var pivotTouched: [Int]
+    var pivotTouchedCount = 0
+    /// The ratio-test candidates of the current dual iteration, kept between iterations so that their storage
+    /// (up to n + m entries, 20 MB on the 1000×50×10 allocation LP) is allocated once, not once per iteration.
+    var ratioCandidates: [RatioCandidate] = []
     /// The options in use; the unscaled cleanup tightens `dualTolerance` temporarily.
     var options: SolverOptions
     let clock = ContinuousClock()
@@ -69,6 +76,7 @@ final class SimplexEngine {
         weights = [Double](repeating: 1, count: m)
         pivotRowWork = [Double](repeating: 0, count: n + m)
         pivotRowMark = [Bool](repeating: false, count: n + m)
+        pivotTouched = [Int](repeating: 0, count: n + m)
         self.options = options
         start = clock.now
         rng = Xoshiro256(seed: options.seed)
@@ -137,30 +145,45 @@ final class SimplexEngine {
     /// Computes the pivot row `ρᵀ·[A I]` into ``pivotRowWork`` by rows of `A`, returning the touched variables.
     /// - Complexity: O(Σ over rows with ρ_i ≠ 0 of the row length), independent of the number of columns.
     func sparsePivotRow(_ rho: [Double]) -> [Int] {
-        var touched: [Int] = []
-        // Hot loop (alloc_1000_50_10 in Benchmarks/scripts/lp/compare_highs.py --alloc): raw buffers avoid
-        // the per-access exclusivity checks on the class's stored arrays.
+        computeSparsePivotRow(rho)
+        return Array(pivotTouched[0..<pivotTouchedCount])
+    }
+
+    /// Computes the pivot row `ρᵀ·[A I]` into ``pivotRowWork``; the touched variables are
+    /// `pivotTouched[0..<pivotTouchedCount]`. Clear with ``clearSparsePivotRow()``.
+    /// - Complexity: O(Σ over rows with ρ_i ≠ 0 of the row length), independent of the number of columns.
+    func computeSparsePivotRow(_ rho: [Double]) {
+        var count = 0
+        // Hot loop (alloc_1000_50_10 in Benchmarks/scripts/lp/compare_highs.py --alloc, capm allocate on
+        // 1000×50×10): raw buffers avoid the per-access exclusivity checks on the class's stored arrays, and the
+        // touched list is written into preallocated storage.
         let n = self.n
         pivotRowWork.withUnsafeMutableBufferPointer { work in
             pivotRowMark.withUnsafeMutableBufferPointer { mark in
-                rowStarts.withUnsafeBufferPointer { starts in
-                    rowColumns.withUnsafeBufferPointer { columns in
-                        rowValues.withUnsafeBufferPointer { values in
-                            for i in 0..<rho.count {
-                                let r = rho[i]
-                                if r == 0 { continue }
-                                let v = n + i
-                                work[v] = r
-                                if !mark[v] {
-                                    mark[v] = true
-                                    touched.append(v)
-                                }
-                                for k in starts[i]..<starts[i + 1] {
-                                    let j = Int(columns[k])
-                                    work[j] += r * values[k]
-                                    if !mark[j] {
-                                        mark[j] = true
-                                        touched.append(j)
+                pivotTouched.withUnsafeMutableBufferPointer { touched in
+                    rowStarts.withUnsafeBufferPointer { starts in
+                        rowColumns.withUnsafeBufferPointer { columns in
+                            rowValues.withUnsafeBufferPointer { values in
+                                rho.withUnsafeBufferPointer { rh in
+                                    for i in 0..<rh.count {
+                                        let r = rh[i]
+                                        if r == 0 { continue }
+                                        let v = n + i
+                                        work[v] = r
+                                        if !mark[v] {
+                                            mark[v] = true
+                                            touched[count] = v
+                                            count += 1
+                                        }
+                                        for k in starts[i]..<starts[i + 1] {
+                                            let j = Int(columns[k])
+                                            work[j] += r * values[k]
+                                            if !mark[j] {
+                                                mark[j] = true
+                                                touched[count] = j
+                                                count += 1
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -169,7 +192,24 @@ final class SimplexEngine {
                 }
             }
         }
-        return touched
+        pivotTouchedCount = count
+    }
+
+    /// Resets the workspace entries written by ``computeSparsePivotRow(_:)``.
+    func clearSparsePivotRow() {
+        let count = pivotTouchedCount
+        pivotRowWork.withUnsafeMutableBufferPointer { work in
+            pivotRowMark.withUnsafeMutableBufferPointer { mark in
+                pivotTouched.withUnsafeBufferPointer { touched in
+                    for t in 0..<count {
+                        let j = touched[t]
+                        work[j] = 0
+                        mark[j] = false
+                    }
+                }
+            }
+        }
+        pivotTouchedCount = 0
     }
 
     /// Resets the workspace entries written by ``sparsePivotRow(_:)``.
@@ -208,11 +248,43 @@ final class SimplexEngine {
     }
 
     /// `x_B = −B⁻¹·N·x_N`, with nonbasic values from their statuses.
+    /// - Complexity: O(n + m + nnz(A)); called at every refactorization and after bound changes, so on the
+    ///   1000×50×10 allocation LP (2.5 M nonzeros) it runs over raw buffers (same arithmetic, same order).
     func computePrimal() {
         var rhs = [Double](repeating: 0, count: m)
-        for j in 0..<(n + m) where status[j] != .basic {
-            x[j] = nonbasicValue(j)
-            if x[j] != 0 { addColumn(j, -x[j], into: &rhs) }
+        let n = self.n
+        let total = n + m
+        status.withUnsafeBufferPointer { st in
+            lower.withUnsafeBufferPointer { lo in
+                upper.withUnsafeBufferPointer { up in
+                    x.withUnsafeMutableBufferPointer { xx in
+                        rhs.withUnsafeMutableBufferPointer { b in
+                            a.columnStarts.withUnsafeBufferPointer { starts in
+                                a.rowIndices.withUnsafeBufferPointer { rows in
+                                    a.values.withUnsafeBufferPointer { values in
+                                        for j in 0..<total where st[j] != .basic {
+                                            let v: Double
+                                            switch st[j] {
+                                            case .atLower: v = lo[j].isFinite ? lo[j] : (up[j].isFinite ? up[j] : 0)
+                                            case .atUpper: v = up[j].isFinite ? up[j] : (lo[j].isFinite ? lo[j] : 0)
+                                            case .free, .basic: v = 0
+                                            }
+                                            xx[j] = v
+                                            if v == 0 { continue }
+                                            let scale = -v
+                                            if j >= n {
+                                                b[j - n] += scale
+                                            } else {
+                                                for k in starts[j]..<starts[j + 1] { b[Int(rows[k])] += scale * values[k] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         factor.ftran(&rhs, matrix: a)
         for p in 0..<m { x[head[p]] = rhs[p] }
@@ -223,10 +295,24 @@ final class SimplexEngine {
         var cb = head.map { cost[$0] }
         factor.btran(&cb, matrix: a)
         y = cb
-        for j in 0..<n {
-            var s = cost[j]
-            for k in a.columnStarts[j]..<a.columnStarts[j + 1] { s -= a.values[k] * y[Int(a.rowIndices[k])] }
-            d[j] = s
+        // Raw buffers: one pass over all nonzeros, about 20 times per solve of the 1000×50×10 allocation LP.
+        let n = self.n
+        d.withUnsafeMutableBufferPointer { dd in
+            cost.withUnsafeBufferPointer { cc in
+                y.withUnsafeBufferPointer { yy in
+                    a.columnStarts.withUnsafeBufferPointer { starts in
+                        a.rowIndices.withUnsafeBufferPointer { rows in
+                            a.values.withUnsafeBufferPointer { values in
+                                for j in 0..<n {
+                                    var s = cc[j]
+                                    for k in starts[j]..<starts[j + 1] { s -= values[k] * yy[Int(rows[k])] }
+                                    dd[j] = s
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         for i in 0..<m { d[n + i] = cost[n + i] - y[i] }
         for p in 0..<m { d[head[p]] = 0 }

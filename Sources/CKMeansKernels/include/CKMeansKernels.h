@@ -1,0 +1,72 @@
+// Fused Lloyd pass for k-means (Segmentation's hot loop): for every row the nearest centroid by the expanded form
+// ‖c‖² − 2·x·c (‖x‖² is common to all centroids and dropped), ties to the lowest centroid index, then either the
+// row's centred features added to its cluster's running sum (update pass), or its exact squared distance (final
+// pass), or nothing more (assignment pass: labels only). Each row is read from memory once per pass.
+//
+// Two instruction sets, chosen by the caller: AVX2 + FMA (x86-64, compiled per function with a target attribute and
+// used only when cpuid reports AVX2, FMA and OS support for the YMM state) and portable C (any CPU).
+#ifndef CAPM_CKMEANSKERNELS_H
+#define CAPM_CKMEANSKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Instruction set of a pass.
+typedef enum capm_kmeans_isa {
+    /// Plain C, one row and one centroid at a time (any CPU).
+    CAPM_KMEANS_ISA_PORTABLE = 0,
+    /// AVX2 + FMA register-blocked micro-kernel (falls back to portable C when the CPU lacks it).
+    CAPM_KMEANS_ISA_AVX2 = 1,
+} capm_kmeans_isa;
+
+/// One pass over `rows` consecutive rows.
+///
+/// Centroid panel layout (`panel64` / `panel32`), per group g of 8 centroids (groups = ⌈k/8⌉):
+/// `panel[g·(d+1)·8 + l]` = ‖c_{8g+l}‖² (+∞ for padding lanes 8g+l ≥ k), then
+/// `panel[g·(d+1)·8 + 8 + 8j + l]` = −2·c_{8g+l, j} (0 in padding lanes).
+typedef struct capm_kmeans_pass {
+    size_t rows;
+    size_t d;
+    size_t k;
+    /// rows × d row-major features: `x64` for the Double pass, `x32` for the Float pass.
+    const double *x64;
+    const float *x32;
+    /// The centroid panel in the precision of the rows.
+    const double *panel64;
+    const float *panel32;
+    /// k × d centroids, row-major, in the coordinates of the rows (final pass: exact distances). With neither
+    /// `sums` nor `centroids` the pass only assigns labels.
+    const double *centroids;
+    /// Column means μ (update pass: sums are of centred rows xᵢ − μ).
+    const double *mean;
+    /// Row weights, or NULL for unit weights.
+    const double *weights;
+    /// Labels of the rows: read (to count changes) and overwritten.
+    int32_t *labels;
+    /// Update pass: k × d sums Σ wᵢ(xᵢ − μ) and k weights Σ wᵢ, added to (not cleared) in row order. NULL for a
+    /// final pass.
+    double *sums;
+    double *cluster_weights;
+} capm_kmeans_pass;
+
+
+/// What a pass reports.
+typedef struct capm_kmeans_result {
+    /// Rows whose label differs from the one they had.
+    int64_t changed;
+    /// Final pass: Σ wᵢ Σⱼ (xᵢⱼ − c_{ℓ(i)j})² in row order (difference form). Other passes: 0.
+    double inertia;
+} capm_kmeans_result;
+
+/// 1 when this CPU (and OS) can run the AVX2 + FMA kernels, else 0.
+int capm_kmeans_avx2_available(void);
+
+/// The Double pass on the given instruction set (AVX2 degrades to portable when unavailable). An update pass
+/// without `cluster_weights` or `mean` does nothing and reports −1 changed.
+capm_kmeans_result capm_kmeans_pass_f64(const capm_kmeans_pass *pass, capm_kmeans_isa isa);
+
+/// The Float pass: distances and arg-min in Float on `x32` and `panel32`; sums (update) or the exact inertia
+/// (final) in Double from the Float rows.
+capm_kmeans_result capm_kmeans_pass_f32(const capm_kmeans_pass *pass, capm_kmeans_isa isa);
+
+#endif

@@ -1,0 +1,486 @@
+// Fused Lloyd pass (see CKMeansKernels.h). Written from the definitions: expanded squared distance
+// ‖c‖² − 2·x·c, lowest-index arg-min, running cluster sums of centred rows.
+//
+// AVX2 kernel (Double): 4 rows × 8 centroids per step = 8 YMM accumulators; per feature j one broadcast of xᵢⱼ per
+// row and two loads of the panel column −2·c_{·j}, 8 FMAs. The 4 × 8 distance tile is transposed (two 4 × 4
+// transposes) so that each vector holds the 4 rows' distances to one centroid; a tree of vertical compare/min/blend
+// steps gives the group's minimum and its index per row, merged into the running minimum of earlier groups — no
+// horizontal reduction per row. Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose. Labels are
+// computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
+// unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
+// Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
+// roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)).
+#include "CKMeansKernels.h"
+
+#include <math.h>
+#include <stdatomic.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shared scalar pieces.
+
+/// wᵢ Σⱼ (xᵢⱼ − cⱼ)² in feature order (difference form: no cancellation).
+static inline double record_exact(const double *c, const double *row, size_t d, double w) {
+    double dist = 0;
+    for (size_t j = 0; j < d; j++) {
+        const double t = row[j] - c[j];
+        dist += t * t;
+    }
+    return w * dist;
+}
+
+/// Adds row `i` (label `label`) to the update-pass sums, or returns its weighted exact squared distance.
+static inline double record_scalar_f64(const capm_kmeans_pass *p, size_t i, const double *row, int32_t label,
+                                       int64_t *changed) {
+    const size_t d = p->d;
+    *changed += p->labels[i] != label;
+    p->labels[i] = label;
+    const double w = p->weights ? p->weights[i] : 1.0;
+    if (p->sums) {
+        double *s = p->sums + (size_t)label * d;
+        if (p->weights) {
+            for (size_t j = 0; j < d; j++) s[j] += w * (row[j] - p->mean[j]);
+        } else {
+            for (size_t j = 0; j < d; j++) s[j] += row[j] - p->mean[j];
+        }
+        p->cluster_weights[label] += w;
+        return 0;
+    }
+    if (!p->centroids) return 0;
+    return record_exact(p->centroids + (size_t)label * d, row, d, w);
+}
+
+static inline double record_scalar_f32(const capm_kmeans_pass *p, size_t i, const float *row, int32_t label,
+                                       int64_t *changed) {
+    const size_t d = p->d;
+    *changed += p->labels[i] != label;
+    p->labels[i] = label;
+    const double w = p->weights ? p->weights[i] : 1.0;
+    if (p->sums) {
+        double *s = p->sums + (size_t)label * d;
+        if (p->weights) {
+            for (size_t j = 0; j < d; j++) s[j] += w * ((double)row[j] - p->mean[j]);
+        } else {
+            for (size_t j = 0; j < d; j++) s[j] += (double)row[j] - p->mean[j];
+        }
+        p->cluster_weights[label] += w;
+        return 0;
+    }
+    if (!p->centroids) return 0;
+    const double *c = p->centroids + (size_t)label * d;
+    double dist = 0;
+    for (size_t j = 0; j < d; j++) {
+        const double t = (double)row[j] - c[j];
+        dist += t * t;
+    }
+    return w * dist;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Portable C: one row, one centroid at a time; a = ‖c‖² + Σⱼ xⱼ·(−2cⱼ) in feature order, strict < (lowest index wins).
+
+static capm_kmeans_result pass_f64_portable(const capm_kmeans_pass *p) {
+    const size_t d = p->d, k = p->k, stride = (d + 1) * 8;
+    capm_kmeans_result r = {0, 0};
+    for (size_t i = 0; i < p->rows; i++) {
+        const double *x = p->x64 + i * d;
+        double best = INFINITY;
+        int32_t label = 0;
+        for (size_t c = 0; c < k; c++) {
+            const double *q = p->panel64 + (c / 8) * stride + (c % 8);
+            double a = q[0];
+            for (size_t j = 0; j < d; j++) a += x[j] * q[8 + 8 * j];
+            if (a < best) {
+                best = a;
+                label = (int32_t)c;
+            }
+        }
+        r.inertia += record_scalar_f64(p, i, x, label, &r.changed);
+    }
+    return r;
+}
+
+static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
+    const size_t d = p->d, k = p->k, stride = (d + 1) * 8;
+    capm_kmeans_result r = {0, 0};
+    for (size_t i = 0; i < p->rows; i++) {
+        const float *x = p->x32 + i * d;
+        float best = INFINITY;
+        int32_t label = 0;
+        for (size_t c = 0; c < k; c++) {
+            const float *q = p->panel32 + (c / 8) * stride + (c % 8);
+            float a = q[0];
+            for (size_t j = 0; j < d; j++) a += x[j] * q[8 + 8 * j];
+            if (a < best) {
+                best = a;
+                label = (int32_t)c;
+            }
+        }
+        r.inertia += record_scalar_f32(p, i, x, label, &r.changed);
+    }
+    return r;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// AVX2 + FMA.
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define CAPM_KMEANS_HAVE_AVX2_CODE 1
+
+/// Rows whose labels are computed before any of them is recorded (a multiple of 8; the batch stays in L1).
+#define CAPM_BATCH 64
+/// How far ahead of the micro-kernel rows are prefetched, in bytes (16 KB: measured alike for 4–64 KB at d ≥ 16).
+#define CAPM_PREFETCH 16384
+
+static int detect_avx2(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!(fma && osxsave && avx)) return 0;
+    // The OS must save the XMM and YMM state (XCR0 bits 1 and 2).
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 6) != 6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 5) & 1;
+}
+
+int capm_kmeans_avx2_available(void) {
+    static _Atomic int cached = -1;
+    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+    if (v < 0) {
+        v = detect_avx2();
+        atomic_store_explicit(&cached, v, memory_order_relaxed);
+    }
+    return v;
+}
+
+/// Where the rows' contributions go: the cluster sums (update pass) or the exact distances (final pass).
+/// Fields copied out of the pass so the hot loop keeps them in registers.
+typedef struct sink {
+    int32_t *labels;
+    const double *mean, *weights, *centroids;
+    double *sums, *counts;
+    int64_t changed;
+    double inertia;
+} sink;
+
+static inline sink make_sink(const capm_kmeans_pass *p) {
+    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, 0, 0};
+    return s;
+}
+
+/// What a pass does with a row once its label is known.
+enum { CAPM_ASSIGN = 0, CAPM_EXACT = 1, CAPM_UPDATE = 2 };
+
+/// Records row `i` with label `label`: add it to the sums (CAPM_UPDATE), optionally weighted (`weighted`), or add
+/// its exact squared distance to the inertia (CAPM_EXACT), or only store the label (CAPM_ASSIGN). The sums are added
+/// vector-wise over features with the same rounding sequence as the scalar form. `mode` and
+/// `weighted` are compile-time constants at every call site (the kernels are instantiated per mode).
+__attribute__((target("avx2,fma"), always_inline)) static inline void record_f64(sink *o, size_t i, const double *row,
+                                                                              int32_t label, const int mode,
+                                                                              const int weighted, const size_t d) {
+    o->changed += o->labels[i] != label;
+    o->labels[i] = label;
+    if (mode == CAPM_ASSIGN) return;
+    if (mode == CAPM_EXACT) {
+        o->inertia += record_exact(o->centroids + (size_t)label * d, row, d, weighted ? o->weights[i] : 1.0);
+        return;
+    }
+    double *s = o->sums + (size_t)label * d;
+    const double *m = o->mean;
+    size_t j = 0;
+    if (weighted) {
+        const double w = o->weights[i];
+        const __m256d wv = _mm256_set1_pd(w);
+        for (; j + 4 <= d; j += 4) {
+            const __m256d t = _mm256_sub_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(m + j));
+            _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), _mm256_mul_pd(wv, t)));
+        }
+        for (; j < d; j++) s[j] += w * (row[j] - m[j]);
+        o->counts[label] += w;
+    } else {
+        for (; j + 4 <= d; j += 4) {
+            const __m256d t = _mm256_sub_pd(_mm256_loadu_pd(row + j), _mm256_loadu_pd(m + j));
+            _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), t));
+        }
+        for (; j < d; j++) s[j] += row[j] - m[j];
+        o->counts[label] += 1.0;
+    }
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void record_f32(sink *o, size_t i, const float *row,
+                                                                              int32_t label, const int mode,
+                                                                              const int weighted, const size_t d) {
+    o->changed += o->labels[i] != label;
+    o->labels[i] = label;
+    if (mode == CAPM_ASSIGN) return;
+    if (mode == CAPM_EXACT) {
+        const double *c = o->centroids + (size_t)label * d;
+        double dist = 0;
+        for (size_t j = 0; j < d; j++) {
+            const double t = (double)row[j] - c[j];
+            dist += t * t;
+        }
+        o->inertia += (weighted ? o->weights[i] : 1.0) * dist;
+        return;
+    }
+    double *s = o->sums + (size_t)label * d;
+    const double *m = o->mean;
+    size_t j = 0;
+    if (weighted) {
+        const double w = o->weights[i];
+        const __m256d wv = _mm256_set1_pd(w);
+        for (; j + 4 <= d; j += 4) {
+            const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(m + j));
+            _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), _mm256_mul_pd(wv, t)));
+        }
+        for (; j < d; j++) s[j] += w * ((double)row[j] - m[j]);
+        o->counts[label] += w;
+    } else {
+        for (; j + 4 <= d; j += 4) {
+            const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(m + j));
+            _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), t));
+        }
+        for (; j < d; j++) s[j] += (double)row[j] - m[j];
+        o->counts[label] += 1.0;
+    }
+}
+
+/// Folds one distance vector (lanes = rows, all to centroid `index`) into the running minimum: strict <, so on
+/// ties the earlier (lower) centroid index stays.
+#define CAPM_KEEP_SMALLER_PD(t, index)                                      \
+    do {                                                                    \
+        const __m256d m_ = _mm256_cmp_pd((t), best, _CMP_LT_OQ);            \
+        best = _mm256_min_pd((t), best);                                    \
+        bestIndex = _mm256_blendv_pd(bestIndex, _mm256_set1_pd(index), m_); \
+    } while (0)
+
+/// (v, i) ← the smaller of (va, ia) and (vb, ib), lane-wise; (va, ia) on ties or NaN (a holds the lower indices).
+#define CAPM_PAIR_PD(va, ia, vb, ib, v, i)                       \
+    do {                                                         \
+        const __m256d m_ = _mm256_cmp_pd((vb), (va), _CMP_LT_OQ); \
+        i = _mm256_blendv_pd((ia), (ib), m_);                     \
+        v = _mm256_min_pd((vb), (va));                            \
+    } while (0)
+
+/// Labels of 4 rows (`r0`…`r3`; duplicates past the end): the 4 × 8 micro-kernel over all groups.
+__attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest4_f64(
+    const double *r0, const double *r1, const double *r2, const double *r3, const double *panel, size_t d,
+    size_t groups) {
+    const size_t stride = (d + 1) * 8;
+    __m256d best = _mm256_set1_pd(INFINITY);
+    __m256d bestIndex = _mm256_setzero_pd();
+    for (size_t g = 0; g < groups; g++) {
+        const double *q = panel + g * stride;
+        // Opaque to the optimiser: with d known at compile time clang hoisted every panel load out of the row loop
+        // and spilled them to the stack (18 YMM for d = 8), slower than loading from the panel (1M × 8, k = 8:
+        // 10.2 → 9.1 ms; k = 32: 28.9 → 23.3 ms).
+        __asm__("" : "+r"(q));
+        const __m256d n0 = _mm256_loadu_pd(q), n1 = _mm256_loadu_pd(q + 4);
+        __m256d a00 = n0, a01 = n1, a10 = n0, a11 = n1, a20 = n0, a21 = n1, a30 = n0, a31 = n1;
+        const double *c = q + 8;
+        for (size_t j = 0; j < d; j++, c += 8) {
+            const __m256d c0 = _mm256_loadu_pd(c), c1 = _mm256_loadu_pd(c + 4);
+            __m256d x = _mm256_broadcast_sd(r0 + j);
+            a00 = _mm256_fmadd_pd(x, c0, a00);
+            a01 = _mm256_fmadd_pd(x, c1, a01);
+            x = _mm256_broadcast_sd(r1 + j);
+            a10 = _mm256_fmadd_pd(x, c0, a10);
+            a11 = _mm256_fmadd_pd(x, c1, a11);
+            x = _mm256_broadcast_sd(r2 + j);
+            a20 = _mm256_fmadd_pd(x, c0, a20);
+            a21 = _mm256_fmadd_pd(x, c1, a21);
+            x = _mm256_broadcast_sd(r3 + j);
+            a30 = _mm256_fmadd_pd(x, c0, a30);
+            a31 = _mm256_fmadd_pd(x, c1, a31);
+        }
+        // Transpose the 4 × 4 tiles: the vector for centroid 8g + C holds the 4 rows' distances to it. Then the
+        // group's minimum by a tree of pairwise steps (latency 3 instead of 8 dependent steps), each keeping the
+        // left (lower-index) operand on ties, and one strict-< step against the running minimum of earlier groups.
+        const double base = (double)(8 * g);
+        __m256d u0 = _mm256_unpacklo_pd(a00, a10), u1 = _mm256_unpackhi_pd(a00, a10);
+        __m256d u2 = _mm256_unpacklo_pd(a20, a30), u3 = _mm256_unpackhi_pd(a20, a30);
+        const __m256d t0 = _mm256_permute2f128_pd(u0, u2, 0x20), t1 = _mm256_permute2f128_pd(u1, u3, 0x20);
+        const __m256d t2 = _mm256_permute2f128_pd(u0, u2, 0x31), t3 = _mm256_permute2f128_pd(u1, u3, 0x31);
+        u0 = _mm256_unpacklo_pd(a01, a11);
+        u1 = _mm256_unpackhi_pd(a01, a11);
+        u2 = _mm256_unpacklo_pd(a21, a31);
+        u3 = _mm256_unpackhi_pd(a21, a31);
+        const __m256d t4 = _mm256_permute2f128_pd(u0, u2, 0x20), t5 = _mm256_permute2f128_pd(u1, u3, 0x20);
+        const __m256d t6 = _mm256_permute2f128_pd(u0, u2, 0x31), t7 = _mm256_permute2f128_pd(u1, u3, 0x31);
+        __m256d v01, i01, v23, i23, v45, i45, v67, i67, v03, i03, v47, i47, v07, i07;
+        CAPM_PAIR_PD(t0, _mm256_set1_pd(base + 0), t1, _mm256_set1_pd(base + 1), v01, i01);
+        CAPM_PAIR_PD(t2, _mm256_set1_pd(base + 2), t3, _mm256_set1_pd(base + 3), v23, i23);
+        CAPM_PAIR_PD(t4, _mm256_set1_pd(base + 4), t5, _mm256_set1_pd(base + 5), v45, i45);
+        CAPM_PAIR_PD(t6, _mm256_set1_pd(base + 6), t7, _mm256_set1_pd(base + 7), v67, i67);
+        CAPM_PAIR_PD(v01, i01, v23, i23, v03, i03);
+        CAPM_PAIR_PD(v45, i45, v67, i67, v47, i47);
+        CAPM_PAIR_PD(v03, i03, v47, i47, v07, i07);
+        CAPM_PAIR_PD(best, bestIndex, v07, i07, best, bestIndex);
+    }
+    // Padding lanes hold +∞ and never pass the strict <; a row whose distances are all +∞ or NaN keeps index 0.
+    return _mm256_cvttpd_epi32(bestIndex);
+}
+
+#define CAPM_KEEP_SMALLER_PS(t, index)                                      \
+    do {                                                                    \
+        const __m256 m_ = _mm256_cmp_ps((t), best, _CMP_LT_OQ);             \
+        best = _mm256_min_ps((t), best);                                    \
+        bestIndex = _mm256_blendv_ps(bestIndex, _mm256_set1_ps(index), m_); \
+    } while (0)
+
+/// Labels of 8 rows: the 8 × 8 Float micro-kernel over all groups.
+__attribute__((target("avx2,fma"), always_inline)) static inline __m256i nearest8_f32(const float *const rp[8],
+                                                                                   const float *panel, size_t d,
+                                                                                   size_t groups) {
+    const size_t stride = (d + 1) * 8;
+    __m256 best = _mm256_set1_ps(INFINITY);
+    __m256 bestIndex = _mm256_setzero_ps();
+    for (size_t g = 0; g < groups; g++) {
+        const float *q = panel + g * stride;
+        const __m256 nv = _mm256_loadu_ps(q);
+        __m256 a0 = nv, a1 = nv, a2 = nv, a3 = nv, a4 = nv, a5 = nv, a6 = nv, a7 = nv;
+        const float *c = q + 8;
+        for (size_t j = 0; j < d; j++, c += 8) {
+            const __m256 cv = _mm256_loadu_ps(c);
+            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[0] + j), cv, a0);
+            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[1] + j), cv, a1);
+            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[2] + j), cv, a2);
+            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[3] + j), cv, a3);
+            a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[4] + j), cv, a4);
+            a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[5] + j), cv, a5);
+            a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[6] + j), cv, a6);
+            a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(rp[7] + j), cv, a7);
+        }
+        // 8 × 8 transpose: column C = the 8 rows' distances to centroid 8g + C.
+        const __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
+        const __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
+        const __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
+        const __m256 t6 = _mm256_unpacklo_ps(a6, a7), t7 = _mm256_unpackhi_ps(a6, a7);
+        const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+        const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+        const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+        const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+        const float base = (float)(8 * g);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u0, u4, 0x20), base + 0);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u1, u5, 0x20), base + 1);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u2, u6, 0x20), base + 2);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u3, u7, 0x20), base + 3);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u0, u4, 0x31), base + 4);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u1, u5, 0x31), base + 5);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u2, u6, 0x31), base + 6);
+        CAPM_KEEP_SMALLER_PS(_mm256_permute2f128_ps(u3, u7, 0x31), base + 7);
+    }
+    return _mm256_cvttps_epi32(bestIndex);
+}
+
+/// The AVX2 pass, software-pipelined: labels are computed a batch of CAPM_BATCH rows ahead, and while the labels of
+/// batch b are computed, the rows of batch b − 1 (labels known, rows still in L1/L2) are recorded in row order, a
+/// few per micro-kernel call. Recording a row right after its label stalled on the label's latency chain, and a
+/// separate record loop per batch ran the FMA and load/store ports in turn instead of together (perf).
+#define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD)                                    \
+    __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_mode(               \
+        const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D) {                          \
+        const size_t d = D ? D : p->d, groups = (p->k + 7) / 8, rows = p->rows;                                    \
+        const T *x = p->XFIELD;                                                                                    \
+        sink o = make_sink(p);                                                                                     \
+        int32_t labels[2][CAPM_BATCH];                                                                             \
+        size_t pendingStart = 0, pendingCount = 0, cur = 0;                                                        \
+        for (size_t b0 = 0; b0 < rows; b0 += CAPM_BATCH, cur ^= 1) {                                               \
+            const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                      \
+            size_t done = 0; /* pending rows recorded so far */                                                    \
+            for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
+                const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
+                const T *rp[STEP];                                                                                 \
+                /* Prefetch the rows CAPM_PREFETCH bytes ahead into L1: the hardware prefetcher alone left the pass   \
+                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). */            \
+                {                                                                                                  \
+                    const char *ahead = (const char *)(x + i0 * d) + CAPM_PREFETCH;                                \
+                    const char *end = (const char *)(x + rows * d);                                                \
+                    for (size_t o_ = 0; o_ < STEP * d * sizeof(T); o_ += 64)                                       \
+                        if (ahead + o_ < end) _mm_prefetch(ahead + o_, _MM_HINT_T0);                               \
+                }                                                                                                  \
+                for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + (t < n ? t : 0)) * d;                          \
+                STORE(labels[cur] + (i0 - b0), NEAREST);                                                           \
+                const size_t until = done + STEP < pendingCount ? done + STEP : pendingCount;                      \
+                for (; done < until; done++)                                                                       \
+                    RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,  \
+                           weighted, d);                                                                              \
+            }                                                                                                      \
+            for (; done < pendingCount; done++)                                                                    \
+                RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,      \
+                       weighted, d);                                                                                  \
+            pendingStart = b0;                                                                                     \
+            pendingCount = bn;                                                                                     \
+        }                                                                                                          \
+        for (size_t t = 0; t < pendingCount; t++)                                                                  \
+            RECORD(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d);     \
+        return (capm_kmeans_result){o.changed, o.inertia};                                                         \
+    }                                                                                                              \
+    __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
+        const int weighted = p->weights != NULL;                                                                   \
+        if (p->sums && !weighted) {                                                                                \
+            /* The update pass with the feature count known at compile time for common small d: the feature loops \
+               unroll completely (perf: loop and tail overhead was a third of the row's record step at d = 8). */  \
+            switch (p->d) {                                                                                        \
+            case 2: return NAME##_mode(p, CAPM_UPDATE, 0, 2);                                                      \
+            case 3: return NAME##_mode(p, CAPM_UPDATE, 0, 3);                                                      \
+            case 4: return NAME##_mode(p, CAPM_UPDATE, 0, 4);                                                      \
+            case 5: return NAME##_mode(p, CAPM_UPDATE, 0, 5);                                                      \
+            case 6: return NAME##_mode(p, CAPM_UPDATE, 0, 6);                                                      \
+            case 8: return NAME##_mode(p, CAPM_UPDATE, 0, 8);                                                      \
+            case 12: return NAME##_mode(p, CAPM_UPDATE, 0, 12);                                                    \
+            case 16: return NAME##_mode(p, CAPM_UPDATE, 0, 16);                                                    \
+            case 32: return NAME##_mode(p, CAPM_UPDATE, 0, 32);                                                    \
+            default: return NAME##_mode(p, CAPM_UPDATE, 0, 0);                                                     \
+            }                                                                                                      \
+        }                                                                                                          \
+        if (p->sums) return NAME##_mode(p, CAPM_UPDATE, 1, 0);                                                     \
+        if (p->centroids) return weighted ? NAME##_mode(p, CAPM_EXACT, 1, 0) : NAME##_mode(p, CAPM_EXACT, 0, 0);   \
+        return NAME##_mode(p, CAPM_ASSIGN, 0, 0);                                                                  \
+    }
+
+#define CAPM_STORE4(dst, v) _mm_storeu_si128((__m128i *)(dst), (v))
+#define CAPM_STORE8(dst, v) _mm256_storeu_si256((__m256i *)(dst), (v))
+#define CAPM_NEAREST4 nearest4_f64(rp[0], rp[1], rp[2], rp[3], p->panel64, d, groups)
+#define CAPM_NEAREST8 nearest8_f32(rp, p->panel32, d, groups)
+
+CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64)
+CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32)
+
+#else
+#define CAPM_KMEANS_HAVE_AVX2_CODE 0
+int capm_kmeans_avx2_available(void) { return 0; }
+#endif
+
+// ---------------------------------------------------------------------------------------------------------------
+// Dispatch.
+
+static capm_kmeans_result run(const capm_kmeans_pass *pass, capm_kmeans_result (*kernel)(const capm_kmeans_pass *)) {
+    if (pass->sums && (!pass->cluster_weights || !pass->mean)) return (capm_kmeans_result){-1, NAN};
+    return kernel(pass);
+}
+
+capm_kmeans_result capm_kmeans_pass_f64(const capm_kmeans_pass *pass, capm_kmeans_isa isa) {
+#if CAPM_KMEANS_HAVE_AVX2_CODE
+    // Centroid indices travel as Double lanes in the AVX2 kernel: exact far beyond any k that fits in memory.
+    if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->k < ((size_t)1 << 31))
+        return run(pass, pass_f64_avx2);
+#endif
+    (void)isa;
+    return run(pass, pass_f64_portable);
+}
+
+capm_kmeans_result capm_kmeans_pass_f32(const capm_kmeans_pass *pass, capm_kmeans_isa isa) {
+#if CAPM_KMEANS_HAVE_AVX2_CODE
+    // Centroid indices travel as Float lanes: exact below 2²⁴.
+    if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->k < ((size_t)1 << 24))
+        return run(pass, pass_f32_avx2);
+#endif
+    (void)isa;
+    return run(pass, pass_f32_portable);
+}

@@ -1,0 +1,69 @@
+import CKMeansKernels
+
+/// Instruction set of the fused pass.
+enum KernelInstructionSet: Sendable, CaseIterable, CustomStringConvertible {
+    /// Plain C (any CPU).
+    case portable
+    /// AVX2 + FMA micro-kernel (x86-64 with AVX2, FMA and OS support for the YMM state; degrades to portable C
+    /// elsewhere).
+    case avx2
+
+    /// The fastest set this CPU runs, from cpuid (once per process).
+    static let best: KernelInstructionSet = capm_kmeans_avx2_available() != 0 ? .avx2 : .portable
+
+    /// Whether this CPU runs the set itself (portable: always).
+    var isAvailable: Bool { self == .portable || capm_kmeans_avx2_available() != 0 }
+
+    var c: capm_kmeans_isa { self == .avx2 ? CAPM_KMEANS_ISA_AVX2 : CAPM_KMEANS_ISA_PORTABLE }
+
+    var description: String { self == .avx2 ? "avx2" : "portable" }
+}
+
+/// The rows a fused pass reads: Double, or (update passes in single precision) Float.
+enum KernelRows {
+    case double(UnsafePointer<Double>)
+    case float(UnsafePointer<Float>)
+}
+
+/// One call of the C fused pass (`capm_kmeans_pass_f64` / `_f32`, see `Sources/CKMeansKernels`) over `rows`
+/// consecutive rows: each row's nearest centroid by ‖c‖² − 2·x·c (ties to the lowest index) is stored in `labels`,
+/// then, by `mode`, the row's centred features wᵢ(xᵢ − μ) and weight are added to `sums`/`clusterWeights`
+/// (``PassMode/update``, row order), or wᵢ‖xᵢ − c‖² (difference form) to the returned inertia
+/// (``PassMode/final``), or nothing more (``PassMode/assign``).
+///
+/// Raw pointers: this is the hot loop of every Lloyd iteration, called once per chunk by
+/// ``KMeans/fusedPass(_:weights:mean:panel:labels:partials:mode:partition:threads:single:instructionSet:)``.
+///
+/// - Returns: the number of rows whose label changed and the inertia (final passes; 0 otherwise).
+/// - Complexity: O(rows·k·d).
+func runFusedKernel(
+    rows: Int, x: KernelRows, panel: CentroidPanel, panelPointers: (UnsafePointer<Double>, UnsafePointer<Float>),
+    centroids: UnsafePointer<Double>, mean: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+    labels: UnsafeMutablePointer<Int32>, sums: UnsafeMutablePointer<Double>?,
+    clusterWeights: UnsafeMutablePointer<Double>?, mode: PassMode, instructionSet: KernelInstructionSet
+) -> (changed: Int, inertia: Double) {
+    var pass = capm_kmeans_pass()
+    pass.rows = rows
+    pass.d = panel.d
+    pass.k = panel.k
+    pass.panel64 = panelPointers.0
+    pass.panel32 = panelPointers.1
+    pass.centroids = mode == .final ? centroids : nil
+    pass.mean = mean
+    pass.weights = weights
+    pass.labels = labels
+    if mode == .update {
+        pass.sums = sums
+        pass.cluster_weights = clusterWeights
+    }
+    let result: capm_kmeans_result
+    switch x {
+    case .double(let p):
+        pass.x64 = p
+        result = capm_kmeans_pass_f64(&pass, instructionSet.c)
+    case .float(let p):
+        pass.x32 = p
+        result = capm_kmeans_pass_f32(&pass, instructionSet.c)
+    }
+    return (Int(result.changed), result.inertia)
+}

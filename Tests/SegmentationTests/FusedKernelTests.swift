@@ -1,0 +1,233 @@
+import CAPMNumerics
+import Testing
+@testable import Segmentation
+
+/// One shape of the fused-kernel checks: rows, features, clusters.
+struct KernelShape: CustomTestStringConvertible, Sendable {
+    let n: Int
+    let d: Int
+    let k: Int
+    var testDescription: String { "N=\(n) d=\(d) k=\(k)" }
+
+    /// d ∈ {1, 3, 7, 8, 9, 16, 33} (3, 8 and 16 take the kernels compiled for a fixed d, the others the generic
+    /// one) × k ∈ {1, 5, 9, 33}; N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three
+    /// batches of the software pipeline).
+    static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 33].flatMap { d in
+        [1, 5, 9, 33].map { k in KernelShape(n: [1, 3, 67, 130][(d + k) % 4], d: d, k: k) }
+    }
+}
+
+/// The straightforward reference: difference-form distances, the first index of the minimum, sums of centred rows
+/// added in row order.
+struct ReferencePass {
+    let x: [Double]
+    let centroids: [Double]
+    let mean: [Double]
+    let weights: [Double]?
+    let n: Int
+    let d: Int
+    let k: Int
+
+    func distances(row i: Int) -> [Double] {
+        (0..<k).map { c in
+            var s = 0.0
+            for j in 0..<d {
+                let t = x[i * d + j] - centroids[c * d + j]
+                s += t * t
+            }
+            return s
+        }
+    }
+
+    func nearest(row i: Int) -> Int {
+        let dist = distances(row: i)
+        var best = 0
+        for c in 1..<max(1, k) where dist[c] < dist[best] { best = c }
+        return best
+    }
+
+    /// Σ wᵢ(xᵢ − μ) and Σ wᵢ per cluster under `labels`, in row order (the kernel's rounding sequence).
+    func sums(labels: [Int32], rows: (Int) -> [Double]) -> (sums: [Double], weights: [Double]) {
+        var sums = [Double](repeating: 0, count: k * d)
+        var clusterWeights = [Double](repeating: 0, count: k)
+        for i in 0..<n {
+            let c = Int(labels[i])
+            let row = rows(i)
+            if let weights {
+                for j in 0..<d { sums[c * d + j] += weights[i] * (row[j] - mean[j]) }
+                clusterWeights[c] += weights[i]
+            } else {
+                for j in 0..<d { sums[c * d + j] += row[j] - mean[j] }
+                clusterWeights[c] += 1
+            }
+        }
+        return (sums, clusterWeights)
+    }
+
+    /// Σ wᵢ Σⱼ (xᵢⱼ − cⱼ)² under `labels`, in row order.
+    func inertia(labels: [Int32]) -> Double {
+        var total = 0.0
+        for i in 0..<n {
+            let c = Int(labels[i])
+            var s = 0.0
+            for j in 0..<d {
+                let t = x[i * d + j] - centroids[c * d + j]
+                s += t * t
+            }
+            total += (weights?[i] ?? 1) * s
+        }
+        return total
+    }
+}
+
+/// Runs one fused pass over all rows with explicit instruction set and precision.
+func kernelPass(
+    _ ref: ReferencePass, x32: [Float]?, mode: PassMode, labels: inout [Int32], isa: KernelInstructionSet
+) -> (changed: Int, inertia: Double, sums: [Double], weights: [Double]) {
+    let panel = CentroidPanel(centroids: ref.centroids, k: ref.k, d: ref.d)
+    var sums = [Double](repeating: 0, count: ref.k * ref.d)
+    var clusterWeights = [Double](repeating: 0, count: ref.k)
+    let single = x32 ?? []
+    let result = ref.x.withUnsafeBufferPointer { xb in
+        single.withUnsafeBufferPointer { x32b in
+            panel.expanded.withUnsafeBufferPointer { pb in
+                panel.expanded32.withUnsafeBufferPointer { p32 in
+                    panel.rowMajor.withUnsafeBufferPointer { cb in
+                        ref.mean.withUnsafeBufferPointer { mb in
+                            withOptionalBuffer(ref.weights) { w in
+                                labels.withUnsafeMutableBufferPointer { lb in
+                                    sums.withUnsafeMutableBufferPointer { sb in
+                                        clusterWeights.withUnsafeMutableBufferPointer { wb in
+                                            runFusedKernel(
+                                                rows: ref.n, x: x32 == nil ? .double(xb.start) : .float(x32b.start),
+                                                panel: panel, panelPointers: (pb.start, p32.start),
+                                                centroids: cb.start, mean: mb.start, weights: w?.base,
+                                                labels: lb.start, sums: sb.start, clusterWeights: wb.start,
+                                                mode: mode, instructionSet: isa)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return (result.changed, result.inertia, sums, clusterWeights)
+}
+
+@Suite("fused C kernel")
+struct FusedKernelTests {
+    static let instructionSets = KernelInstructionSet.allCases.filter(\.isAvailable)
+
+    /// Integer-valued rows and centroids in 0…3: every expanded-form distance is exact in Double and Float, so ties
+    /// are real ties and the lowest index must win. The last centroid duplicates the first, so it never wins.
+    static func integerCase(_ shape: KernelShape, weighted: Bool, seed: UInt64) -> ReferencePass {
+        var rng = Xoshiro256(seed: seed)
+        let x = (0..<(shape.n * shape.d)).map { _ in Double(rng.next() % 4) }
+        var centroids = (0..<(shape.k * shape.d)).map { _ in Double(rng.next() % 4) }
+        if shape.k > 1 { for j in 0..<shape.d { centroids[(shape.k - 1) * shape.d + j] = centroids[j] } }
+        let mean = (0..<shape.d).map { 0.25 + Double($0 % 3) }
+        let weights = weighted ? (0..<shape.n).map { 0.5 + Double($0 % 3) } : nil
+        return ReferencePass(
+            x: x, centroids: centroids, mean: mean, weights: weights, n: shape.n, d: shape.d, k: shape.k)
+    }
+
+    @Test("labels, sums, weights and changes equal the reference on integer data (ties: lowest index)",
+          arguments: KernelShape.awkward)
+    func integerData(shape: KernelShape) {
+        for isa in Self.instructionSets {
+            for weighted in [false, true] {
+                let ref = Self.integerCase(shape, weighted: weighted, seed: UInt64(shape.n * 1000 + shape.d * 40 + shape.k))
+                let expected = (0..<shape.n).map { Int32(ref.nearest(row: $0)) }
+                for single in [false, true] {
+                    let x32 = single ? ref.x.map { Float($0) } : nil
+                    var labels = [Int32](repeating: -1, count: shape.n)
+                    let update = kernelPass(ref, x32: x32, mode: .update, labels: &labels, isa: isa)
+                    #expect(labels == expected, "\(isa) weighted \(weighted) float32 \(single)")
+                    if shape.k > 1 { #expect(!labels.contains(Int32(shape.k - 1))) }
+                    #expect(update.changed == shape.n)
+                    let (sums, weights) = ref.sums(labels: labels) { i in Array(ref.x[(i * shape.d)..<((i + 1) * shape.d)]) }
+                    #expect(update.sums == sums, "\(isa) weighted \(weighted) float32 \(single)")
+                    #expect(update.weights == weights)
+                    #expect(update.inertia == 0)
+                    // Same centroids again: nothing changes.
+                    let again = kernelPass(ref, x32: x32, mode: .update, labels: &labels, isa: isa)
+                    #expect(again.changed == 0 && labels == expected)
+                }
+                var labels = [Int32](repeating: 0, count: shape.n)
+                let final = kernelPass(ref, x32: nil, mode: .final, labels: &labels, isa: isa)
+                #expect(labels == expected)
+                #expect(final.inertia == ref.inertia(labels: expected))
+                #expect(final.sums.allSatisfy { $0 == 0 } && final.weights.allSatisfy { $0 == 0 })
+                var assigned = [Int32](repeating: 7, count: shape.n)
+                let assign = kernelPass(ref, x32: nil, mode: .assign, labels: &assigned, isa: isa)
+                #expect(assigned == expected && assign.inertia == 0 && assign.sums.allSatisfy { $0 == 0 })
+            }
+        }
+    }
+
+    @Test("real-valued data: the chosen centroid is nearest up to rounding; sums exact for the chosen labels",
+          arguments: KernelShape.awkward)
+    func realData(shape: KernelShape) {
+        var rng = Xoshiro256(seed: UInt64(7 + shape.d * 100 + shape.k))
+        let x = (0..<(shape.n * shape.d)).map { _ in 10 + 3 * rng.nextStandardNormal() }
+        let centroids = (0..<(shape.k * shape.d)).map { _ in 10 + 3 * rng.nextStandardNormal() }
+        let mean = [Double](repeating: 10, count: shape.d)
+        let ref = ReferencePass(x: x, centroids: centroids, mean: mean, weights: nil, n: shape.n, d: shape.d, k: shape.k)
+        let x32 = x.map { Float($0) }
+        for isa in Self.instructionSets {
+            for single in [false, true] {
+                var labels = [Int32](repeating: -1, count: shape.n)
+                let update = kernelPass(ref, x32: single ? x32 : nil, mode: .update, labels: &labels, isa: isa)
+                for i in 0..<shape.n {
+                    let dist = ref.distances(row: i)
+                    let smallest = dist.min() ?? 0
+                    // Expanded-form rounding is relative to ‖x‖² + ‖c‖² (about d·100 here).
+                    let scale = Double(shape.d) * 200
+                    let tolerance = (single ? 1e-5 : 1e-12) * scale
+                    #expect(dist[Int(labels[i])] <= smallest + tolerance, "\(isa) float32 \(single) row \(i)")
+                }
+                let (sums, weights) = ref.sums(labels: labels) { i in
+                    (0..<shape.d).map { j in single ? Double(x32[i * shape.d + j]) : x[i * shape.d + j] }
+                }
+                #expect(update.sums == sums && update.weights == weights, "\(isa) float32 \(single)")
+            }
+        }
+    }
+
+    @Test("AVX2 and portable C give the same labels and bitwise the same sums on real data")
+    func instructionSetsAgree() throws {
+        guard Self.instructionSets.count == 2 else { return }
+        let (data, _) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 250, spread: 2, seed: 9)
+        let ref = ReferencePass(
+            x: data.elements, centroids: Array(data.elements[0..<(9 * 3)]), mean: [1, 2, 3],
+            weights: (0..<data.rows).map { 1 + Double($0 % 4) }, n: data.rows, d: 3, k: 9)
+        var a = [Int32](repeating: -1, count: ref.n)
+        var b = a
+        let avx = kernelPass(ref, x32: nil, mode: .update, labels: &a, isa: .avx2)
+        let portable = kernelPass(ref, x32: nil, mode: .update, labels: &b, isa: .portable)
+        #expect(a == b)
+        #expect(avx.sums == portable.sums && avx.weights == portable.weights)
+    }
+
+    @Test("a full Lloyd fit is identical on both instruction sets for blobs")
+    func fitAgrees() throws {
+        guard Self.instructionSets.count == 2 else { return }
+        let (data, _) = try gaussianBlobs(centers: KMeansTests.blobCenters, perCluster: 300, spread: 1.5, seed: 21)
+        let partition = ChunkPartition(rows: data.rows, maximumChunks: 8)
+        let (mean, _) = KMeans.columnMoments(data, partition: partition, threads: 1)
+        var initial = Array(data.elements[0..<(5 * 3)])
+        for c in 0..<5 { for j in 0..<3 { initial[c * 3 + j] -= mean[j] } }
+        var runs: [LloydRun] = []
+        for isa in KernelInstructionSet.allCases {
+            runs.append(KMeans.lloyd(
+                data, weights: nil, mean: mean, initial: initial, k: 5, maxIterations: 50, tolerance: 0,
+                partition: partition, threads: 2, instructionSet: isa))
+        }
+        #expect(runs[0].labels == runs[1].labels && runs[0].iterations == runs[1].iterations)
+        for (p, q) in zip(runs[0].centroids, runs[1].centroids) { #expect(abs(p - q) <= 1e-12 * max(1, abs(p))) }
+        #expect(abs(runs[0].inertia - runs[1].inertia) <= 1e-12 * runs[0].inertia)
+    }
+}
