@@ -121,7 +121,7 @@ public struct SegmentProfile: Sendable, Codable, Equatable {
     /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` when a column's length differs from
     ///   the number of labels; ``SegmentationError/invalidParameter(name:value:reason:)`` for a label outside
     ///   0..<k or a P(alive) outside [0, 1]; ``SegmentationError/nonFiniteValue(row:column:value:)`` for NaN.
-    /// - Complexity: O(N·(columns) + N log N) (medians).
+    /// - Complexity: O(N·(columns)) expected (medians by selection).
     public static func profiles(
         labels: [Int32], clusterCount k: Int, customers: CustomerColumns, rule: LabelRule = LabelRule()
     ) throws(SegmentationError) -> [SegmentProfile] {
@@ -143,8 +143,28 @@ public struct SegmentProfile: Sendable, Codable, Equatable {
         if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= k }) {
             throw .invalidParameter(name: "label", value: "\(labels[bad]) at row \(bad)", reason: "must be in 0..<\(k)")
         }
-        var members = [[Int]](repeating: [], count: k)
-        for i in 0..<n { members[Int(labels[i])].append(i) }
+        // One pass in row order: per segment its size, sums (in row order, as a per-segment loop would add them) and
+        // CLV values for the median — sequential reads of every column instead of a gather per segment.
+        let columns = customers.numeric.count
+        var sizes = [Int](repeating: 0, count: k)
+        for label in labels { sizes[Int(label)] += 1 }
+        var clvOf = sizes.map { size -> [Double] in
+            var values: [Double] = []
+            values.reserveCapacity(size)
+            return values
+        }
+        var clvSum = [Double](repeating: 0, count: k)
+        var pAliveSum = [Double](repeating: 0, count: k)
+        var sums = [Double](repeating: 0, count: k * columns)
+        for i in 0..<n {
+            let c = Int(labels[i])
+            clvOf[c].append(customers.clv[i])
+            clvSum[c] += customers.clv[i]
+            if let p = customers.pAlive { pAliveSum[c] += p[i] }
+        }
+        for (j, column) in customers.numeric.enumerated() {
+            for i in 0..<n { sums[Int(labels[i]) * columns + j] += column.values[i] }
+        }
         let totalCLV = customers.clv.reduce(0, +)
         let valueThreshold = rule.threshold(
             rule.valueReference, factor: rule.valueFactor, values: customers.clv, clv: customers.clv)
@@ -152,36 +172,36 @@ public struct SegmentProfile: Sendable, Codable, Equatable {
             rule.threshold(rule.aliveReference, factor: rule.aliveFactor, values: $0, clv: customers.clv)
         }
         return (0..<k).map { c in
-            let rows = members[c]
-            let clv = rows.map { customers.clv[$0] }
-            let total = clv.reduce(0, +)
-            let mean = rows.isEmpty ? 0 : total / Double(rows.count)
-            let pAlive = customers.pAlive.map { p in
-                rows.isEmpty ? 0 : rows.reduce(0.0) { $0 + p[$1] } / Double(rows.count)
-            }
+            let size = sizes[c]
+            let total = clvSum[c]
+            let mean = size == 0 ? 0 : total / Double(size)
+            let pAlive = customers.pAlive.map { _ in size == 0 ? 0 : pAliveSum[c] / Double(size) }
             var label: SegmentLabel?
-            if let pAlive, let aliveThreshold, !rows.isEmpty {
+            if let pAlive, let aliveThreshold, size > 0 {
                 let high = mean >= valueThreshold
                 let alive = pAlive >= aliveThreshold
                 label = high ? (alive ? .champions : .atRisk) : (alive ? .promising : .dormant)
             }
-            let means = customers.numeric.map { column in
-                NamedValue(
-                    name: column.name,
-                    value: rows.isEmpty ? 0 : rows.reduce(0.0) { $0 + column.values[$1] } / Double(rows.count))
+            let means = customers.numeric.enumerated().map { (j, column) in
+                NamedValue(name: column.name, value: size == 0 ? 0 : sums[c * columns + j] / Double(size))
             }
             return SegmentProfile(
-                segment: c, label: label, size: rows.count, customerShare: Double(rows.count) / Double(n),
+                segment: c, label: label, size: size, customerShare: Double(size) / Double(n),
                 clvShare: totalCLV != 0 ? total / totalCLV : 0, meanCLV: mean,
-                medianCLV: rows.isEmpty ? 0 : median(clv), totalCLV: total, meanPAlive: pAlive, means: means)
+                medianCLV: size == 0 ? 0 : median(clvOf[c]), totalCLV: total, meanPAlive: pAlive, means: means)
         }
     }
 
-    /// The median (mean of the two middle values for an even count).
+    /// The median (mean of the two middle values for an even count), by selection rather than a full sort.
+    /// - Complexity: O(n) expected (``OrderStatistics/select(_:rank:)``).
     static func median(_ values: [Double]) -> Double {
         if values.isEmpty { return 0 }
-        let sorted = values.sorted()
-        let m = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
+        var work = values
+        let m = work.count / 2
+        let upper = OrderStatistics.select(&work, rank: m)
+        guard work.count % 2 == 0 else { return upper }
+        // After selecting rank m, the lower middle value is the largest of the elements before it.
+        let lower = work[0..<m].max() ?? upper
+        return (lower + upper) / 2
     }
 }

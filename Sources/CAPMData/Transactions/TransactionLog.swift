@@ -165,7 +165,8 @@ public struct TransactionLog: Sendable, Equatable {
 public enum CSVWriting {
     /// `field` as a CSV field: quoted (with `"` doubled) when it holds a comma, quote or line break.
     public static func escape(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // Bytes, not Characters: "\r\n" is one Character equal to neither "\r" nor "\n".
+        guard field.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

