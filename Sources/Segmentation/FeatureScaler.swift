@@ -117,15 +117,33 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         if isIdentity { return data }
         let d = data.columns
         var out = data.elements
-        for i in 0..<data.rows {
-            for j in 0..<d {
-                var v = out[i * d + j]
-                if log1p[j] {
-                    if !(v > -1) { throw .logOfInvalidValue(row: i, column: j, name: names[j], value: v) }
-                    v = Foundation.log1p(v)
+        // Element-wise, so in parallel over fixed row chunks (identical results for any thread count); each chunk
+        // reports its first value outside log1p's domain and the earliest one is thrown.
+        let partition = ChunkPartition(rows: data.rows, maximumChunks: max(1, data.rows / 32_768))
+        var firstBad = [Int](repeating: Int.max, count: partition.count)
+        let (log1p, centers, scales) = (self.log1p, self.centers, self.scales)
+        out.withUnsafeMutableBufferPointer { o in
+            firstBad.withUnsafeMutableBufferPointer { b in
+                let (values, bad) = (SharedPointer(base: o.start), SharedPointer(base: b.start))
+                partition.forEach(threads: ProcessInfo.processInfo.activeProcessorCount) { c in
+                    for i in partition.range(c) {
+                        for j in 0..<d {
+                            var v = values.base[i * d + j]
+                            if log1p[j] {
+                                if !(v > -1) {
+                                    bad.base[c] = min(bad.base[c], i * d + j)
+                                    continue
+                                }
+                                v = Foundation.log1p(v)
+                            }
+                            values.base[i * d + j] = (v - centers[j]) / scales[j]
+                        }
+                    }
                 }
-                out[i * d + j] = (v - centers[j]) / scales[j]
             }
+        }
+        if let bad = firstBad.min(), bad != Int.max {
+            throw .logOfInvalidValue(row: bad / d, column: bad % d, name: names[bad % d], value: data.elements[bad])
         }
         return try FeatureMatrix(rows: data.rows, columns: d, elements: out)
     }
@@ -153,9 +171,15 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
     ) throws(SegmentationError) -> [Double] {
         var column = data.column(j)
         if log {
-            for i in column.indices {
-                if !(column[i] > -1) { throw .logOfInvalidValue(row: i, column: j, name: name, value: column[i]) }
-                column[i] = Foundation.log1p(column[i])
+            if let bad = column.firstIndex(where: { !($0 > -1) }) {
+                throw .logOfInvalidValue(row: bad, column: j, name: name, value: column[bad])
+            }
+            let partition = ChunkPartition(rows: column.count, maximumChunks: max(1, column.count / 32_768))
+            column.withUnsafeMutableBufferPointer { buffer in
+                let values = SharedPointer(base: buffer.start)
+                partition.forEach(threads: ProcessInfo.processInfo.activeProcessorCount) { c in
+                    for i in partition.range(c) { values.base[i] = Foundation.log1p(values.base[i]) }
+                }
             }
         }
         return column

@@ -39,6 +39,19 @@ struct ScalingAndProfileTests {
         #expect(throws: SegmentationError.logOfInvalidValue(row: 1, column: 0, name: "m", value: -1)) {
             try FeatureScaler.fit(negative, names: ["m"], method: .none, logColumns: ["m"])
         }
+        // Transforming many rows runs in parallel chunks: the earliest bad value is reported, not a later chunk's.
+        var rows = (0..<200_000).map { [Double($0 % 97), Double($0 % 13)] }
+        rows[150_001][1] = -2
+        rows[70_003][1] = -1.5
+        let big = try FeatureMatrix(rows)
+        let scaler = FeatureScaler(method: .none, names: ["a", "m"], log1p: [false, true], centers: [0, 0], scales: [1, 1])
+        #expect(throws: SegmentationError.logOfInvalidValue(row: 70_003, column: 1, name: "m", value: -1.5)) {
+            try scaler.transform(big)
+        }
+        rows[70_003][1] = 1
+        rows[150_001][1] = 2
+        let scaled = try scaler.transform(try FeatureMatrix(rows))
+        #expect(scaled.elements[2 * 150_001 + 1] == Foundation.log1p(2) && scaled.elements[2 * 150_001] == Double(150_001 % 97))
     }
 
     @Test("automatic k finds the number of well-separated blobs under every rule", arguments: KSelection.Rule.allCases)

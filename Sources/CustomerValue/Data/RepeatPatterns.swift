@@ -59,28 +59,60 @@ public struct RepeatPatterns: Sendable {
     ///   customer → pattern map.
     public init(_ summary: CustomerSummary) {
         // Hash the (x, tₓ, T) triples to distinct patterns (O(n)), sort only the distinct ones, then renumber.
-        struct Key: Hashable {
+        // An open-addressing table on the values' bits with a multiply-xorshift mix: a million customers cost 0.1 s
+        // of CPU in `Dictionary`'s seeded SipHash, a few milliseconds here (perf, `capm run` on 1M customers).
+        struct Key {
             let x: Int
             let tx: Double
             let t: Double
         }
+        func mix(_ key: Key) -> Int {
+            // `+ 0` turns −0 into +0 so equal values have equal bits (tₓ and T are never NaN: built from days).
+            var h = UInt64(bitPattern: Int64(key.x)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= (key.tx + 0).bitPattern &* 0xC2B2_AE3D_27D4_EB4F
+            h ^= (key.t + 0).bitPattern &* 0x1656_67B1_9E37_79F9
+            h ^= h >> 29
+            h = h &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 32
+            return Int(truncatingIfNeeded: h)
+        }
         let n = summary.count
-        var index: [Key: Int32] = [:]
-        index.reserveCapacity(min(n, 1 << 16))
+        var table = [Int32](repeating: -1, count: 1 << 12)
         var keys: [Key] = []
         var counts: [Double] = []
         var first = [Int32](repeating: 0, count: n)
         for i in 0..<n {
             let key = Key(x: summary.frequency[i], tx: summary.recency[i], t: summary.age[i])
-            if let k = index[key] {
-                first[i] = k
-                counts[Int(k)] += 1
-            } else {
-                let k = Int32(keys.count)
-                index[key] = k
-                keys.append(key)
-                counts.append(1)
-                first[i] = k
+            let mask = table.count - 1
+            var slot = mix(key) & mask
+            var found: Int32 = -1
+            while table[slot] >= 0 {
+                let k = keys[Int(table[slot])]
+                if k.x == key.x && k.tx == key.tx && k.t == key.t {
+                    found = table[slot]
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+            if found >= 0 {
+                first[i] = found
+                counts[Int(found)] += 1
+                continue
+            }
+            let k = Int32(keys.count)
+            table[slot] = k
+            keys.append(key)
+            counts.append(1)
+            first[i] = k
+            if 2 * keys.count > table.count {
+                // Grow to keep the load under one half.
+                table = [Int32](repeating: -1, count: table.count * 2)
+                let bigger = table.count - 1
+                for (c, key) in keys.enumerated() {
+                    var s = mix(key) & bigger
+                    while table[s] >= 0 { s = (s + 1) & bigger }
+                    table[s] = Int32(c)
+                }
             }
         }
         let order = keys.indices.sorted { (keys[$0].x, keys[$0].tx, keys[$0].t) < (keys[$1].x, keys[$1].tx, keys[$1].t) }
