@@ -51,6 +51,10 @@ struct SolveCommand: ParsableCommand {
         if let timeLimit { options.timeLimit = timeLimit }
         if let iterationLimit { options.iterationLimit = iterationLimit }
         options.presolve = !noPresolve
+        let progress = Progress()
+        if progress.enabled {
+            options.progress = SolverProgressHandler { p in progress.step("simplex: \(p.iterations) iterations") }
+        }
         let solution = try LPSolver.solve(model, options: options)
         let text = format == .json
             ? SolutionReport.json(solution, model: model, verbose: verboseSolution)

@@ -88,8 +88,18 @@ final class SimplexEngine {
         return Double(t.components.seconds) + Double(t.components.attoseconds) * 1e-18
     }
 
-    /// A limit outcome if a limit is reached.
+    /// When the next progress report is due (seconds since start).
+    lazy var nextProgress = options.progress?.interval ?? .infinity
+
+    /// A limit outcome if a limit is reached; also the place, once per iteration, where progress is reported.
     func limitReached() -> PhaseOutcome? {
+        if let progress = options.progress, iterations % 32 == 0 {
+            let seconds = elapsed
+            if seconds >= nextProgress {
+                nextProgress = seconds + progress.interval
+                progress.body(SolverProgress(iterations: iterations, seconds: seconds))
+            }
+        }
         if iterations >= options.iterationLimit { return .iterationLimit }
         if options.timeLimit.isFinite && iterations % 8 == 0 && elapsed > options.timeLimit { return .timeLimit }
         return nil

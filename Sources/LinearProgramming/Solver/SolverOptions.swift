@@ -20,7 +20,34 @@ public struct SolverOptions: Sendable, Equatable {
     public var perturbation: Bool = true
     /// Seed of the perturbation's random numbers (the solve is deterministic for a given seed).
     public var seed: UInt64 = 1
+    /// Called every ``SolverProgressHandler/interval`` seconds (default one) of a long solve, on the solving
+    /// thread (e.g. a progress line for a terminal); `nil`: silent. Does not change the solve.
+    public var progress: SolverProgressHandler? = nil
 
     /// Default settings.
     public init() {}
+}
+
+/// Where a long solve is: reported through ``SolverOptions/progress``.
+public struct SolverProgress: Sendable, Equatable {
+    /// Simplex iterations so far (all phases).
+    public var iterations: Int
+    /// Wall seconds since the simplex started.
+    public var seconds: Double
+}
+
+/// A progress callback of ``SolverOptions``. Handlers compare equal to each other: they observe a solve and
+/// never change its result, so two option sets that differ only in their handler solve alike.
+public struct SolverProgressHandler: Sendable, Equatable {
+    /// Seconds between reports (checked every 32 iterations).
+    public let interval: Double
+    let body: @Sendable (SolverProgress) -> Void
+
+    /// A handler calling `body` every `interval` seconds (at most once per 32 iterations).
+    public init(interval: Double = 1, _ body: @escaping @Sendable (SolverProgress) -> Void) {
+        self.interval = interval
+        self.body = body
+    }
+
+    public static func == (a: SolverProgressHandler, b: SolverProgressHandler) -> Bool { true }
 }
