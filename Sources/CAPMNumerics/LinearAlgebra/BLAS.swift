@@ -1,4 +1,5 @@
 import CLapack
+import Synchronization
 
 /// Process-wide control of OpenBLAS and raw BLAS kernels for hot loops over caller-owned buffers.
 ///
@@ -7,12 +8,32 @@ import CLapack
 /// use every core. `OPENBLAS_NUM_THREADS` is read once when the library loads; ``threads`` changes the count
 /// afterwards.
 public enum BLAS {
+    /// Serializes changes of OpenBLAS' process-wide thread count with the calls that must not see one
+    /// (``singleThreaded(_:)``).
+    private static let gate = Mutex<Void>(())
+
     /// The number of threads OpenBLAS uses for one call (`openblas_get_num_threads`/`openblas_set_num_threads`).
     ///
-    /// Setting a value below 1 sets 1.
+    /// Setting a value below 1 sets 1. The count is process-wide: a change waits while a ``singleThreaded(_:)``
+    /// call runs.
     public static var threads: Int {
         get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(Swift.max(1, newValue))) }
+        set { gate.withLock { _ in openblas_set_num_threads(Int32(Swift.max(1, newValue))) } }
+    }
+
+    /// Runs `body` — a LAPACK call whose rounding depends on how many threads OpenBLAS splits it over (e.g.
+    /// `dgetrf`'s parallel panel factorization) — on one OpenBLAS thread, with no other thread able to change the
+    /// count meanwhile. Without this, two solves running concurrently in one process (each limiting OpenBLAS to
+    /// one thread and restoring the count afterwards) could change each other's LAPACK threading and give
+    /// answers that differ in the last bits. Calls from different threads take turns.
+    /// - Complexity: `body`'s, plus an uncontended lock and at most two thread-count changes.
+    public static func singleThreaded(_ body: () -> Void) {
+        gate.withLock { _ in
+            let previous = openblas_get_num_threads()
+            if previous != 1 { openblas_set_num_threads(1) }
+            body()
+            if previous != 1 { openblas_set_num_threads(previous) }
+        }
     }
 
     /// The number of processors OpenBLAS detected (`openblas_get_num_procs`).

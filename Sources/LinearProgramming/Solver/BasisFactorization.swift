@@ -1,3 +1,4 @@
+import CAPMNumerics
 import CLapack
 
 /// The factorization of a simplex basis `B` (m×m, columns of `[A I]`) with product-form updates.
@@ -225,9 +226,13 @@ struct BasisFactorization {
             }
         }
         let n32 = Int32(kn)
-        _ = lu.withUnsafeMutableBufferPointer { pa in
-            pivots.withUnsafeMutableBufferPointer { pp in
-                LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n32, n32, pa.baseAddress, n32, pp.baseAddress)
+        // One OpenBLAS thread, unchangeable by concurrent callers: the factors (and so the solve) must not depend
+        // on what else the process runs (BLAS.singleThreaded).
+        BLAS.singleThreaded {
+            _ = lu.withUnsafeMutableBufferPointer { pa in
+                pivots.withUnsafeMutableBufferPointer { pp in
+                    LAPACKE_dgetrf_work(LAPACK_COL_MAJOR, n32, n32, pa.baseAddress, n32, pp.baseAddress)
+                }
             }
         }
         // Row permutation: nucleus position i holds nucleus row perm[i].
@@ -382,11 +387,13 @@ struct BasisFactorization {
     private mutating func solveNucleus(transposed: Bool) {
         let n32 = Int32(nucleusRows.count)
         let trans = CChar(UInt8(ascii: transposed ? "T" : "N"))
-        _ = lu.withUnsafeBufferPointer { pa in
-            pivots.withUnsafeBufferPointer { pp in
-                work.withUnsafeMutableBufferPointer { pw in
-                    LAPACKE_dgetrs_work(
-                        LAPACK_COL_MAJOR, trans, n32, 1, pa.baseAddress, n32, pp.baseAddress, pw.baseAddress, n32)
+        BLAS.singleThreaded {
+            _ = lu.withUnsafeBufferPointer { pa in
+                pivots.withUnsafeBufferPointer { pp in
+                    work.withUnsafeMutableBufferPointer { pw in
+                        LAPACKE_dgetrs_work(
+                            LAPACK_COL_MAJOR, trans, n32, 1, pa.baseAddress, n32, pp.baseAddress, pw.baseAddress, n32)
+                    }
                 }
             }
         }
