@@ -18,7 +18,7 @@ struct ConcurrentSolveTests {
         let reference = try LPSolver.solve(model)
         let stop = Atomic<Bool>(false)
         let toggler = Thread {
-            while !stop.load(ordering: .relaxed) { BLAS.withThreads(2) { usleep(50) } }
+            while !stop.load(ordering: .relaxed) { BLAS.withThreads(2) { _ = usleep(50) } }
         }
         toggler.start()
         let differing = Mutex(0)
