@@ -101,38 +101,33 @@ def step_seconds(timings):
     return steps
 
 
-def find_key(obj, key):
-    """The first value stored under `key` anywhere in a JSON tree (depth first), or None."""
+def find_first(obj, match):
+    """The first non-None `match(node)` over the dicts of a JSON tree (depth first), or None."""
     if isinstance(obj, dict):
-        if key in obj:
-            return obj[key]
+        found = match(obj)
+        if found is not None:
+            return found
         values = obj.values()
     elif isinstance(obj, list):
         values = obj
     else:
         return None
     for v in values:
-        found = find_key(v, key)
+        found = find_first(v, match)
         if found is not None:
             return found
     return None
+
+
+def find_key(obj, key):
+    """The first value stored under `key` anywhere in a JSON tree, or None."""
+    return find_first(obj, lambda d: d.get(key))
 
 
 def find_parameters(obj, names):
-    """The first dict in a JSON tree that holds every name in `names` with a number."""
-    if isinstance(obj, dict):
-        if all(isinstance(obj.get(n), (int, float)) for n in names):
-            return [float(obj[n]) for n in names]
-        values = obj.values()
-    elif isinstance(obj, list):
-        values = obj
-    else:
-        return None
-    for v in values:
-        found = find_parameters(v, names)
-        if found is not None:
-            return found
-    return None
+    """The first dict in a JSON tree that holds every name in `names` with a number, as a list of floats."""
+    return find_first(obj, lambda d: [float(d[n]) for n in names]
+                      if all(isinstance(d.get(n), (int, float)) for n in names) else None)
 
 
 def fit_parameters(run, model):
