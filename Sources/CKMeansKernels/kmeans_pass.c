@@ -9,7 +9,8 @@
 // computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
 // unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
 // Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
-// roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)).
+// roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)); in the Float pass without weights, Float
+// sums of each window of CAPM_KMEANS_WINDOW rows in row order, added to the Double sums window by window.
 #include "CKMeansKernels.h"
 
 #include <math.h>
@@ -58,11 +59,12 @@ static inline double record_scalar_f32(const capm_kmeans_pass *p, size_t i, cons
     p->labels[i] = label;
     const double w = p->weights ? p->weights[i] : 1.0;
     if (p->sums) {
-        double *s = p->sums + (size_t)label * d;
         if (p->weights) {
-            for (size_t j = 0; j < d; j++) s[j] += w * ((double)row[j] - p->mean[j]);
+            double *s = p->sums + (size_t)label * d;
+            for (size_t j = 0; j < d; j++) s[j] += w * (double)row[j];
         } else {
-            for (size_t j = 0; j < d; j++) s[j] += (double)row[j] - p->mean[j];
+            float *s = p->partial32 + (size_t)label * d;
+            for (size_t j = 0; j < d; j++) s[j] += row[j];
         }
         p->cluster_weights[label] += w;
         return 0;
@@ -75,6 +77,15 @@ static inline double record_scalar_f32(const capm_kmeans_pass *p, size_t i, cons
         dist += t * t;
     }
     return w * dist;
+}
+
+/// End of a window of a Float update pass without weights: adds the Float partial sums to the Double sums in
+/// element order and clears them (untouched clusters hold 0, which leaves their sums unchanged).
+static void flush_partials(double *sums, float *partial, size_t count) {
+    for (size_t e = 0; e < count; e++) {
+        sums[e] += (double)partial[e];
+        partial[e] = 0;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -118,6 +129,8 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
             }
         }
         r.inertia += record_scalar_f32(p, i, x, label, &r.changed);
+        if (p->sums && !p->weights && ((i + 1) % CAPM_KMEANS_WINDOW == 0 || i + 1 == p->rows))
+            flush_partials(p->sums, p->partial32, k * d);
     }
     return r;
 }
@@ -164,12 +177,13 @@ typedef struct sink {
     int32_t *labels;
     const double *mean, *weights, *centroids;
     double *sums, *counts;
+    float *partial;
     int64_t changed;
     double inertia;
 } sink;
 
 static inline sink make_sink(const capm_kmeans_pass *p) {
-    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, 0, 0};
+    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, p->partial32, 0, 0};
     return s;
 }
 
@@ -228,24 +242,23 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f32
         o->inertia += (weighted ? o->weights[i] : 1.0) * dist;
         return;
     }
-    double *s = o->sums + (size_t)label * d;
-    const double *m = o->mean;
     size_t j = 0;
     if (weighted) {
+        double *s = o->sums + (size_t)label * d;
         const double w = o->weights[i];
         const __m256d wv = _mm256_set1_pd(w);
         for (; j + 4 <= d; j += 4) {
-            const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(m + j));
+            const __m256d t = _mm256_cvtps_pd(_mm_loadu_ps(row + j));
             _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), _mm256_mul_pd(wv, t)));
         }
-        for (; j < d; j++) s[j] += w * ((double)row[j] - m[j]);
+        for (; j < d; j++) s[j] += w * (double)row[j];
         o->counts[label] += w;
     } else {
-        for (; j + 4 <= d; j += 4) {
-            const __m256d t = _mm256_sub_pd(_mm256_cvtps_pd(_mm_loadu_ps(row + j)), _mm256_loadu_pd(m + j));
-            _mm256_storeu_pd(s + j, _mm256_add_pd(_mm256_loadu_pd(s + j), t));
-        }
-        for (; j < d; j++) s[j] += (double)row[j] - m[j];
+        // Float partial sums of the window (see capm_kmeans_pass_f32): one add per 8 features, no conversion.
+        float *s = o->partial + (size_t)label * d;
+        for (; j + 8 <= d; j += 8)
+            _mm256_storeu_ps(s + j, _mm256_add_ps(_mm256_loadu_ps(s + j), _mm256_loadu_ps(row + j)));
+        for (; j < d; j++) s[j] += row[j];
         o->counts[label] += 1.0;
     }
 }
@@ -382,7 +395,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256i nearest
 /// batch b are computed, the rows of batch b − 1 (labels known, rows still in L1/L2) are recorded in row order, a
 /// few per micro-kernel call. Recording a row right after its label stalled on the label's latency chain, and a
 /// separate record loop per batch ran the FMA and load/store ports in turn instead of together (perf).
-#define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD)                                    \
+#define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD, WINDOWED)                                    \
     __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_mode(               \
         const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D) {                          \
         const size_t d = D ? D : p->d, groups = (p->k + 7) / 8, rows = p->rows;                                    \
@@ -414,11 +427,16 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256i nearest
             for (; done < pendingCount; done++)                                                                    \
                 RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,      \
                        weighted, d);                                                                                  \
+            /* Windows are multiples of the batch: a window ends exactly when a batch's last row is recorded. */  \
+            if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount &&                                    \
+                (pendingStart + pendingCount) % CAPM_KMEANS_WINDOW == 0)                                           \
+                flush_partials(o.sums, o.partial, p->k * d);                                                       \
             pendingStart = b0;                                                                                     \
             pendingCount = bn;                                                                                     \
         }                                                                                                          \
         for (size_t t = 0; t < pendingCount; t++)                                                                  \
             RECORD(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d);     \
+        if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount) flush_partials(o.sums, o.partial, p->k * d); \
         return (capm_kmeans_result){o.changed, o.inertia};                                                         \
     }                                                                                                              \
     __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
@@ -449,8 +467,11 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256i nearest
 #define CAPM_NEAREST4 nearest4_f64(rp[0], rp[1], rp[2], rp[3], p->panel64, d, groups)
 #define CAPM_NEAREST8 nearest8_f32(rp, p->panel32, d, groups)
 
-CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64)
-CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32)
+CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64, 0)
+CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32, 1)
+#if CAPM_KMEANS_WINDOW % CAPM_BATCH != 0
+#error "a window must be a whole number of batches"
+#endif
 
 #else
 #define CAPM_KMEANS_HAVE_AVX2_CODE 0
@@ -462,6 +483,13 @@ int capm_kmeans_avx2_available(void) { return 0; }
 
 static capm_kmeans_result run(const capm_kmeans_pass *pass, capm_kmeans_result (*kernel)(const capm_kmeans_pass *)) {
     if (pass->sums && (!pass->cluster_weights || !pass->mean)) return (capm_kmeans_result){-1, NAN};
+    return kernel(pass);
+}
+
+static capm_kmeans_result run_f32(const capm_kmeans_pass *pass,
+                                  capm_kmeans_result (*kernel)(const capm_kmeans_pass *)) {
+    if (pass->sums && (!pass->cluster_weights || (!pass->weights && !pass->partial32)))
+        return (capm_kmeans_result){-1, NAN};
     return kernel(pass);
 }
 
@@ -479,8 +507,8 @@ capm_kmeans_result capm_kmeans_pass_f32(const capm_kmeans_pass *pass, capm_kmean
 #if CAPM_KMEANS_HAVE_AVX2_CODE
     // Centroid indices travel as Float lanes: exact below 2²⁴.
     if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->k < ((size_t)1 << 24))
-        return run(pass, pass_f32_avx2);
+        return run_f32(pass, pass_f32_avx2);
 #endif
     (void)isa;
-    return run(pass, pass_f32_portable);
+    return run_f32(pass, pass_f32_portable);
 }

@@ -19,7 +19,8 @@ enum KernelInstructionSet: Sendable, CaseIterable, CustomStringConvertible {
     var description: String { self == .avx2 ? "avx2" : "portable" }
 }
 
-/// The rows a fused pass reads: Double, or (update passes in single precision) Float.
+/// The rows a fused pass reads: Double, or (update passes in single precision) Float rows already centred, x − μ,
+/// read with a panel of centred centroids.
 enum KernelRows {
     case double(UnsafePointer<Double>)
     case float(UnsafePointer<Float>)
@@ -63,7 +64,16 @@ func runFusedKernel(
         result = capm_kmeans_pass_f64(&pass, instructionSet.c)
     case .float(let p):
         pass.x32 = p
-        result = capm_kmeans_pass_f32(&pass, instructionSet.c)
+        if mode == .update && weights == nil {
+            // The window's Float partial sums (k × d, zero on entry; the kernel leaves them zero).
+            result = withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, panel.k * panel.d)) { scratch in
+                scratch.initialize(repeating: 0)
+                pass.partial32 = scratch.baseAddress
+                return capm_kmeans_pass_f32(&pass, instructionSet.c)
+            }
+        } else {
+            result = capm_kmeans_pass_f32(&pass, instructionSet.c)
+        }
     }
     return (Int(result.changed), result.inertia)
 }

@@ -73,7 +73,9 @@ extension KMeans {
         for iteration in 1...maxIterations {
             let start = ContinuousClock.now
             iterations = iteration
-            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+            // The Float copy is centred, so its panel is built from the centred centroids.
+            let panel = CentroidPanel(
+                centroids: single == nil ? uncentred(centroids, mean: mean, k: k, d: d) : centroids, k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
                 mode: .update, partition: partition, threads: threads, single: single, instructionSet: instructionSet)
@@ -132,8 +134,10 @@ extension KMeans {
     /// (`capm_kmeans_pass_f64`/`_f32`, AVX2 + FMA when the CPU has them): Swift compiles SIMD types for baseline
     /// x86-64 (SSE2, no FMA), which left the pass 0.66–1.02× scikit-learn's speed.
     ///
-    /// Single precision (`single`, update passes only): the kernel reads the Float copy of the rows and a Float
-    /// panel (half the bytes, twice the lanes); sums stay Double. Final passes always read the Double data.
+    /// Single precision (`single`, update passes only): the kernel reads the centred Float copy of the rows,
+    /// Float(xᵢ − μ), and a Float panel built from the centred centroids (half the bytes, twice the lanes); sums are
+    /// Float within each window of 256 rows and Double across windows (see `capm_kmeans_pass_f32`). Final passes
+    /// always read the Double data.
     static func fusedPass(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], panel: CentroidPanel, labels: inout [Int32],
         partials: inout PassPartials, mode: PassMode, partition: ChunkPartition, threads: Int,

@@ -50,9 +50,11 @@ public struct KMeans: Sendable {
     public enum Precision: String, Sendable, CaseIterable, Codable {
         /// Double throughout.
         case float64
-        /// The update passes read a Float copy of the rows with a Float centroid panel (half the memory traffic,
-        /// eight lanes per AVX2 vector instead of four); centroid sums, seeding, empty-cluster repair and the final
-        /// labels and inertia stay in Double. Costs N·d·4 bytes for the copy. Lloyd only.
+        /// The update passes read a centred Float copy of the rows, Float(xᵢ − μ) as scikit-learn centres its
+        /// data, with a Float centroid panel (half the memory traffic, eight lanes per AVX2 vector instead of
+        /// four). Cluster sums are Float within each window of 256 rows and Double across windows (scikit-learn
+        /// keeps them in Float throughout); seeding, empty-cluster repair and the final labels and inertia stay in
+        /// Double. Costs N·d·4 bytes for the copy. Lloyd only.
         case float32
     }
 
@@ -166,8 +168,8 @@ public struct KMeans: Sendable {
         let instructionSet: KernelInstructionSet = resolvedKernel == .avx2 ? .avx2 : .portable
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
-        let singleCopy: [Float]? = single ? data.elements.map { Float($0) } : nil
         let (mean, variance) = Self.columnMoments(data, partition: partition, threads: threads)
+        let singleCopy: [Float]? = single ? Self.centredSingleCopy(data, mean: mean) : nil
         let absoluteTolerance = tolerance * variance.reduce(0, +) / Double(d)
 
         var best: LloydRun?
@@ -329,6 +331,26 @@ public struct KMeans: Sendable {
         return (mean, variance)
     }
 
+    /// The centred single-precision copy Float(xᵢⱼ − μⱼ) read by the float32 update passes. Centring in Double
+    /// before rounding keeps the Float rows' digits for the spread of each column instead of its offset (a CLV
+    /// column near 10⁴ with a spread of 10 keeps about 4 more digits).
+    /// - Complexity: O(N·d); N·d·4 bytes.
+    static func centredSingleCopy(_ data: FeatureMatrix, mean: [Double]) -> [Float] {
+        let d = data.columns
+        let count = data.rows * d
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            data.elements.withUnsafeBufferPointer { x in
+                mean.withUnsafeBufferPointer { mu in
+                    var e = 0
+                    while e < count {
+                        for j in 0..<d { out[e + j] = Float(x[e + j] - mu[j]) }
+                        e += d
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

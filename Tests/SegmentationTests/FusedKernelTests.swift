@@ -11,9 +11,9 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
 
     /// d ∈ {1, 3, 7, 8, 9, 16, 33} (3, 8 and 16 take the kernels compiled for a fixed d, the others the generic
     /// one) × k ∈ {1, 5, 9, 33}; N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three
-    /// batches of the software pipeline).
+    /// batches of the software pipeline; 600 rows span ten, and three windows of the Float pass's partial sums).
     static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 33].flatMap { d in
-        [1, 5, 9, 33].map { k in KernelShape(n: [1, 3, 67, 130][(d + k) % 4], d: d, k: k) }
+        [1, 5, 9, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
     }
 }
 
@@ -62,6 +62,29 @@ struct ReferencePass {
             }
         }
         return (sums, clusterWeights)
+    }
+
+    /// The same pass in centred coordinates (rows and centroids minus μ, μ = 0): what a Float pass reads.
+    func centred() -> ReferencePass {
+        ReferencePass(
+            x: x.indices.map { x[$0] - mean[$0 % d] }, centroids: centroids.indices.map { centroids[$0] - mean[$0 % d] },
+            mean: [Double](repeating: 0, count: d), weights: weights, n: n, d: d, k: k)
+    }
+
+    /// The Float update pass without weights: Float sums of each window of `CAPM_KMEANS_WINDOW` (256) rows in row
+    /// order, added to Double sums at the end of each window.
+    static func windowSums(labels: [Int32], x32: [Float], n: Int, d: Int, k: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: k * d)
+        var partial = [Float](repeating: 0, count: k * d)
+        for i in 0..<n {
+            let c = Int(labels[i])
+            for j in 0..<d { partial[c * d + j] += x32[i * d + j] }
+            if (i + 1) % 256 == 0 || i + 1 == n {
+                for e in partial.indices { sums[e] += Double(partial[e]) }
+                partial = [Float](repeating: 0, count: k * d)
+            }
+        }
+        return sums
     }
 
     /// Σ wᵢ Σⱼ (xᵢⱼ − cⱼ)² under `labels`, in row order.
@@ -142,9 +165,11 @@ struct FusedKernelTests {
                 let ref = Self.integerCase(shape, weighted: weighted, seed: UInt64(shape.n * 1000 + shape.d * 40 + shape.k))
                 let expected = (0..<shape.n).map { Int32(ref.nearest(row: $0)) }
                 for single in [false, true] {
-                    let x32 = single ? ref.x.map { Float($0) } : nil
+                    // The Float pass reads centred rows against centred centroids (exact here: dyadic values).
+                    let pass = single ? ref.centred() : ref
+                    let x32 = single ? pass.x.map { Float($0) } : nil
                     var labels = [Int32](repeating: -1, count: shape.n)
-                    let update = kernelPass(ref, x32: x32, mode: .update, labels: &labels, isa: isa)
+                    let update = kernelPass(pass, x32: x32, mode: .update, labels: &labels, isa: isa)
                     #expect(labels == expected, "\(isa) weighted \(weighted) float32 \(single)")
                     if shape.k > 1 { #expect(!labels.contains(Int32(shape.k - 1))) }
                     #expect(update.changed == shape.n)
@@ -153,7 +178,7 @@ struct FusedKernelTests {
                     #expect(update.weights == weights)
                     #expect(update.inertia == 0)
                     // Same centroids again: nothing changes.
-                    let again = kernelPass(ref, x32: x32, mode: .update, labels: &labels, isa: isa)
+                    let again = kernelPass(pass, x32: x32, mode: .update, labels: &labels, isa: isa)
                     #expect(again.changed == 0 && labels == expected)
                 }
                 var labels = [Int32](repeating: 0, count: shape.n)
@@ -176,11 +201,13 @@ struct FusedKernelTests {
         let centroids = (0..<(shape.k * shape.d)).map { _ in 10 + 3 * rng.nextStandardNormal() }
         let mean = [Double](repeating: 10, count: shape.d)
         let ref = ReferencePass(x: x, centroids: centroids, mean: mean, weights: nil, n: shape.n, d: shape.d, k: shape.k)
-        let x32 = x.map { Float($0) }
+        let centred = ref.centred()
+        let x32 = centred.x.map { Float($0) }
         for isa in Self.instructionSets {
             for single in [false, true] {
                 var labels = [Int32](repeating: -1, count: shape.n)
-                let update = kernelPass(ref, x32: single ? x32 : nil, mode: .update, labels: &labels, isa: isa)
+                let update = kernelPass(
+                    single ? centred : ref, x32: single ? x32 : nil, mode: .update, labels: &labels, isa: isa)
                 for i in 0..<shape.n {
                     let dist = ref.distances(row: i)
                     let smallest = dist.min() ?? 0
@@ -189,8 +216,9 @@ struct FusedKernelTests {
                     let tolerance = (single ? 1e-5 : 1e-12) * scale
                     #expect(dist[Int(labels[i])] <= smallest + tolerance, "\(isa) float32 \(single) row \(i)")
                 }
-                let (sums, weights) = ref.sums(labels: labels) { i in
-                    (0..<shape.d).map { j in single ? Double(x32[i * shape.d + j]) : x[i * shape.d + j] }
+                var (sums, weights) = ref.sums(labels: labels) { i in Array(x[(i * shape.d)..<((i + 1) * shape.d)]) }
+                if single {
+                    sums = ReferencePass.windowSums(labels: labels, x32: x32, n: shape.n, d: shape.d, k: shape.k)
                 }
                 #expect(update.sums == sums && update.weights == weights, "\(isa) float32 \(single)")
             }
@@ -210,6 +238,23 @@ struct FusedKernelTests {
         let portable = kernelPass(ref, x32: nil, mode: .update, labels: &b, isa: .portable)
         #expect(a == b)
         #expect(avx.sums == portable.sums && avx.weights == portable.weights)
+        // Float passes (centred rows; 1,250 rows span five windows of Float partial sums), with and without weights.
+        for weighted in [false, true] {
+            let centred = ReferencePass(
+                x: ref.x, centroids: ref.centroids, mean: ref.mean, weights: weighted ? ref.weights : nil, n: ref.n,
+                d: 3, k: 9
+            ).centred()
+            let x32 = centred.x.map { Float($0) }
+            var a32 = [Int32](repeating: -1, count: ref.n)
+            var b32 = a32
+            let avx32 = kernelPass(centred, x32: x32, mode: .update, labels: &a32, isa: .avx2)
+            let portable32 = kernelPass(centred, x32: x32, mode: .update, labels: &b32, isa: .portable)
+            #expect(a32 == b32, "weighted \(weighted)")
+            #expect(avx32.sums == portable32.sums && avx32.weights == portable32.weights, "weighted \(weighted)")
+            if !weighted {
+                #expect(avx32.sums == ReferencePass.windowSums(labels: a32, x32: x32, n: ref.n, d: 3, k: 9))
+            }
+        }
     }
 
     @Test("a full Lloyd fit is identical on both instruction sets for blobs")
@@ -229,5 +274,14 @@ struct FusedKernelTests {
         #expect(runs[0].labels == runs[1].labels && runs[0].iterations == runs[1].iterations)
         for (p, q) in zip(runs[0].centroids, runs[1].centroids) { #expect(abs(p - q) <= 1e-12 * max(1, abs(p))) }
         #expect(abs(runs[0].inertia - runs[1].inertia) <= 1e-12 * runs[0].inertia)
+        // float32: the same Float sums on both instruction sets, so bitwise the same centroids.
+        let single = KMeans.centredSingleCopy(data, mean: mean)
+        let singleRuns = KernelInstructionSet.allCases.map { isa in
+            KMeans.lloyd(
+                data, weights: nil, mean: mean, initial: initial, k: 5, maxIterations: 50, tolerance: 0,
+                partition: partition, threads: 2, single: single, instructionSet: isa)
+        }
+        #expect(singleRuns[0].labels == singleRuns[1].labels && singleRuns[0].centroids == singleRuns[1].centroids)
+        #expect(singleRuns[0].labels == runs[0].labels)
     }
 }
