@@ -1,5 +1,6 @@
 import CAPMNumerics
 import Dispatch
+import Synchronization
 
 /// A pointer that parallel workers may share because each writes a disjoint part of the memory it points to.
 struct SharedPointer<T>: @unchecked Sendable {
@@ -38,8 +39,11 @@ struct ChunkPartition: Sendable {
         return c
     }
 
-    /// Runs `body(chunk)` for every chunk on `threads` workers (static round-robin), with OpenBLAS limited to one
-    /// thread while the workers run, as OpenBLAS advises for programs that are parallel themselves.
+    /// Runs `body(chunk)` for every chunk on `threads` workers, with OpenBLAS limited to one thread while the
+    /// workers run, as OpenBLAS advises for programs that are parallel themselves. Each worker takes the next
+    /// unclaimed chunk (an atomic counter), so a worker slowed by other load on its core does not leave the other
+    /// idle at the end (static round-robin made 2 threads only 1.6–1.8× faster than 1 on 4M rows). Which worker
+    /// runs a chunk does not matter for the result: every chunk writes its own slot, reduced in chunk order.
     func forEach(threads: Int, _ body: @Sendable (Int) -> Void) {
         let workers = max(1, min(threads, count))
         let chunks = count
@@ -48,11 +52,12 @@ struct ChunkPartition: Sendable {
                 for c in 0..<chunks { body(c) }
                 return
             }
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var c = worker
-                while c < chunks {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if c >= chunks { return }
                     body(c)
-                    c += workers
                 }
             }
         }
