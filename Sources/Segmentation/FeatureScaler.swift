@@ -53,18 +53,26 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         let logFlags = names.map { logColumns.contains($0) }
         var centers: [Double] = []
         var scales: [Double] = []
+        // z-score: all columns' moments in two row-major passes (a column copy per feature read the whole matrix
+        // once per column).
+        let moments = method == .zscore ? rowMajorMoments(data, log: logFlags) : []
         for j in 0..<data.columns {
-            let column = try transformedColumn(data, j, log: logFlags[j], name: names[j])
             switch method {
             case .none:
+                // Nothing to estimate; a log column's domain is still checked here, as for the other methods.
+                if logFlags[j] { _ = try transformedColumn(data, j, log: true, name: names[j]) }
                 centers.append(0)
                 scales.append(1)
             case .zscore:
-                let (mean, sd) = meanAndDeviation(column)
+                let (mean, sd, firstInvalid) = moments[j]
+                if let row = firstInvalid {
+                    throw .logOfInvalidValue(row: row, column: j, name: names[j], value: data[row, j])
+                }
                 if !(sd > 0) { throw .constantColumn(column: j, name: names[j]) }
                 centers.append(mean)
                 scales.append(sd)
             case .robust:
+                let column = try transformedColumn(data, j, log: logFlags[j], name: names[j])
                 let sorted = column.sorted()
                 let iqr = percentile(sorted, 0.75) - percentile(sorted, 0.25)
                 if !(sorted[sorted.count - 1] > sorted[0]) { throw .constantColumn(column: j, name: names[j]) }
@@ -183,6 +191,48 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
             }
         }
         return column
+    }
+
+    /// Mean and population standard deviation of every column of t(x) (log1p where `log` says so), in two
+    /// sequential row-major passes: per column the same additions in the same (row) order as
+    /// ``meanAndDeviation(_:)`` on the column, so the same bits, while reading the matrix only twice.
+    /// `firstInvalid` is the first row of a log column holding a value ≤ −1 (outside log1p's domain; the column's
+    /// moments are then meaningless).
+    /// - Complexity: O(N·d), two reads of the matrix.
+    static func rowMajorMoments(
+        _ data: FeatureMatrix, log: [Bool]
+    ) -> [(mean: Double, deviation: Double, firstInvalid: Int?)] {
+        let n = data.rows
+        let d = data.columns
+        var sums = [Double](repeating: 0, count: d)
+        var squares = [Double](repeating: 0, count: d)
+        var firstBad = [Int](repeating: -1, count: d)
+        data.elements.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                for j in 0..<d {
+                    var v = x[i * d + j]
+                    if log[j] {
+                        if !(v > -1) {
+                            if firstBad[j] < 0 { firstBad[j] = i }
+                            continue
+                        }
+                        v = Foundation.log1p(v)
+                    }
+                    sums[j] += v
+                }
+            }
+        }
+        let means = sums.map { $0 / Double(n) }
+        data.elements.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                for j in 0..<d {
+                    if firstBad[j] >= 0 { continue }
+                    let v = log[j] ? Foundation.log1p(x[i * d + j]) : x[i * d + j]
+                    squares[j] += (v - means[j]) * (v - means[j])
+                }
+            }
+        }
+        return (0..<d).map { (means[$0], (squares[$0] / Double(n)).squareRoot(), firstBad[$0] < 0 ? nil : firstBad[$0]) }
     }
 
     /// Mean and population standard deviation (two-pass).

@@ -59,6 +59,53 @@ struct NumPyArrayTests {
         }
         #expect(throws: DataError.self) { try NumPyArray.decode(Array("not numpy at all".utf8)) }
     }
+
+    /// `read(contentsOf:)` streams the data section into the elements: the same values as `decode` of the whole
+    /// file, for every element type (300,000 Float elements span two of the reader's 1 MiB blocks).
+    @Test(arguments: ["<f8", ">f8", "<f4", ">f4"])
+    func streamedReadEqualsDecode(descr: String) throws {
+        let count = 300_000
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(count / 3), 3), }"
+        header += String(repeating: " ", count: 118 - header.count - 1) + "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0] + Array(header.utf8)
+        let big = descr.hasPrefix(">")
+        if descr.hasSuffix("8") {
+            let words = (0..<count).map { (Double($0) * 0.37 - 1e4).bitPattern }
+            words.map { big ? $0.bigEndian : $0.littleEndian }.withUnsafeBytes { bytes += $0 }
+        } else {
+            let words = (0..<count).map { Float(Double($0) * 0.37 - 1e4).bitPattern }
+            words.map { big ? $0.bigEndian : $0.littleEndian }.withUnsafeBytes { bytes += $0 }
+        }
+        let url = temporaryURL("s.npy")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(bytes).write(to: url)
+        let streamed = try NumPyArray.read(contentsOf: url)
+        let decoded = try NumPyArray.decode(bytes)
+        #expect(streamed == decoded)
+        #expect(streamed.shape == [count / 3, 3])
+        #expect(streamed.elements[count - 1] == (descr.hasSuffix("8") ? Double(count - 1) * 0.37 - 1e4
+            : Double(Float(Double(count - 1) * 0.37 - 1e4))))
+    }
+
+    @Test func streamedReadRejectsTruncationAndHugeShapes() throws {
+        let url = temporaryURL("t.npy")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let array = try NumPyArray(shape: [10, 2], elements: (0..<20).map(Double.init))
+        let bytes = array.encoded()
+        try Data(bytes.dropLast(8)).write(to: url)
+        #expect(throws: DataError.self) { try NumPyArray.read(contentsOf: url) }
+        // A header cut short inside the file.
+        try Data(bytes.prefix(40)).write(to: url)
+        #expect(throws: DataError.self) { try NumPyArray.read(contentsOf: url) }
+        // A shape whose element count overflows is an error, not an allocation.
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904, 4), }"
+        header += String(repeating: " ", count: 118 - header.count - 1) + "\n"
+        try Data([0x93] + Array("NUMPY".utf8) + [1, 0, 118, 0] + Array(header.utf8)).write(to: url)
+        #expect(throws: DataError.self) { try NumPyArray.read(contentsOf: url) }
+        #expect(throws: DataError.self) {
+            try NumPyArray.read(contentsOf: url.deletingLastPathComponent().appendingPathComponent("missing.npy"))
+        }
+    }
 }
 
 @Suite("Atomic output")

@@ -1,3 +1,4 @@
+import CAPMNumerics
 import Foundation
 import Testing
 @testable import Segmentation
@@ -24,6 +25,31 @@ struct ScalingAndProfileTests {
         // Codable round trip.
         let decoded = try JSONDecoder().decode(FeatureScaler.self, from: JSONEncoder().encode(r))
         #expect(decoded == r)
+    }
+
+    @Test("z-score moments from two row-major passes equal the column-by-column ones bit for bit")
+    func rowMajorMoments() throws {
+        var rng = Xoshiro256(seed: 11)
+        let rows = (0..<5_000).map { _ in
+            [1e4 + 10 * rng.nextStandardNormal(), exp(3 * rng.nextOpenUnit()), rng.nextOpenUnit() - 0.5]
+        }
+        let data = try FeatureMatrix(rows)
+        let log = [false, true, false]
+        let moments = FeatureScaler.rowMajorMoments(data, log: log)
+        for j in 0..<3 {
+            let column = try FeatureScaler.transformedColumn(data, j, log: log[j], name: "c\(j)")
+            let (mean, deviation) = FeatureScaler.meanAndDeviation(column)
+            #expect(moments[j].mean == mean && moments[j].deviation == deviation && moments[j].firstInvalid == nil)
+        }
+        // Errors keep the column-by-column order: a constant column 0 is reported before a bad log value in 1.
+        let both = try FeatureMatrix([[5, 1], [5, -3], [5, 2]])
+        #expect(throws: SegmentationError.constantColumn(column: 0, name: "a")) {
+            try FeatureScaler.fit(both, names: ["a", "m"], method: .zscore, logColumns: ["m"])
+        }
+        let bad = try FeatureMatrix([[1, 1], [2, -3], [3, -4]])
+        #expect(throws: SegmentationError.logOfInvalidValue(row: 1, column: 1, name: "m", value: -3)) {
+            try FeatureScaler.fit(bad, names: ["a", "m"], method: .zscore, logColumns: ["m"])
+        }
     }
 
     @Test("scaling errors are typed")

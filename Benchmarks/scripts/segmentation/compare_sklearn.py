@@ -298,12 +298,12 @@ def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, 
     return rows
 
 
-def convergence(capm, workdir, rng, n, threads):
+def convergence(capm, workdir, rng, n, threads, cells=((8, 8), (8, 32), (16, 32))):
     """Whole fits to convergence (tol 1e-4, same initial centroids) on Gaussian blobs: wall seconds of the
     clustering itself for capm Lloyd, capm Hamerly, sklearn Lloyd and sklearn Elkan (capm: seeding excluded, data
     loading excluded; sklearn: KMeans.fit with the explicit init)."""
     rows = []
-    for (d, k) in [(8, 8), (8, 32), (16, 32)]:
+    for (d, k) in cells:
         centers = rng.normal(scale=2.5, size=(k, d))
         x = centers[rng.integers(0, k, n)] + rng.standard_normal((n, d))
         init = x[rng.choice(n, k, replace=False)]
@@ -345,6 +345,8 @@ def main():
     p.add_argument("--precisions", nargs="+", default=["f64", "f32"], choices=["f64", "f32"],
                    help="which precisions the cpu section measures")
     p.add_argument("--minibatch-rows", type=int, default=4_000_000)
+    p.add_argument("--convergence-cells", nargs="+", default=["8:8", "8:32", "16:32"], metavar="D:K",
+                   help="feature and cluster counts of the whole-fit comparison")
     p.add_argument("--minibatch-seeds", type=int, nargs="+", default=[1, 2, 3])
     p.add_argument("--json", help="write all results to this file")
     a = p.parse_args()
@@ -386,7 +388,8 @@ def main():
                       f"{r['sklearn_f32']*1e3:.1f} | {r['speedup_vs_sklearn_f32']:.2f} | {r['bound']*1e3:.1f} | "
                       f"{r['over_bound']:.2f} |")
         if "convergence" not in a.skip:
-            results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1])
+            cells = [tuple(int(v) for v in c.split(":")) for c in a.convergence_cells]
+            results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1], cells)
             print("\n## Whole fit to convergence (tol 1e-4, same initial centroids, Gaussian blobs), seconds")
             print("| N | d | k | thr | capm lloyd (it) | capm hamerly (it) | sklearn lloyd (it) | sklearn elkan (it) | "
                   "sklearn lloyd / capm lloyd | inertia capm/sklearn |")
