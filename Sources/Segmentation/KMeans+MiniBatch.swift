@@ -157,7 +157,7 @@ extension KMeans {
     /// distinct rows (heavily duplicated data), on all rows.
     static func seedMiniBatch(
         _ data: FeatureMatrix, weights: [Double]?, k: Int, batch: Int, partition: ChunkPartition, threads: Int,
-        rng: inout Xoshiro256
+        rng: inout Xoshiro256, instructionSet: KernelInstructionSet = .best
     ) throws(SegmentationError) -> [Double] {
         let rows = miniBatchSeedingRows(n: data.rows, k: k, batch: batch, rng: &rng)
         if rows.count < data.rows {
@@ -170,11 +170,13 @@ extension KMeans {
                 return try seedPlusPlus(
                     sample, weights: sampleWeights, k: k,
                     partition: ChunkPartition(rows: rows.count, maximumChunks: partition.count), threads: threads,
-                    rng: &rng)
+                    rng: &rng, instructionSet: instructionSet)
             } catch {
                 // Fewer than k distinct positive-weight rows in the sample: seed on all rows below.
             }
         }
-        return try seedPlusPlus(data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng)
+        return try seedPlusPlus(
+            data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng,
+            instructionSet: instructionSet)
     }
 }

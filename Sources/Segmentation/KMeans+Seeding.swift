@@ -1,4 +1,5 @@
 import CAPMNumerics
+import CKMeansKernels
 import Foundation
 
 extension KMeans {
@@ -7,8 +8,10 @@ extension KMeans {
     /// L = 2 + ⌊ln k⌋ candidate rows drawn with probability ∝ wᵢ·D(xᵢ)², "best" meaning the smallest potential
     /// Σᵢ wᵢ·min(D(xᵢ)², ‖xᵢ − candidate‖²).
     ///
-    /// Distances to the L candidates are evaluated eight at a time by the SIMD kernel; every sum is reduced in
-    /// fixed chunk order, so the seeding is identical for any thread count.
+    /// Distances to the L candidates are evaluated eight at a time, and the closest distances updated, by the C
+    /// seeding passes (`capm_kmeans_candidate_potentials`, `capm_kmeans_update_closest`: AVX2 or portable C, the
+    /// same bits as plain scalar code); every sum is reduced in fixed chunk order, so the seeding is identical for any
+    /// thread count and instruction set.
     ///
     /// - Returns: k × d centroids (row-major, input units).
     /// - Throws: ``SegmentationError/tooFewDistinctPoints(k:distinct:)`` when the potential reaches zero before k
@@ -16,7 +19,7 @@ extension KMeans {
     /// - Complexity: O(N·k·(L + 1)·d) time, one N-vector of squared distances.
     static func seedPlusPlus(
         _ data: FeatureMatrix, weights: [Double]?, k: Int, partition: ChunkPartition, threads: Int,
-        rng: inout Xoshiro256
+        rng: inout Xoshiro256, instructionSet: KernelInstructionSet = .best
     ) throws(SegmentationError) -> [Double] {
         let n = data.rows
         let d = data.columns
@@ -30,7 +33,7 @@ extension KMeans {
         for j in 0..<d { centers[j] = data.elements[first * d + j] }
         updateClosest(
             data, weights: weights, candidate: first, closest: &closest, chunkPotential: &chunkPotential,
-            partition: partition, threads: threads, initialise: true)
+            partition: partition, threads: threads, initialise: true, instructionSet: instructionSet)
 
         var candidatePotential = [Double](repeating: 0, count: partition.count * 8)
         for c in 1..<max(1, k) {
@@ -53,7 +56,7 @@ extension KMeans {
                 let group = Array(candidates[offset..<min(offset + 8, candidates.count)])
                 candidatePotentials(
                     data, weights: weights, candidates: group, closest: closest, output: &candidatePotential,
-                    partition: partition, threads: threads)
+                    partition: partition, threads: threads, instructionSet: instructionSet)
                 for t in group.indices {
                     var total = 0.0
                     for chunk in 0..<partition.count { total += candidatePotential[chunk * 8 + t] }
@@ -67,7 +70,7 @@ extension KMeans {
             for j in 0..<d { centers[c * d + j] = data.elements[best * d + j] }
             updateClosest(
                 data, weights: weights, candidate: best, closest: &closest, chunkPotential: &chunkPotential,
-                partition: partition, threads: threads, initialise: false)
+                partition: partition, threads: threads, initialise: false, instructionSet: instructionSet)
         }
         return centers
     }
@@ -109,7 +112,8 @@ extension KMeans {
     /// `closest[i] ← min(closest[i], ‖xᵢ − x_candidate‖²)` (or `=` when `initialise`), with per-chunk Σ wᵢ·closest[i].
     static func updateClosest(
         _ data: FeatureMatrix, weights: [Double]?, candidate: Int, closest: inout [Double],
-        chunkPotential: inout [Double], partition: ChunkPartition, threads: Int, initialise: Bool
+        chunkPotential: inout [Double], partition: ChunkPartition, threads: Int, initialise: Bool,
+        instructionSet: KernelInstructionSet = .best
     ) {
         let d = data.columns
         data.elements.withUnsafeBufferPointer { xb in
@@ -120,15 +124,16 @@ extension KMeans {
                         let out = SharedPointer(base: cb.start)
                         let pot = SharedPointer(base: pb.start)
                         partition.forEach(threads: threads) { c in
-                            let center = x.base + candidate * d
-                            var sum = 0.0
-                            for i in partition.range(c) {
-                                let s = DistanceKernels.squaredDistance(x.base + i * d, center, d: d)
-                                let v = initialise ? s : min(out.base[i], s)
-                                out.base[i] = v
-                                sum += (w?.base[i] ?? 1) * v
-                            }
-                            pot.base[c] = sum
+                            let rows = partition.range(c)
+                            var pass = capm_kmeans_seed_pass()
+                            pass.rows = rows.count
+                            pass.d = d
+                            pass.x = x.base + rows.lowerBound * d
+                            pass.weights = w.map { $0.base + rows.lowerBound }
+                            pass.closest = out.base + rows.lowerBound
+                            pass.center = x.base + candidate * d
+                            pass.initialise = initialise ? 1 : 0
+                            pot.base[c] = capm_kmeans_update_closest(&pass, instructionSet.c)
                         }
                     }
                 }
@@ -136,15 +141,16 @@ extension KMeans {
         }
     }
 
-    /// Per chunk and candidate t (≤ 8): Σᵢ wᵢ·min(closest[i], ‖xᵢ − x_{candidate t}‖²) into `output[chunk·8 + t]`.
+    /// Per chunk and candidate t (≤ 8): Σᵢ wᵢ·min(closest[i], ‖xᵢ − x_{candidate t}‖²) into `output[chunk·8 + t]`
+    /// (+∞ for unused lanes).
     static func candidatePotentials(
         _ data: FeatureMatrix, weights: [Double]?, candidates: [Int], closest: [Double], output: inout [Double],
-        partition: ChunkPartition, threads: Int
+        partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
     ) {
         let d = data.columns
-        var lanes = [SIMD8<Double>](repeating: SIMD8(repeating: .infinity), count: d)
+        var lanes = [Double](repeating: .infinity, count: d * 8)
         for (t, row) in candidates.enumerated() {
-            for j in 0..<d { lanes[j][t] = data.elements[row * d + j] }
+            for j in 0..<d { lanes[8 * j + t] = data.elements[row * d + j] }
         }
         let used = candidates.count
         data.elements.withUnsafeBufferPointer { xb in
@@ -157,19 +163,20 @@ extension KMeans {
                             let l = SharedConstPointer(base: lb.start)
                             let out = SharedPointer(base: ob.start)
                             partition.forEach(threads: threads) { c in
-                                var total = SIMD8<Double>()
-                                for i in partition.range(c) {
-                                    let row = x.base + i * d
-                                    var acc = SIMD8<Double>()
-                                    for j in 0..<d {
-                                        let t = SIMD8<Double>(repeating: row[j]) - l.base[j]
-                                        acc += t * t
-                                    }
-                                    let capped = acc.replacing(
-                                        with: SIMD8(repeating: near.base[i]), where: acc .> near.base[i])
-                                    total += SIMD8(repeating: w?.base[i] ?? 1) * capped
+                                let rows = partition.range(c)
+                                var pass = capm_kmeans_seed_pass()
+                                pass.rows = rows.count
+                                pass.d = d
+                                pass.x = x.base + rows.lowerBound * d
+                                pass.weights = w.map { $0.base + rows.lowerBound }
+                                // The pass only reads `closest` (the field is shared with the closest update).
+                                pass.closest = UnsafeMutablePointer(mutating: near.base + rows.lowerBound)
+                                pass.lanes = l.base
+                                capm_kmeans_candidate_potentials(&pass, instructionSet.c)
+                                withUnsafeBytes(of: pass.potentials) { raw in
+                                    let totals = raw.bindMemory(to: Double.self)
+                                    for t in 0..<8 { out.base[c * 8 + t] = t < used ? totals[t] : .infinity }
                                 }
-                                for t in 0..<8 { out.base[c * 8 + t] = t < used ? total[t] : .infinity }
                             }
                         }
                     }

@@ -185,10 +185,11 @@ public struct KMeans: Sendable {
             case .kMeansPlusPlus where resolvedAlgorithm == .minibatch:
                 initial = try Self.seedMiniBatch(
                     data, weights: weights, k: k, batch: miniBatchSize, partition: partition, threads: threads,
-                    rng: &rng)
+                    rng: &rng, instructionSet: instructionSet)
             case .kMeansPlusPlus:
                 initial = try Self.seedPlusPlus(
-                    data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng)
+                    data, weights: weights, k: k, partition: partition, threads: threads, rng: &rng,
+                    instructionSet: instructionSet)
             case .random:
                 initial = Self.seedRandom(data, weights: weights, k: k, rng: &rng)
             case .centroids(let c):

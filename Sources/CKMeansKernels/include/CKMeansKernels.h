@@ -85,4 +85,34 @@ capm_kmeans_result capm_kmeans_pass_f64(const capm_kmeans_pass *pass, capm_kmean
 /// Final pass: the exact inertia in Double from the Float rows.
 capm_kmeans_result capm_kmeans_pass_f32(const capm_kmeans_pass *pass, capm_kmeans_isa isa);
 
+/// One k-means++ seeding pass over `rows` consecutive rows (Segmentation's greedy k-means++). Distances are
+/// Σⱼ (xⱼ − cⱼ)² added in feature order, multiply then add; row sums are added in row order: both instruction sets
+/// give the same bits as the straightforward scalar loop.
+typedef struct capm_kmeans_seed_pass {
+    size_t rows;
+    size_t d;
+    /// rows × d row-major features.
+    const double *x;
+    /// Row weights, or NULL for unit weights.
+    const double *weights;
+    /// D(xᵢ)², each row's squared distance to its closest chosen centroid: read by the candidate pass; written
+    /// by the closest update.
+    double *closest;
+    /// Candidate pass: d × 8 candidate features, `lanes[8j + t]` = feature j of candidate t (+∞ in unused lanes).
+    const double *lanes;
+    /// Candidate pass output: Σᵢ wᵢ·min(D(xᵢ)², ‖xᵢ − candidate t‖²) for t = 0…7 (compared with `>`).
+    double potentials[8];
+    /// Closest update: the newly chosen centroid (d values).
+    const double *center;
+    /// Closest update: 1 to set D(xᵢ)² = ‖xᵢ − center‖² (the first centroid), 0 to lower it to that.
+    int initialise;
+} capm_kmeans_seed_pass;
+
+/// The candidate pass: fills `potentials`.
+void capm_kmeans_candidate_potentials(capm_kmeans_seed_pass *pass, capm_kmeans_isa isa);
+
+/// The closest update: D(xᵢ)² ← min(D(xᵢ)², ‖xᵢ − center‖²) (Swift's `min(old, new)`; `=` when `initialise`);
+/// returns Σᵢ wᵢ·D(xᵢ)² in row order.
+double capm_kmeans_update_closest(const capm_kmeans_seed_pass *pass, capm_kmeans_isa isa);
+
 #endif

@@ -1,0 +1,114 @@
+import CAPMNumerics
+import Testing
+@testable import Segmentation
+
+/// The k-means++ seeding passes in C against straightforward Swift: same bits on both instruction sets.
+@Suite("k-means++ seeding passes")
+struct SeedingKernelTests {
+    static let instructionSets = KernelInstructionSet.allCases.filter(\.isAvailable)
+
+    /// Rows, features, candidates (≤ 8), weighted: d covers the 4-feature blocks and their tails, N the 8-row
+    /// steps and their tails.
+    static let shapes: [(n: Int, d: Int, candidates: Int, weighted: Bool)] = [
+        (1, 1, 1, false), (7, 3, 8, true), (8, 4, 5, false), (23, 5, 3, true), (64, 8, 8, false), (131, 17, 6, true),
+        (200, 32, 2, false), (57, 33, 7, true),
+    ]
+
+    static func data(n: Int, d: Int, weighted: Bool, seed: UInt64) throws -> (FeatureMatrix, [Double]?) {
+        var rng = Xoshiro256(seed: seed)
+        let x = (0..<(n * d)).map { _ in 100 + 7 * rng.nextStandardNormal() }
+        let w = weighted ? (0..<n).map { _ in rng.nextOpenUnit() * 3 } : nil
+        return (try FeatureMatrix(rows: n, columns: d, elements: x), w)
+    }
+
+    /// Reference: Σⱼ (xⱼ − cⱼ)² in feature order; `min(old, new)`; Σ wᵢ·closest in row order.
+    static func referenceUpdate(
+        _ data: FeatureMatrix, weights: [Double]?, candidate: Int, closest: inout [Double], initialise: Bool
+    ) -> Double {
+        let d = data.columns
+        var sum = 0.0
+        for i in 0..<data.rows {
+            var s = 0.0
+            for j in 0..<d {
+                let t = data.elements[i * d + j] - data.elements[candidate * d + j]
+                s += t * t
+            }
+            let v = initialise ? s : min(closest[i], s)
+            closest[i] = v
+            sum += (weights?[i] ?? 1) * v
+        }
+        return sum
+    }
+
+    /// Reference: per candidate Σᵢ wᵢ·(acc > closest ? closest : acc), acc in feature order.
+    static func referencePotentials(
+        _ data: FeatureMatrix, weights: [Double]?, candidates: [Int], closest: [Double]
+    ) -> [Double] {
+        let d = data.columns
+        return candidates.map { candidate in
+            var total = 0.0
+            for i in 0..<data.rows {
+                var acc = 0.0
+                for j in 0..<d {
+                    let t = data.elements[i * d + j] - data.elements[candidate * d + j]
+                    acc += t * t
+                }
+                total += (weights?[i] ?? 1) * (acc > closest[i] ? closest[i] : acc)
+            }
+            return total
+        }
+    }
+
+    @Test("closest update and candidate potentials equal the scalar reference bit for bit",
+          arguments: 0..<shapes.count)
+    func matchesReference(shape index: Int) throws {
+        let shape = Self.shapes[index]
+        let (data, weights) = try Self.data(n: shape.n, d: shape.d, weighted: shape.weighted, seed: UInt64(index + 1))
+        let partition = ChunkPartition(rows: shape.n, maximumChunks: 1)
+        let candidates = (0..<shape.candidates).map { ($0 * 7 + 3) % shape.n }
+        for isa in Self.instructionSets {
+            var expected = [Double](repeating: 0, count: shape.n)
+            var closest = expected
+            var potential = [0.0]
+            let first = Self.referenceUpdate(
+                data, weights: weights, candidate: candidates[0], closest: &expected, initialise: true)
+            KMeans.updateClosest(
+                data, weights: weights, candidate: candidates[0], closest: &closest, chunkPotential: &potential,
+                partition: partition, threads: 1, initialise: true, instructionSet: isa)
+            #expect(closest == expected && potential[0] == first, "\(isa) initialise")
+
+            var output = [Double](repeating: 0, count: 8)
+            KMeans.candidatePotentials(
+                data, weights: weights, candidates: candidates, closest: closest, output: &output,
+                partition: partition, threads: 1, instructionSet: isa)
+            let reference = Self.referencePotentials(
+                data, weights: weights, candidates: candidates, closest: closest)
+            #expect(Array(output[0..<shape.candidates]) == reference, "\(isa) potentials")
+            #expect(output[shape.candidates...].allSatisfy { $0 == .infinity })
+
+            let last = candidates[shape.candidates - 1]
+            let lowered = Self.referenceUpdate(
+                data, weights: weights, candidate: last, closest: &expected, initialise: false)
+            KMeans.updateClosest(
+                data, weights: weights, candidate: last, closest: &closest, chunkPotential: &potential,
+                partition: partition, threads: 1, initialise: false, instructionSet: isa)
+            #expect(closest == expected && potential[0] == lowered, "\(isa) update")
+        }
+    }
+
+    @Test("k-means++ picks the same centroids on both instruction sets and any thread count")
+    func seedingAgrees() throws {
+        let (data, _) = try Self.data(n: 3_001, d: 6, weighted: false, seed: 99)
+        var seeds: [[Double]] = []
+        for isa in Self.instructionSets {
+            for threads in [1, 2] {
+                var rng = Xoshiro256(seed: 5)
+                seeds.append(
+                    try KMeans.seedPlusPlus(
+                        data, weights: nil, k: 9, partition: ChunkPartition(rows: 3_001, maximumChunks: 16),
+                        threads: threads, rng: &rng, instructionSet: isa))
+            }
+        }
+        #expect(seeds.allSatisfy { $0 == seeds[0] })
+    }
+}
