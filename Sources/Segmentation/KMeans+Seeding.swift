@@ -124,13 +124,8 @@ extension KMeans {
                         let out = SharedPointer(base: cb.start)
                         let pot = SharedPointer(base: pb.start)
                         partition.forEach(threads: threads) { c in
-                            let rows = partition.range(c)
-                            var pass = capm_kmeans_seed_pass()
-                            pass.rows = rows.count
-                            pass.d = d
-                            pass.x = x.base + rows.lowerBound * d
-                            pass.weights = w.map { $0.base + rows.lowerBound }
-                            pass.closest = out.base + rows.lowerBound
+                            var pass = seedPass(
+                                rows: partition.range(c), d: d, x: x.base, weights: w?.base, closest: out.base)
                             pass.center = x.base + candidate * d
                             pass.initialise = initialise ? 1 : 0
                             pot.base[c] = capm_kmeans_update_closest(&pass, instructionSet.c)
@@ -139,6 +134,20 @@ extension KMeans {
                 }
             }
         }
+    }
+
+    /// A seeding pass over the chunk `rows` of row-major `x` (d features), its weights and closest distances.
+    static func seedPass(
+        rows: Range<Int>, d: Int, x: UnsafePointer<Double>, weights: UnsafePointer<Double>?,
+        closest: UnsafeMutablePointer<Double>
+    ) -> capm_kmeans_seed_pass {
+        var pass = capm_kmeans_seed_pass()
+        pass.rows = rows.count
+        pass.d = d
+        pass.x = x + rows.lowerBound * d
+        pass.weights = weights.map { $0 + rows.lowerBound }
+        pass.closest = closest + rows.lowerBound
+        return pass
     }
 
     /// Per chunk and candidate t (≤ 8): Σᵢ wᵢ·min(closest[i], ‖xᵢ − x_{candidate t}‖²) into `output[chunk·8 + t]`
@@ -163,14 +172,10 @@ extension KMeans {
                             let l = SharedConstPointer(base: lb.start)
                             let out = SharedPointer(base: ob.start)
                             partition.forEach(threads: threads) { c in
-                                let rows = partition.range(c)
-                                var pass = capm_kmeans_seed_pass()
-                                pass.rows = rows.count
-                                pass.d = d
-                                pass.x = x.base + rows.lowerBound * d
-                                pass.weights = w.map { $0.base + rows.lowerBound }
                                 // The pass only reads `closest` (the field is shared with the closest update).
-                                pass.closest = UnsafeMutablePointer(mutating: near.base + rows.lowerBound)
+                                var pass = seedPass(
+                                    rows: partition.range(c), d: d, x: x.base, weights: w?.base,
+                                    closest: UnsafeMutablePointer(mutating: near.base))
                                 pass.lanes = l.base
                                 capm_kmeans_candidate_potentials(&pass, instructionSet.c)
                                 withUnsafeBytes(of: pass.potentials) { raw in

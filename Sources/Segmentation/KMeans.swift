@@ -169,7 +169,15 @@ public struct KMeans: Sendable {
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
         let (mean, variance) = Self.columnMoments(data, partition: partition, threads: threads)
-        let singleCopy: [Float]? = single ? Self.centredSingleCopy(data, mean: mean) : nil
+        var singleCopy: [Float]?
+        if single {
+            guard let copy = Self.centredSingleCopy(data, mean: mean) else {
+                throw .invalidParameter(
+                    name: "precision", value: "float32",
+                    reason: "a feature minus its column mean exceeds the Float range (±3.4e38); use float64")
+            }
+            singleCopy = copy
+        }
         let absoluteTolerance = tolerance * variance.reduce(0, +) / Double(d)
 
         var best: LloydRun?
@@ -334,12 +342,14 @@ public struct KMeans: Sendable {
 
     /// The centred single-precision copy Float(xᵢⱼ − μⱼ) read by the float32 update passes. Centring in Double
     /// before rounding keeps the Float rows' digits for the spread of each column instead of its offset (a CLV
-    /// column near 10⁴ with a spread of 10 keeps about 4 more digits).
+    /// column near 10⁴ with a spread of 10 keeps about 4 more digits). `nil` when a value does not fit in Float
+    /// (|xᵢⱼ − μⱼ| beyond ±3.4e38 rounds to ±∞).
     /// - Complexity: O(N·d); N·d·4 bytes.
-    static func centredSingleCopy(_ data: FeatureMatrix, mean: [Double]) -> [Float] {
+    static func centredSingleCopy(_ data: FeatureMatrix, mean: [Double]) -> [Float]? {
         let d = data.columns
         let count = data.rows * d
-        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        var finite = true
+        let copy = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             data.elements.withUnsafeBufferPointer { x in
                 mean.withUnsafeBufferPointer { mu in
                     var e = 0
@@ -350,8 +360,11 @@ public struct KMeans: Sendable {
                 }
             }
             initialized = count
+            finite = out.allSatisfy { $0.isFinite }
         }
+        return finite ? copy : nil
     }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

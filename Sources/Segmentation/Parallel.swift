@@ -42,8 +42,8 @@ struct ChunkPartition: Sendable {
     /// Runs `body(chunk)` for every chunk on `threads` workers, with OpenBLAS limited to one thread while the
     /// workers run, as OpenBLAS advises for programs that are parallel themselves. Each worker takes the next
     /// unclaimed chunk (an atomic counter), so a worker slowed by other load on its core does not leave the other
-    /// idle at the end (static round-robin made 2 threads only 1.6–1.8× faster than 1 on 4M rows). Which worker
-    /// runs a chunk does not matter for the result: every chunk writes its own slot, reduced in chunk order.
+    /// idle at the end, as a static round-robin split could. Which worker runs a chunk does not matter for the
+    /// result: every chunk writes its own slot, reduced in chunk order.
     func forEach(threads: Int, _ body: @Sendable (Int) -> Void) {
         let workers = max(1, min(threads, count))
         let chunks = count

@@ -246,7 +246,7 @@ struct SinglePrecisionTests {
         #expect(abs(single.inertia - direct) <= 1e-10 * direct)
     }
 
-    @Test("float32 with Hamerly or mini-batch is a typed error")
+    @Test("float32 with Hamerly or mini-batch, or beyond the Float range, is a typed error")
     func unsupported() throws {
         let data = try FeatureMatrix([[0], [1], [5], [6]])
         #expect(throws: SegmentationError.self) {
@@ -255,5 +255,13 @@ struct SinglePrecisionTests {
         #expect(throws: SegmentationError.self) {
             try KMeans(clusterCount: 2, algorithm: .minibatch, precision: .float32).fit(data)
         }
+        // Values whose distance from the column mean does not fit in Float: a typed error, not ±∞ distances.
+        let huge = try FeatureMatrix([[0], [1], [1e39], [2e39]])
+        #expect(throws: SegmentationError.invalidParameter(
+            name: "precision", value: "float32",
+            reason: "a feature minus its column mean exceeds the Float range (±3.4e38); use float64")) {
+            try KMeans(clusterCount: 2, precision: .float32).fit(huge)
+        }
+        #expect(try KMeans(clusterCount: 2).fit(huge).inertia.isFinite)  // float64 handles them
     }
 }

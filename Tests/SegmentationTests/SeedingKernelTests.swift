@@ -21,18 +21,24 @@ struct SeedingKernelTests {
         return (try FeatureMatrix(rows: n, columns: d, elements: x), w)
     }
 
-    /// Reference: Σⱼ (xⱼ − cⱼ)² in feature order; `min(old, new)`; Σ wᵢ·closest in row order.
+    /// Σⱼ (x_{ij} − x_{cj})² in feature order, multiply then add.
+    static func distance(_ data: FeatureMatrix, row i: Int, to c: Int) -> Double {
+        let d = data.columns
+        var s = 0.0
+        for j in 0..<d {
+            let t = data.elements[i * d + j] - data.elements[c * d + j]
+            s += t * t
+        }
+        return s
+    }
+
+    /// Reference: `min(old, new)`; Σ wᵢ·closest in row order.
     static func referenceUpdate(
         _ data: FeatureMatrix, weights: [Double]?, candidate: Int, closest: inout [Double], initialise: Bool
     ) -> Double {
-        let d = data.columns
         var sum = 0.0
         for i in 0..<data.rows {
-            var s = 0.0
-            for j in 0..<d {
-                let t = data.elements[i * d + j] - data.elements[candidate * d + j]
-                s += t * t
-            }
+            let s = distance(data, row: i, to: candidate)
             let v = initialise ? s : min(closest[i], s)
             closest[i] = v
             sum += (weights?[i] ?? 1) * v
@@ -44,15 +50,10 @@ struct SeedingKernelTests {
     static func referencePotentials(
         _ data: FeatureMatrix, weights: [Double]?, candidates: [Int], closest: [Double]
     ) -> [Double] {
-        let d = data.columns
-        return candidates.map { candidate in
+        candidates.map { candidate in
             var total = 0.0
             for i in 0..<data.rows {
-                var acc = 0.0
-                for j in 0..<d {
-                    let t = data.elements[i * d + j] - data.elements[candidate * d + j]
-                    acc += t * t
-                }
+                let acc = distance(data, row: i, to: candidate)
                 total += (weights?[i] ?? 1) * (acc > closest[i] ? closest[i] : acc)
             }
             return total
