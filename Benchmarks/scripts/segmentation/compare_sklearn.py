@@ -6,7 +6,8 @@ Three checks (see Docs/segmentation.md, "Measured"):
 1. agreement: from identical initial centroids, no scaling, tolerance 0 and the same iteration cap, capm's final
    inertia and centroids must equal sklearn's KMeans(algorithm="lloyd", n_init=1) to 1e-9 relative;
 2. quality: with k-means++ and restarts (same k, same n_init), capm's inertia must be no worse than sklearn's on
-   Gaussian blobs and on CDNOW-derived RFM features (mean over 5 seeds: the random streams differ);
+   Gaussian blobs and on CDNOW-derived RFM features (mean over `--quality-seeds` seeds: the random streams differ,
+   so the means are compared with the standard error of their difference);
 3. speed: seconds per Lloyd iteration for capm and sklearn on the same .npy file and thread count, the ratio, and
    the ratio to the hardware bound max(2·N·k·d / peak DGEMM rate, N·d·8 bytes / read bandwidth), both measured in
    this run with NumPy (same OpenBLAS).
@@ -107,8 +108,9 @@ def agreement(capm, workdir, rng):
     return rows
 
 
-def quality(capm, workdir, rng, restarts=4):
-    """k-means++ with restarts: capm's inertia no worse than sklearn's (same k, n_init)."""
+def quality(capm, workdir, rng, restarts=4, seed_count=5):
+    """k-means++ with restarts: capm's inertia no worse than sklearn's (same k, n_init), mean over `seed_count`
+    seeds (the two libraries' random streams differ, so single seeds are not comparable)."""
     rows = []
     datasets = []
     centers = rng.normal(scale=3, size=(10, 6))
@@ -120,7 +122,7 @@ def quality(capm, workdir, rng, restarts=4):
         feats = np.column_stack([raw["x"], raw["t_x"], raw["T"], np.log1p(raw["zbar"])])
         feats = (feats - feats.mean(0)) / feats.std(0)
         datasets.append(("CDNOW RFM (x, t_x, T, log1p zbar), z-scored", feats, [3, 5, 8]))
-    seeds = [1, 2, 3, 4, 5]
+    seeds = list(range(1, seed_count + 1))
     for name, x, ks in datasets:
         xp = os.path.join(workdir, "quality.npy")
         np.save(xp, x)
@@ -132,10 +134,18 @@ def quality(capm, workdir, rng, restarts=4):
                 with threadpool_limits(2):
                     sk_runs.append(float(KMeans(n_clusters=k, n_init=restarts, random_state=seed,
                                                 algorithm="lloyd").fit(x).inertia_))
+            # The two random streams differ, so "no worse" is judged on the means: z = (capm mean − sklearn mean) /
+            # standard error of that difference; capm is worse only if z > 2 (and the strict comparison is reported
+            # as well).
+            se = float(np.sqrt(np.var(capm_runs, ddof=1) / len(seeds) + np.var(sk_runs, ddof=1) / len(seeds))) \
+                if len(seeds) > 1 else 0.0
+            diff = float(np.mean(capm_runs) - np.mean(sk_runs))
+            z = diff / se if se > 0 else (0.0 if diff <= 0 else float("inf"))
             rows.append(dict(data=name, k=k, n_init=restarts, seeds=len(seeds), capm_mean=float(np.mean(capm_runs)),
                              sklearn_mean=float(np.mean(sk_runs)), capm_best=min(capm_runs), sklearn_best=min(sk_runs),
-                             ratio=float(np.mean(capm_runs) / np.mean(sk_runs)),
-                             ok=bool(np.mean(capm_runs) <= np.mean(sk_runs) * (1 + 1e-9))))
+                             ratio=float(np.mean(capm_runs) / np.mean(sk_runs)), z=z,
+                             strictly_no_worse=bool(np.mean(capm_runs) <= np.mean(sk_runs) * (1 + 1e-9)),
+                             ok=bool(z <= 2)))
     return rows
 
 
@@ -345,6 +355,7 @@ def main():
     p.add_argument("--precisions", nargs="+", default=["f64", "f32"], choices=["f64", "f32"],
                    help="which precisions the cpu section measures")
     p.add_argument("--minibatch-rows", type=int, default=4_000_000)
+    p.add_argument("--quality-seeds", type=int, default=5, help="seeds per cell of the k-means++ quality check")
     p.add_argument("--convergence-cells", nargs="+", default=["8:8", "8:32", "16:32"], metavar="D:K",
                    help="feature and cluster counts of the whole-fit comparison")
     p.add_argument("--minibatch-seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -364,13 +375,15 @@ def main():
                 print(f"| {r['n']} | {r['d']} | {r['k']} | {r['kernel']} | {r['capm_iterations']}/{r['sklearn_iterations']}"
                       f" | {r['rel_inertia']:.1e} | {r['rel_centroids']:.1e} | {r['ok']} |")
         if "quality" not in a.skip:
-            results["quality"] = quality(a.capm, work, rng)
-            print("\n## k-means++ with restarts: final inertia, capm vs sklearn (mean and best over 5 seeds)")
-            print("| data | k | n_init | capm mean | sklearn mean | capm/sklearn (mean) | capm best | sklearn best | ok |")
-            print("|---|---|---|---|---|---|---|---|---|")
+            results["quality"] = quality(a.capm, work, rng, seed_count=a.quality_seeds)
+            print(f"\n## k-means++ with restarts: final inertia, capm vs sklearn (mean and best over {a.quality_seeds} seeds)")
+            print("| data | k | n_init | capm mean | sklearn mean | capm/sklearn (mean) | z of the difference | "
+                  "capm best | sklearn best | mean ≤ | not worse (z ≤ 2) |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["quality"]:
                 print(f"| {r['data']} | {r['k']} | {r['n_init']} | {r['capm_mean']:.7g} | {r['sklearn_mean']:.7g} | "
-                      f"{r['ratio']:.6f} | {r['capm_best']:.7g} | {r['sklearn_best']:.7g} | {r['ok']} |")
+                      f"{r['ratio']:.6f} | {r['z']:+.2f} | {r['capm_best']:.7g} | {r['sklearn_best']:.7g} | "
+                      f"{r['strictly_no_worse']} | {r['ok']} |")
         if "speed" not in a.skip:
             peaks = {t: peak_gemm(t) for t in a.threads}
             bw = read_bandwidth()
