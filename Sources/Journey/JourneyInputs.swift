@@ -75,7 +75,7 @@ public enum JourneyInputs {
         let table: CSVTable
         let hasLabel: Bool
         do {
-            hasLabel = try HeaderSniffer.header(of: url, format: format).contains(labelColumn)
+            hasLabel = try CSVTable.header(of: url, format: format).contains(labelColumn)
             var specs = [ColumnSpec(name: idColumn, type: .identifier), ColumnSpec(name: segmentColumn, type: .identifier)]
             if hasLabel { specs.append(ColumnSpec(name: labelColumn, type: .string)) }
             table = try CSVTable.read(contentsOf: url, columns: specs, format: format)

@@ -43,7 +43,7 @@ extension JourneyLog {
         contentsOf url: URL, format: CSVFormat = CSVFormat(), badRows: BadRowPolicy
     ) throws(JourneyError) -> (log: JourneyLog, skipped: SkippedRows) {
         let header: [String]
-        do { header = try HeaderSniffer.header(of: url, format: format) } catch { throw .data(error) }
+        do { header = try CSVTable.header(of: url, format: format) } catch { throw .data(error) }
         let specs = try columnSpecs(header: header, path: url.path)
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs, format: format, badRows: badRows) } catch {

@@ -10,6 +10,47 @@ let transactionColumns = [
 
 @Suite("CSV reader")
 struct CSVTableTests {
+    /// `header(of:)` reads the file piece by piece: headers longer than its first 64 KiB read, a quoted name with a
+    /// line break that crosses a read boundary, a header-only file, a BOM, no header, and an empty file.
+    @Test(arguments: [
+        ("long", 5_000), ("quoted newline", 65_530), ("header only", 0), ("bom", 3), ("no header", 0), ("empty", 0),
+    ])
+    func headerReadsOnlyWhatItNeeds(label: String, size: Int) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capm-header-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var names: [String] = []
+        var text = ""
+        var format = CSVFormat()
+        switch label {
+        case "long":
+            names = (0..<size).map { "column_with_a_long_name_\($0)" }
+            text = names.joined(separator: ",") + "\n" + String(repeating: "1,", count: size - 1) + "1\n"
+        case "quoted newline":
+            // The first name's quoted line break sits just before the 64 KiB mark, so the first read ends inside it.
+            let long = String(repeating: "x", count: size)
+            names = ["\(long)\nsecond line", "b"]
+            text = "\"\(long)\nsecond line\",b\n1,2\n"
+        case "header only":
+            names = ["a", "b"]
+            text = "a,b\n"
+        case "bom":
+            names = ["a", "b"]
+            text = "\u{FEFF}a,b\n1,2\n"
+        case "no header":
+            format = CSVFormat(hasHeader: false, columnNames: ["p", "q"])
+            names = ["p", "q"]
+            text = "1,2\n"
+        default:
+            text = ""
+        }
+        try Data(text.utf8).write(to: url)
+        if label == "empty" {
+            #expect(throws: DataError.emptyFile(path: url.path)) { try CSVTable.header(of: url) }
+            return
+        }
+        #expect(try CSVTable.header(of: url, format: format) == names)
+    }
+
     @Test func readsTypedColumns() throws {
         let text = "customer_id,date,amount,note\nA,2024-01-05,12.50,x\nB,20240106,3,y\nA,2024/2/29T10:00:00,1e2,z\n"
         let table = try CSVTable.parse(text: text, columns: transactionColumns + [ColumnSpec(name: "note", type: .string)])

@@ -89,9 +89,29 @@ public struct CSVTable: Sendable {
     }
 
     /// The column names of the file at `url` (its header line, or `format.columnNames`).
+    ///
+    /// Reads only as much of the file as the header takes: 64 KiB, then twice as much again until the header row
+    /// ends before the bytes read so far do (a quoted name may span lines), or the file ends.
+    /// - Complexity: O(header size).
     public static func header(of url: URL, format: CSVFormat = CSVFormat()) throws(DataError) -> [String] {
-        var bytes = try InputFile.readBytes(path: url.path)
-        return try CSVParser(path: url.path, format: format).header(bytes: &bytes).names
+        let file = try InputFile.Reader(path: url.path)
+        let parser = CSVParser(path: url.path, format: format)
+        var bytes: [UInt8] = []
+        var step = 1 << 16
+        while true {
+            let more = try file.read(count: step)
+            bytes += more
+            let wholeFile = more.count < step
+            var probe = bytes
+            do {
+                let header = try parser.header(bytes: &probe)
+                // A row that reaches the end of a partial read may go on beyond it.
+                if wholeFile || header.dataStart < bytes.count { return header.names }
+            } catch {
+                if wholeFile { throw error }
+            }
+            step *= 2
+        }
     }
 
     static func parse(
