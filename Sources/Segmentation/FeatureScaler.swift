@@ -53,9 +53,9 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         let logFlags = names.map { logColumns.contains($0) }
         var centers: [Double] = []
         var scales: [Double] = []
-        // z-score: all columns' moments in two row-major passes (a column copy per feature read the whole matrix
-        // once per column).
-        let moments = method == .zscore ? rowMajorMoments(data, log: logFlags) : []
+        // z-score: the plain columns' moments in two row-major passes (a column copy per feature read the whole
+        // matrix once per column); log columns keep their column copy, whose log1p runs once, in parallel.
+        let moments = method == .zscore ? rowMajorMoments(data, columns: logFlags.map { !$0 }) : []
         for j in 0..<data.columns {
             switch method {
             case .none:
@@ -64,10 +64,9 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
                 centers.append(0)
                 scales.append(1)
             case .zscore:
-                let (mean, sd, firstInvalid) = moments[j]
-                if let row = firstInvalid {
-                    throw .logOfInvalidValue(row: row, column: j, name: names[j], value: data[row, j])
-                }
+                let (mean, sd) =
+                    logFlags[j]
+                    ? meanAndDeviation(try transformedColumn(data, j, log: true, name: names[j])) : moments[j]
                 if !(sd > 0) { throw .constantColumn(column: j, name: names[j]) }
                 centers.append(mean)
                 scales.append(sd)
@@ -193,46 +192,25 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         return column
     }
 
-    /// Mean and population standard deviation of every column of t(x) (log1p where `log` says so), in two
+    /// Mean and population standard deviation of the columns j with `columns[j]` (others: (0, 0)), in two
     /// sequential row-major passes: per column the same additions in the same (row) order as
     /// ``meanAndDeviation(_:)`` on the column, so the same bits, while reading the matrix only twice.
-    /// `firstInvalid` is the first row of a log column holding a value ≤ −1 (outside log1p's domain; the column's
-    /// moments are then meaningless).
     /// - Complexity: O(N·d), two reads of the matrix.
-    static func rowMajorMoments(
-        _ data: FeatureMatrix, log: [Bool]
-    ) -> [(mean: Double, deviation: Double, firstInvalid: Int?)] {
+    static func rowMajorMoments(_ data: FeatureMatrix, columns: [Bool]) -> [(mean: Double, deviation: Double)] {
         let n = data.rows
         let d = data.columns
         var sums = [Double](repeating: 0, count: d)
         var squares = [Double](repeating: 0, count: d)
-        var firstBad = [Int](repeating: -1, count: d)
         data.elements.withUnsafeBufferPointer { x in
-            for i in 0..<n {
-                for j in 0..<d {
-                    var v = x[i * d + j]
-                    if log[j] {
-                        if !(v > -1) {
-                            if firstBad[j] < 0 { firstBad[j] = i }
-                            continue
-                        }
-                        v = Foundation.log1p(v)
-                    }
-                    sums[j] += v
-                }
-            }
+            for i in 0..<n { for j in 0..<d where columns[j] { sums[j] += x[i * d + j] } }
         }
         let means = sums.map { $0 / Double(n) }
         data.elements.withUnsafeBufferPointer { x in
             for i in 0..<n {
-                for j in 0..<d {
-                    if firstBad[j] >= 0 { continue }
-                    let v = log[j] ? Foundation.log1p(x[i * d + j]) : x[i * d + j]
-                    squares[j] += (v - means[j]) * (v - means[j])
-                }
+                for j in 0..<d where columns[j] { squares[j] += (x[i * d + j] - means[j]) * (x[i * d + j] - means[j]) }
             }
         }
-        return (0..<d).map { (means[$0], (squares[$0] / Double(n)).squareRoot(), firstBad[$0] < 0 ? nil : firstBad[$0]) }
+        return (0..<d).map { columns[$0] ? (means[$0], (squares[$0] / Double(n)).squareRoot()) : (0, 0) }
     }
 
     /// Mean and population standard deviation (two-pass).

@@ -34,13 +34,17 @@ struct ScalingAndProfileTests {
             [1e4 + 10 * rng.nextStandardNormal(), exp(3 * rng.nextOpenUnit()), rng.nextOpenUnit() - 0.5]
         }
         let data = try FeatureMatrix(rows)
-        let log = [false, true, false]
-        let moments = FeatureScaler.rowMajorMoments(data, log: log)
-        for j in 0..<3 {
-            let column = try FeatureScaler.transformedColumn(data, j, log: log[j], name: "c\(j)")
-            let (mean, deviation) = FeatureScaler.meanAndDeviation(column)
-            #expect(moments[j].mean == mean && moments[j].deviation == deviation && moments[j].firstInvalid == nil)
+        let moments = FeatureScaler.rowMajorMoments(data, columns: [true, false, true])
+        for j in [0, 2] {
+            let (mean, deviation) = FeatureScaler.meanAndDeviation(data.column(j))
+            #expect(moments[j].mean == mean && moments[j].deviation == deviation)
         }
+        #expect(moments[1].mean == 0 && moments[1].deviation == 0)
+        // The fitted scaler: plain columns from the row-major passes, the log column from its own copy.
+        let fitted = try FeatureScaler.fit(data, names: ["a", "b", "c"], method: .zscore, logColumns: ["b"])
+        let logged = FeatureScaler.meanAndDeviation(try FeatureScaler.transformedColumn(data, 1, log: true, name: "b"))
+        #expect(fitted.centers == [moments[0].mean, logged.mean, moments[2].mean])
+        #expect(fitted.scales == [moments[0].deviation, logged.deviation, moments[2].deviation])
         // Errors keep the column-by-column order: a constant column 0 is reported before a bad log value in 1.
         let both = try FeatureMatrix([[5, 1], [5, -3], [5, 2]])
         #expect(throws: SegmentationError.constantColumn(column: 0, name: "a")) {
