@@ -7,7 +7,7 @@ import CKMeansKernels
 /// compared with 8 centroids per vector multiply-add of the expanded form ‖c‖² − 2·x·c (‖x‖² is common to all
 /// centroids and dropped for the arg-min). Padding lanes (when 8 ∤ k) hold ‖c‖² = +∞ and −2c = 0, so they never
 /// win. `expanded32` is the same panel in Float for single-precision passes; `rowMajor` the k × d centroids for the
-/// final pass's exact distances.
+/// final pass's exact distances; `screen` (when built from centred centroids) the Float screen of Double passes.
 struct CentroidPanel: Sendable {
     let k: Int
     let d: Int
@@ -18,13 +18,39 @@ struct CentroidPanel: Sendable {
     let expanded32: [Float]
     /// The k × d centroids, row-major.
     let rowMajor: [Double]
+    /// The Float screen of Double passes, or nil.
+    let screen: FloatScreen?
 
+    /// The panel of `centroids` (k × d, row-major, in the coordinates of the rows), without a screen.
     init(centroids: [Double], k: Int, d: Int) {
         precondition(centroids.count == k * d, "CentroidPanel: centroid array has the wrong size")
+        self.init(centroids: centroids, k: k, d: d, screen: nil)
+    }
+
+    /// The panel of the centroids `centred` + `mean` in the rows' coordinates (`centred`: k × d, in coordinates
+    /// centred by the column means `mean`; c = c′ + μ rounded as ``KMeans/uncentred(_:mean:k:d:)`` does), with the
+    /// Float screen built from `centred`.
+    init(centred: [Double], mean: [Double], k: Int, d: Int) {
+        precondition(centred.count == k * d && mean.count == d, "CentroidPanel: centroid array has the wrong size")
+        let uncentred = KMeans.uncentred(centred, mean: mean, k: k, d: d)
+        self.init(
+            centroids: uncentred, k: k, d: d,
+            screen: FloatScreen(centred: centred, uncentred: uncentred, mean: mean, k: k, d: d))
+    }
+
+    private init(centroids: [Double], k: Int, d: Int, screen: FloatScreen?) {
         self.k = k
         self.d = d
         groups = (k + 7) / 8
         rowMajor = centroids
+        expanded = Self.expandedPanel(centroids, k: k, d: d)
+        expanded32 = expanded.map { Float($0) }
+        self.screen = screen
+    }
+
+    /// The grouped layout of ``expanded`` for `centroids` (k × d): ‖c‖² summed in feature order, then −2·cⱼ.
+    static func expandedPanel(_ centroids: [Double], k: Int, d: Int) -> [Double] {
+        let groups = (k + 7) / 8
         let stride = (d + 1) * 8
         var expanded = [Double](repeating: 0, count: groups * stride)
         for g in 0..<groups { for l in 0..<8 { expanded[g * stride + l] = .infinity } }
@@ -38,8 +64,38 @@ struct CentroidPanel: Sendable {
             }
             expanded[base] = norm
         }
-        self.expanded = expanded
-        expanded32 = expanded.map { Float($0) }
+        return expanded
+    }
+}
+
+/// The Float screen of a Double pass (see `capm_kmeans_pass_f64` in `Sources/CKMeansKernels`): the panel of the
+/// centroids centred by the column means, c − μ, rounded to Float, with the three norms of its error bound. The
+/// kernel compares each row with it in Float and keeps the Float label only when the runner-up is farther than the
+/// bound; the labels are those of the Double kernel either way.
+struct FloatScreen: Sendable {
+    /// The expanded panel of c − μ, rounded to Float.
+    let expanded32: [Float]
+    /// max_c ‖c − μ‖.
+    let centredNorm: Double
+    /// max_c ‖c‖ (the Double panel's centroids).
+    let norm: Double
+    /// ‖μ‖.
+    let meanNorm: Double
+
+    init(centred: [Double], uncentred: [Double], mean: [Double], k: Int, d: Int) {
+        expanded32 = CentroidPanel.expandedPanel(centred, k: k, d: d).map { Float($0) }
+        func largestNorm(_ rows: [Double]) -> Double {
+            var largest = 0.0
+            for c in 0..<k {
+                var s = 0.0
+                for j in 0..<d { s += rows[c * d + j] * rows[c * d + j] }
+                largest = max(largest, s)
+            }
+            return largest.squareRoot()
+        }
+        centredNorm = largestNorm(centred)
+        norm = largestNorm(uncentred)
+        meanNorm = mean.reduce(0) { $0 + $1 * $1 }.squareRoot()
     }
 }
 

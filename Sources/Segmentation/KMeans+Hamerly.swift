@@ -90,7 +90,7 @@ extension KMeans {
             }
         }
         var partialsForFinal = PassPartials(chunks: partition.count, k: k, d: d)
-        let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+        let panel = CentroidPanel(centred: centroids, mean: mean, k: k, d: d)
         fusedPass(
             data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partialsForFinal,
             mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)

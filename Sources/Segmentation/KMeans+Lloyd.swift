@@ -73,9 +73,11 @@ extension KMeans {
         for iteration in 1...maxIterations {
             let start = ContinuousClock.now
             iterations = iteration
-            // The Float copy is centred, so its panel is built from the centred centroids.
-            let panel = CentroidPanel(
-                centroids: single == nil ? uncentred(centroids, mean: mean, k: k, d: d) : centroids, k: k, d: d)
+            // The Float copy is centred, so its panel is built from the centred centroids; a Double pass reads the
+            // rows as stored, with the Float screen of the centred centroids.
+            let panel = single == nil
+                ? CentroidPanel(centred: centroids, mean: mean, k: k, d: d)
+                : CentroidPanel(centroids: centroids, k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
                 mode: .update, partition: partition, threads: threads, single: single, instructionSet: instructionSet)
@@ -109,7 +111,7 @@ extension KMeans {
         }
         // Labels and inertia at the final centroids (one more pass, as scikit-learn's final E-step and inertia).
         do {
-            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+            let panel = CentroidPanel(centred: centroids, mean: mean, k: k, d: d)
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
                 mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
@@ -148,22 +150,16 @@ extension KMeans {
         let useSingle = single != nil && mode == .update
         let singleData = single ?? []
         singleData.withUnsafeBufferPointer { x32b in
-        panel.expanded32.withUnsafeBufferPointer { p32b in
         data.elements.withUnsafeBufferPointer { xb in
         mean.withUnsafeBufferPointer { mb in
-        panel.expanded.withUnsafeBufferPointer { pb in
-        panel.rowMajor.withUnsafeBufferPointer { cb in
         labels.withUnsafeMutableBufferPointer { labb in
         partials.sums.withUnsafeMutableBufferPointer { sb in
         partials.weights.withUnsafeMutableBufferPointer { wb in
         partials.inertia.withUnsafeMutableBufferPointer { ib in
         partials.changed.withUnsafeMutableBufferPointer { chb in
             let x32 = SharedConstPointer(base: x32b.start)
-            let panel32 = SharedConstPointer(base: p32b.start)
             let x = SharedConstPointer(base: xb.start)
             let mu = SharedConstPointer(base: mb.start)
-            let panel64 = SharedConstPointer(base: pb.start)
-            let cent = SharedConstPointer(base: cb.start)
             let lab = SharedPointer(base: labb.start)
             let sums = SharedPointer(base: sb.start)
             let wsum = SharedPointer(base: wb.start)
@@ -183,16 +179,12 @@ extension KMeans {
                     }
                     let result = runFusedKernel(
                         rows: rows.count, x: useSingle ? .float(x32.base + first * d) : .double(x.base + first * d),
-                        panel: panel, panelPointers: (panel64.base, panel32.base), centroids: cent.base,
-                        mean: mu.base, weights: w.map { $0.base + first }, labels: lab.base + first, sums: chunkSums,
+                        panel: panel, mean: mu.base, weights: w.map { $0.base + first }, labels: lab.base + first, sums: chunkSums,
                         clusterWeights: chunkWeights, mode: mode, instructionSet: instructionSet)
                     inertia.base[c] = result.inertia
                     changed.base[c] = result.changed
                 }
             }
-        }
-        }
-        }
         }
         }
         }

@@ -59,7 +59,7 @@ extension KMeans {
         while steps < stepLimit {
             steps += 1
             for r in 0..<b { batchRows[r] = Int.random(in: 0..<n, using: &rng) }
-            let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+            let panel = CentroidPanel(centred: centroids, mean: mean, k: k, d: d)
             for c in 0..<(k * d) { batchSums[c] = 0 }
             for c in 0..<k { batchWeights[c] = 0 }
             var batchInertia = 0.0
@@ -80,18 +80,12 @@ extension KMeans {
             }
             // The batch's labels by the fused kernel in assignment mode (rows of the gathered buffer).
             gathered.withUnsafeBufferPointer { xb in
-                panel.expanded.withUnsafeBufferPointer { pb in
-                    panel.expanded32.withUnsafeBufferPointer { p32 in
-                        panel.rowMajor.withUnsafeBufferPointer { cb in
-                            mean.withUnsafeBufferPointer { mb in
-                                batchLabels.withUnsafeMutableBufferPointer { lb in
-                                    _ = runFusedKernel(
-                                        rows: b, x: .double(xb.start), panel: panel, panelPointers: (pb.start, p32.start),
-                                        centroids: cb.start, mean: mb.start, weights: nil, labels: lb.start, sums: nil,
-                                        clusterWeights: nil, mode: .assign, instructionSet: instructionSet)
-                                }
-                            }
-                        }
+                mean.withUnsafeBufferPointer { mb in
+                    batchLabels.withUnsafeMutableBufferPointer { lb in
+                        _ = runFusedKernel(
+                            rows: b, x: .double(xb.start), panel: panel, mean: mb.start, weights: nil,
+                            labels: lb.start, sums: nil, clusterWeights: nil, mode: .assign,
+                            instructionSet: instructionSet)
                     }
                 }
             }
@@ -141,7 +135,7 @@ extension KMeans {
         // Labels and exact inertia of all rows at the final centroids.
         var labels = [Int32](repeating: -1, count: n)
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
-        let panel = CentroidPanel(centroids: uncentred(centroids, mean: mean, k: k, d: d), k: k, d: d)
+        let panel = CentroidPanel(centred: centroids, mean: mean, k: k, d: d)
         fusedPass(
             data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
             mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)

@@ -50,9 +50,10 @@ public struct SegmentationModel: Sendable, Codable, Equatable {
         if scaled.rows == 0 { return labels }
         let partition = ChunkPartition(rows: scaled.rows, maximumChunks: 64)
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
+        let origin = [Double](repeating: 0, count: d)
         KMeans.fusedPass(
-            scaled, weights: nil, mean: [Double](repeating: 0, count: d),
-            panel: CentroidPanel(centroids: centroids.elements, k: k, d: d), labels: &labels, partials: &partials,
+            scaled, weights: nil, mean: origin,
+            panel: CentroidPanel(centred: centroids.elements, mean: origin, k: k, d: d), labels: &labels, partials: &partials,
             mode: .assign, partition: partition, threads: max(1, threads))
         return labels
     }

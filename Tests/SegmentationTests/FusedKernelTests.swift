@@ -103,33 +103,27 @@ struct ReferencePass {
     }
 }
 
-/// Runs one fused pass over all rows with explicit instruction set and precision.
+/// Runs one fused pass over all rows with explicit instruction set and precision, on `panel` (default: the panel of
+/// `ref.centroids`, without a Float screen).
 func kernelPass(
-    _ ref: ReferencePass, x32: [Float]?, mode: PassMode, labels: inout [Int32], isa: KernelInstructionSet
-) -> (changed: Int, inertia: Double, sums: [Double], weights: [Double]) {
-    let panel = CentroidPanel(centroids: ref.centroids, k: ref.k, d: ref.d)
+    _ ref: ReferencePass, x32: [Float]?, mode: PassMode, labels: inout [Int32], isa: KernelInstructionSet,
+    panel: CentroidPanel? = nil
+) -> (changed: Int, inertia: Double, sums: [Double], weights: [Double], fallbacks: Int) {
+    let panel = panel ?? CentroidPanel(centroids: ref.centroids, k: ref.k, d: ref.d)
     var sums = [Double](repeating: 0, count: ref.k * ref.d)
     var clusterWeights = [Double](repeating: 0, count: ref.k)
     let single = x32 ?? []
     let result = ref.x.withUnsafeBufferPointer { xb in
         single.withUnsafeBufferPointer { x32b in
-            panel.expanded.withUnsafeBufferPointer { pb in
-                panel.expanded32.withUnsafeBufferPointer { p32 in
-                    panel.rowMajor.withUnsafeBufferPointer { cb in
-                        ref.mean.withUnsafeBufferPointer { mb in
-                            withOptionalBuffer(ref.weights) { w in
-                                labels.withUnsafeMutableBufferPointer { lb in
-                                    sums.withUnsafeMutableBufferPointer { sb in
-                                        clusterWeights.withUnsafeMutableBufferPointer { wb in
-                                            runFusedKernel(
-                                                rows: ref.n, x: x32 == nil ? .double(xb.start) : .float(x32b.start),
-                                                panel: panel, panelPointers: (pb.start, p32.start),
-                                                centroids: cb.start, mean: mb.start, weights: w?.base,
-                                                labels: lb.start, sums: sb.start, clusterWeights: wb.start,
-                                                mode: mode, instructionSet: isa)
-                                        }
-                                    }
-                                }
+            ref.mean.withUnsafeBufferPointer { mb in
+                withOptionalBuffer(ref.weights) { w in
+                    labels.withUnsafeMutableBufferPointer { lb in
+                        sums.withUnsafeMutableBufferPointer { sb in
+                            clusterWeights.withUnsafeMutableBufferPointer { wb in
+                                runFusedKernel(
+                                    rows: ref.n, x: x32 == nil ? .double(xb.start) : .float(x32b.start), panel: panel,
+                                    mean: mb.start, weights: w?.base, labels: lb.start, sums: sb.start,
+                                    clusterWeights: wb.start, mode: mode, instructionSet: isa)
                             }
                         }
                     }
@@ -137,7 +131,7 @@ func kernelPass(
             }
         }
     }
-    return (result.changed, result.inertia, sums, clusterWeights)
+    return (result.changed, result.inertia, sums, clusterWeights, result.fallbacks)
 }
 
 @Suite("fused C kernel")

@@ -50,6 +50,14 @@ typedef struct capm_kmeans_pass {
     /// Float update pass without weights: k × d Float scratch, all zero on entry and left all zero. It holds the
     /// Float sums of the current window of CAPM_KMEANS_WINDOW rows (see `capm_kmeans_pass_f32`).
     float *partial32;
+    /// Double passes, optional: the Float screen (see `capm_kmeans_pass_f64`). The panel (layout of `panel64`) of
+    /// the same centroids centred by `mean`, c − μ, rounded to Float; NULL for no screen.
+    const float *screen32;
+    /// The screen's error bound needs max_c ‖c − μ‖ (the centroids of `screen32`, before rounding), max_c ‖c‖
+    /// (the centroids of `panel64`) and ‖μ‖, each computed in Double.
+    double screen_centred_norm;
+    double screen_norm;
+    double screen_mean_norm;
 } capm_kmeans_pass;
 
 /// Rows per window of Float partial sums in a Float update pass without weights.
@@ -62,6 +70,8 @@ typedef struct capm_kmeans_result {
     int64_t changed;
     /// Final pass: Σ wᵢ Σⱼ (xᵢⱼ − c_{ℓ(i)j})² in row order (difference form). Other passes: 0.
     double inertia;
+    /// Screened Double pass: rows the Float screen could not decide, labelled by the Double micro-kernel. Else 0.
+    int64_t fallbacks;
 } capm_kmeans_result;
 
 /// 1 when this CPU (and OS) can run the AVX2 + FMA kernels, else 0.
@@ -69,6 +79,19 @@ int capm_kmeans_avx2_available(void);
 
 /// The Double pass on the given instruction set (AVX2 degrades to portable when unavailable). An update pass
 /// without `cluster_weights` or `mean` does nothing and reports −1 changed.
+///
+/// Float screen (AVX2, with `screen32` and `mean`, for the shapes where it measured faster: k > 16 and d ≥ 16; and
+/// all three norms below 2⁶⁰). The labels come out bit-identical to those of the Double micro-kernel; only the
+/// arithmetic that finds them changes. Each row, centred in Double and rounded to Float (y = x − μ), is compared with the centred Float panel in Float,
+/// keeping per row the smallest distance s₁ (its centroid) and the second smallest s₂. With u = 2⁻²⁴, the Float
+/// values differ from the exact ones (up to the same row constant) by at most
+/// E₃₂ = γ_{d+3}·(‖c−μ‖²ₘₐₓ + 2‖y‖·‖c−μ‖ₘₐₓ) (+ a term for underflow), γₙ = nu/(1 − nu) (the usual bound of an
+/// n-term multiply-add chain, Higham, "Accuracy and Stability of Numerical Algorithms", 2nd ed., §3.1; plus one
+/// rounding each for y, −2(c − μ) and ‖c − μ‖²); the Double kernel's values differ by at most
+/// E₆₄ = 2(d+8)·2⁻⁵³·1.1·(‖c‖ₘₐₓ + ‖c−μ‖ₘₐₓ + ‖μ‖ + ‖y‖)². When s₂ − s₁ > 2(E₃₂ + E₆₄) the exact nearest centroid is
+/// the Float one, and so is the Double kernel's (strictly smaller by more than its own error). Any other row
+/// (a near tie, an exact Float tie, a row too large for Float) is labelled by the Double micro-kernel, counted in
+/// `fallbacks`. The sums, weights and exact distances are then recorded from the Double row, as without the screen.
 capm_kmeans_result capm_kmeans_pass_f64(const capm_kmeans_pass *pass, capm_kmeans_isa isa);
 
 /// The Float pass: distances and arg-min in Float on `x32` and `panel32`. The Float rows are already centred
