@@ -9,6 +9,9 @@
 // d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes). Labels are
 // computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
 // unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
+// For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
+// centred and rounded on the fly, with a rigorous error bound; undecided rows go to the Double tile), which leaves
+// every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
 // Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
 // roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)); in the Float pass without weights, Float
 // sums of each window of CAPM_KMEANS_WINDOW rows in row order, added to the Double sums window by window.
@@ -849,7 +852,7 @@ capm_kmeans_result capm_kmeans_pass_f64(const capm_kmeans_pass *pass, capm_kmean
     // Centroid indices travel as Double lanes in the AVX2 kernel: exact far beyond any k that fits in memory.
     if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->k < ((size_t)1 << 31)) {
         // The Float screen where it measured faster (see the header); its Float index lanes are exact below 2²⁴.
-        if (pass->screen32 && pass->mean && pass->k > 16 && pass->d >= 16 && pass->k < ((size_t)1 << 24) &&
+        if (pass->screen32 && pass->mean && pass->k >= 32 && pass->k * pass->d >= 512 && pass->k < ((size_t)1 << 24) &&
             pass->screen_centred_norm < 0x1p60 && pass->screen_norm < 0x1p60 && pass->screen_mean_norm < 0x1p60)
             return run(pass, pass_f64_screened);
         return run(pass, pass_f64_avx2);

@@ -6,10 +6,12 @@ import Testing
 /// screen is compared with the same pass without it, on the same Double panel.
 @Suite("Float screen of the Double pass")
 struct FloatScreenTests {
-    /// Shapes the screen runs on (k > 16, d ≥ 16), N across the 4-row steps and 64-row batches.
+    /// Shapes the screen runs on (k ≥ 32, k·d ≥ 512; odd group counts, d not a multiple of 4), N across the
+    /// 4-row steps and 64-row batches.
     static let shapes: [KernelShape] = [
-        KernelShape(n: 1, d: 16, k: 17), KernelShape(n: 3, d: 16, k: 33), KernelShape(n: 130, d: 17, k: 24),
+        KernelShape(n: 1, d: 16, k: 32), KernelShape(n: 3, d: 16, k: 33), KernelShape(n: 130, d: 17, k: 40),
         KernelShape(n: 600, d: 33, k: 33), KernelShape(n: 600, d: 16, k: 40), KernelShape(n: 257, d: 32, k: 64),
+        KernelShape(n: 130, d: 4, k: 128), KernelShape(n: 300, d: 3, k: 200),
     ]
 
     /// Runs `ref` through update, final and assignment passes with the screened panel of its centroids and with a
@@ -78,7 +80,7 @@ struct FloatScreenTests {
 
     @Test("rows on the bisector of two centroids: undecidable in Float, decided by the Double kernel")
     func nearTies() {
-        let d = 16, k = 20, n = 400
+        let d = 16, k = 32, n = 400
         var rng = Xoshiro256(seed: 5)
         var centroids = (0..<(k * d)).map { _ in 50 + 5 * rng.nextStandardNormal() }
         for j in 0..<d {
@@ -107,7 +109,7 @@ struct FloatScreenTests {
         (1e6, 1.0), (0.0, 1e-30), (0.0, 1e-42), (3.0, 1e25), (1e17, 1e3),
     ])
     func magnitudes(offset: Double, spread: Double) {
-        let shape = KernelShape(n: 130, d: 16, k: 24)
+        let shape = KernelShape(n: 130, d: 16, k: 32)
         for isa in FusedKernelTests.instructionSets {
             let ref = Self.normalCase(shape, offset: offset, spread: spread, weighted: false, seed: 11)
             Self.expectIdentical(ref, isa: isa, "offset \(offset) spread \(spread)")
@@ -117,15 +119,15 @@ struct FloatScreenTests {
     @Test("a Lloyd fit where the screen runs matches the portable kernel, which has none")
     func lloydFit() throws {
         guard FusedKernelTests.instructionSets.count == 2 else { return }
-        let ref = Self.normalCase(KernelShape(n: 3000, d: 16, k: 20), offset: 2, spread: 1, weighted: false, seed: 3)
+        let ref = Self.normalCase(KernelShape(n: 3000, d: 16, k: 32), offset: 2, spread: 1, weighted: false, seed: 3)
         let data = try FeatureMatrix(rows: ref.n, columns: ref.d, elements: ref.x)
         let partition = ChunkPartition(rows: data.rows, maximumChunks: 8)
         let (mean, _) = KMeans.columnMoments(data, partition: partition, threads: 1)
-        var initial = Array(data.elements[0..<(20 * 16)])
-        for c in 0..<20 { for j in 0..<16 { initial[c * 16 + j] -= mean[j] } }
+        var initial = Array(data.elements[0..<(32 * 16)])
+        for c in 0..<32 { for j in 0..<16 { initial[c * 16 + j] -= mean[j] } }
         let runs = KernelInstructionSet.allCases.map { isa in
             KMeans.lloyd(
-                data, weights: nil, mean: mean, initial: initial, k: 20, maxIterations: 30, tolerance: 0,
+                data, weights: nil, mean: mean, initial: initial, k: 32, maxIterations: 30, tolerance: 0,
                 partition: partition, threads: 2, instructionSet: isa)
         }
         #expect(runs[0].labels == runs[1].labels && runs[0].iterations == runs[1].iterations)

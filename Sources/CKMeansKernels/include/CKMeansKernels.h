@@ -80,8 +80,8 @@ int capm_kmeans_avx2_available(void);
 /// The Double pass on the given instruction set (AVX2 degrades to portable when unavailable). An update pass
 /// without `cluster_weights` or `mean` does nothing and reports −1 changed.
 ///
-/// Float screen (AVX2, with `screen32` and `mean`, for the shapes where it measured faster: k > 16 and d ≥ 16; and
-/// all three norms below 2⁶⁰). The labels come out bit-identical to those of the Double micro-kernel; only the
+/// Float screen (AVX2, with `screen32` and `mean`, for the shapes where it measured faster: k ≥ 32 and k·d ≥ 512;
+/// and all three norms below 2⁶⁰). The labels come out bit-identical to those of the Double micro-kernel; only the
 /// arithmetic that finds them changes. Each row, centred in Double and rounded to Float (y = x − μ), is compared with the centred Float panel in Float,
 /// keeping per row the smallest distance s₁ (its centroid) and the second smallest s₂. With u = 2⁻²⁴, the Float
 /// values differ from the exact ones (up to the same row constant) by at most
