@@ -424,6 +424,51 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void quad_min8_
     CAPM_PAIR_PS(v01, j01, v23, j23, *v, *i);
 }
 
+/// The FMA phase of the 4 × 16 Float tile: the distances (‖c‖² − 2·x·c) of rows `r0`…`r3` to the 16 centroids of
+/// the panel groups at `q0` and `q0 + (d+1)·8`; `aR0` holds row R against the first group, `aR1` against the second.
+__attribute__((target("avx2,fma"), always_inline)) static inline void tile4x16_f32(
+    const float *r0, const float *r1, const float *r2, const float *r3, const float *q0, size_t d, __m256 *o00,
+    __m256 *o10, __m256 *o20, __m256 *o30, __m256 *o01, __m256 *o11, __m256 *o21, __m256 *o31) {
+    const float *q1 = q0 + (d + 1) * 8;
+    const __m256 n0 = _mm256_loadu_ps(q0), n1 = _mm256_loadu_ps(q1);
+    __m256 a00 = n0, a10 = n0, a20 = n0, a30 = n0, a01 = n1, a11 = n1, a21 = n1, a31 = n1;
+    const float *c0 = q0 + 8, *c1 = q1 + 8;
+    for (size_t j = 0; j < d; j++, c0 += 8, c1 += 8) {
+        const __m256 v0 = _mm256_loadu_ps(c0), v1 = _mm256_loadu_ps(c1);
+        __m256 x = _mm256_broadcast_ss(r0 + j);
+        a00 = _mm256_fmadd_ps(x, v0, a00);
+        a01 = _mm256_fmadd_ps(x, v1, a01);
+        x = _mm256_broadcast_ss(r1 + j);
+        a10 = _mm256_fmadd_ps(x, v0, a10);
+        a11 = _mm256_fmadd_ps(x, v1, a11);
+        x = _mm256_broadcast_ss(r2 + j);
+        a20 = _mm256_fmadd_ps(x, v0, a20);
+        a21 = _mm256_fmadd_ps(x, v1, a21);
+        x = _mm256_broadcast_ss(r3 + j);
+        a30 = _mm256_fmadd_ps(x, v0, a30);
+        a31 = _mm256_fmadd_ps(x, v1, a31);
+    }
+    *o00 = a00, *o10 = a10, *o20 = a20, *o30 = a30, *o01 = a01, *o11 = a11, *o21 = a21, *o31 = a31;
+}
+
+/// The FMA phase of a 4 × 8 Float tile (an odd last group of the 4 × 16 kernels): rows `r0`…`r3` against the
+/// 8 centroids of the panel group at `q0`.
+__attribute__((target("avx2,fma"), always_inline)) static inline void tile4x8_f32(
+    const float *r0, const float *r1, const float *r2, const float *r3, const float *q0, size_t d, __m256 *o0,
+    __m256 *o1, __m256 *o2, __m256 *o3) {
+    const __m256 n0 = _mm256_loadu_ps(q0);
+    __m256 a0 = n0, a1 = n0, a2 = n0, a3 = n0;
+    const float *c0 = q0 + 8;
+    for (size_t j = 0; j < d; j++, c0 += 8) {
+        const __m256 v0 = _mm256_loadu_ps(c0);
+        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), v0, a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j), v0, a1);
+        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j), v0, a2);
+        a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j), v0, a3);
+    }
+    *o0 = a0, *o1 = a1, *o2 = a2, *o3 = a3;
+}
+
 /// Labels of 4 rows: the 4 × 16 Float micro-kernel (two groups of 8 centroids per step, 8 accumulators), for
 /// k > 8 and d ≥ 16. Per feature 2 panel loads and 4 broadcasts feed 8 FMAs, where the 8 × 8 tile needs 9 loads:
 /// on the measured Zen 3 core the FMA phase ran at 90 GFLOP/s instead of 74. An odd last group runs as a 4 × 8 tile.
@@ -435,25 +480,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
     __m256 best = _mm256_set1_ps(INFINITY), bestIndex = _mm256_setzero_ps();
     size_t g = 0;
     for (; g + 2 <= groups; g += 2) {
-        const float *q0 = panel + g * stride, *q1 = q0 + stride;
-        const __m256 n0 = _mm256_loadu_ps(q0), n1 = _mm256_loadu_ps(q1);
-        __m256 a00 = n0, a10 = n0, a20 = n0, a30 = n0, a01 = n1, a11 = n1, a21 = n1, a31 = n1;
-        const float *c0 = q0 + 8, *c1 = q1 + 8;
-        for (size_t j = 0; j < d; j++, c0 += 8, c1 += 8) {
-            const __m256 v0 = _mm256_loadu_ps(c0), v1 = _mm256_loadu_ps(c1);
-            __m256 x = _mm256_broadcast_ss(r0 + j);
-            a00 = _mm256_fmadd_ps(x, v0, a00);
-            a01 = _mm256_fmadd_ps(x, v1, a01);
-            x = _mm256_broadcast_ss(r1 + j);
-            a10 = _mm256_fmadd_ps(x, v0, a10);
-            a11 = _mm256_fmadd_ps(x, v1, a11);
-            x = _mm256_broadcast_ss(r2 + j);
-            a20 = _mm256_fmadd_ps(x, v0, a20);
-            a21 = _mm256_fmadd_ps(x, v1, a21);
-            x = _mm256_broadcast_ss(r3 + j);
-            a30 = _mm256_fmadd_ps(x, v0, a30);
-            a31 = _mm256_fmadd_ps(x, v1, a31);
-        }
+        __m256 a00, a10, a20, a30, a01, a11, a21, a31;
+        tile4x16_f32(r0, r1, r2, r3, panel + g * stride, d, &a00, &a10, &a20, &a30, &a01, &a11, &a21, &a31);
         __m256 va, ia, vb, ib, v, i;
         quad_min8_f32(a00, a10, a20, a30, _mm256_set1_ps((float)(8 * g)), &va, &ia);
         quad_min8_f32(a01, a11, a21, a31, _mm256_set1_ps((float)(8 * g + 8)), &vb, &ib);
@@ -461,17 +489,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
         CAPM_PAIR_PS(best, bestIndex, v, i, best, bestIndex);
     }
     if (g < groups) {
-        const float *q0 = panel + g * stride;
-        const __m256 n0 = _mm256_loadu_ps(q0);
-        __m256 a0 = n0, a1 = n0, a2 = n0, a3 = n0;
-        const float *c0 = q0 + 8;
-        for (size_t j = 0; j < d; j++, c0 += 8) {
-            const __m256 v0 = _mm256_loadu_ps(c0);
-            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), v0, a0);
-            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j), v0, a1);
-            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j), v0, a2);
-            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j), v0, a3);
-        }
+        __m256 a0, a1, a2, a3;
+        tile4x8_f32(r0, r1, r2, r3, panel + g * stride, d, &a0, &a1, &a2, &a3);
         __m256 v, i;
         quad_min8_f32(a0, a1, a2, a3, _mm256_set1_ps((float)(8 * g)), &v, &i);
         CAPM_PAIR_PS(best, bestIndex, v, i, best, bestIndex);
@@ -524,25 +543,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i screen4
     __m256 best = _mm256_set1_ps(INFINITY), second = best, bestIndex = _mm256_setzero_ps();
     size_t g = 0;
     for (; g + 2 <= groups; g += 2) {
-        const float *q0 = panel + g * stride, *q1 = q0 + stride;
-        const __m256 n0 = _mm256_loadu_ps(q0), n1 = _mm256_loadu_ps(q1);
-        __m256 a00 = n0, a10 = n0, a20 = n0, a30 = n0, a01 = n1, a11 = n1, a21 = n1, a31 = n1;
-        const float *c0 = q0 + 8, *c1 = q1 + 8;
-        for (size_t j = 0; j < d; j++, c0 += 8, c1 += 8) {
-            const __m256 v0 = _mm256_loadu_ps(c0), v1 = _mm256_loadu_ps(c1);
-            __m256 x = _mm256_broadcast_ss(r0 + j);
-            a00 = _mm256_fmadd_ps(x, v0, a00);
-            a01 = _mm256_fmadd_ps(x, v1, a01);
-            x = _mm256_broadcast_ss(r1 + j);
-            a10 = _mm256_fmadd_ps(x, v0, a10);
-            a11 = _mm256_fmadd_ps(x, v1, a11);
-            x = _mm256_broadcast_ss(r2 + j);
-            a20 = _mm256_fmadd_ps(x, v0, a20);
-            a21 = _mm256_fmadd_ps(x, v1, a21);
-            x = _mm256_broadcast_ss(r3 + j);
-            a30 = _mm256_fmadd_ps(x, v0, a30);
-            a31 = _mm256_fmadd_ps(x, v1, a31);
-        }
+        __m256 a00, a10, a20, a30, a01, a11, a21, a31;
+        tile4x16_f32(r0, r1, r2, r3, panel + g * stride, d, &a00, &a10, &a20, &a30, &a01, &a11, &a21, &a31);
         __m256 va, sa, ia, vb, sb, ib, v, s, i;
         quad_min8_second_f32(a00, a10, a20, a30, _mm256_set1_ps((float)(8 * g)), &va, &sa, &ia);
         quad_min8_second_f32(a01, a11, a21, a31, _mm256_set1_ps((float)(8 * g + 8)), &vb, &sb, &ib);
@@ -550,17 +552,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i screen4
         CAPM_PAIR2_PS(best, second, bestIndex, v, s, i, best, second, bestIndex);
     }
     if (g < groups) {
-        const float *q0 = panel + g * stride;
-        const __m256 n0 = _mm256_loadu_ps(q0);
-        __m256 a0 = n0, a1 = n0, a2 = n0, a3 = n0;
-        const float *c0 = q0 + 8;
-        for (size_t j = 0; j < d; j++, c0 += 8) {
-            const __m256 v0 = _mm256_loadu_ps(c0);
-            a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(r0 + j), v0, a0);
-            a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(r1 + j), v0, a1);
-            a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(r2 + j), v0, a2);
-            a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(r3 + j), v0, a3);
-        }
+        __m256 a0, a1, a2, a3;
+        tile4x8_f32(r0, r1, r2, r3, panel + g * stride, d, &a0, &a1, &a2, &a3);
         __m256 v, s, i;
         quad_min8_second_f32(a0, a1, a2, a3, _mm256_set1_ps((float)(8 * g)), &v, &s, &i);
         CAPM_PAIR2_PS(best, second, bestIndex, v, s, i, best, second, bestIndex);
@@ -613,8 +606,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128 screen_t
     return _mm256_cvtpd_ps(_mm256_blendv_pd(_mm256_set1_pd(INFINITY), t, small));
 }
 
-/// Centres `n` ≤ 4 Double rows (x − μ) into Float rows `ys` (row-major, d per row) and stores the 4 thresholds
-/// (+∞ past `n`).
+/// Centres `n` ≤ 4 Double rows (x − μ) into Float rows `ys` (row-major, d per row) and stores 4 thresholds (those
+/// past `n` are a zero row's; their lanes are never read as rows).
 __attribute__((target("avx2,fma"), always_inline)) static inline void screen_prepare4(
     const double *x, size_t n, size_t d, const double *mean, const screen_bounds *b, float *ys, float *thresholds) {
     __m256d partial[4] = {_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd()};
