@@ -196,8 +196,8 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
     """CPU milliseconds per Lloyd iteration on one thread, capm vs scikit-learn, float64 and float32 (scikit-learn
     on float32 data, capm with --precision float32). On a shared machine CPU time is far less noisy than wall time.
     capm: the CPU time of a run with 2 + I iterations minus one with 2 (loading, validation and the final pass
-    cancel), divided by I = `capm_iters` (20: the fixed costs of a run — reading the .npy, the Float copy — vary by
-    tens of ms, which a few iterations do not outweigh); scikit-learn: process time of its iteration kernel
+    cancel), divided by I = max(`capm_iters`, iterations worth about 3 s at twice scikit-learn's speed; at most 600) —
+    the fixed costs of a run (reading the .npy, the Float copy) vary by tens to hundreds of ms; scikit-learn: process time of its iteration kernel
     (median of `iters` calls). Interleaved, best of `repeats`. With `hardware` (peak DGEMM/SGEMM flop rates and read bandwidth on 1 thread), also the bound
     max(2·N·k·d / peak GEMM, N·d·bytes / bandwidth) of each cell."""
     rows = []
@@ -217,11 +217,16 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
                         continue
                     capm_best, sk_best = float("inf"), float("inf")
                     for _ in range(repeats):
-                        short, it_short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
-                        long, it_long = capm_cpu_seconds(capm, xp, k, ip, 2 + capm_iters, extra)
-                        capm_best = min(capm_best, (long - short) / max(1, it_long - it_short))
                         _, cpu = sklearn_iteration_times(data, init, 1, iters)
                         sk_best = min(sk_best, float(np.median(cpu[1:])))
+                        # Enough iterations that their CPU time (≈ 3 s, judged from scikit-learn's at ≥ 2× less) dwarfs
+                        # the run-to-run spread of the fixed costs (reading the file: tens to hundreds of ms on a
+                        # shared machine); with 20 iterations a fast cell once measured a negative difference.
+                        extra_iters = min(600, max(capm_iters, int(np.ceil(3.0 / sk_best * 2))))
+                        short, it_short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
+                        long, it_long = capm_cpu_seconds(capm, xp, k, ip, 2 + extra_iters, extra)
+                        if it_long > it_short and long > short:
+                            capm_best = min(capm_best, (long - short) / (it_long - it_short))
                     row[f"capm_{label}"] = capm_best
                     row[f"sklearn_{label}"] = sk_best
                     row[f"ratio_{label}"] = sk_best / capm_best
