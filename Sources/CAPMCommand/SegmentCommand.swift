@@ -156,7 +156,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     func run() throws {
-        let data = try SegmentationInput.load(
+        var data = try SegmentationInput.load(
             URL(fileURLWithPath: input), features: Self.list(features), idColumn: idColumn, weightColumn: weightColumn)
         if !data.excludedConstantFeatures.isEmpty {
             FileHandle.standardError.write(Data(
@@ -191,8 +191,9 @@ struct SegmentCommand: ParsableCommand {
                 aliveReference: try reference(aliveReference, option: "--alive-reference"), aliveFactor: aliveFactor),
             initialCentroids: initial)
         let progress = Progress()
+        // Moved out of `data`, so the segmentation scales the only copy in place.
         let outcome = try segmentation.run(
-            features: data.features, names: data.featureNames, weights: data.weights, customers: customers
+            features: data.takeFeatures(), names: data.featureNames, weights: data.weights, customers: customers
         ) { candidate in
             progress.step(
                 String(
@@ -209,7 +210,7 @@ struct SegmentCommand: ParsableCommand {
             let labels = profiles?.map { $0.label?.rawValue }
             try AtomicFile.write(to: URL(fileURLWithPath: output)) { writer in
                 try writer.write(labels?.contains { $0 != nil } == true ? "customer_id,segment,label\n" : "customer_id,segment\n")
-                for i in 0..<data.features.rows {
+                for i in 0..<data.customerCount {
                     let id = data.id(i)
                     let segment = Int(result.labels[i])
                     if let label = labels?[segment] ?? nil {

@@ -61,6 +61,9 @@ public struct CustomerSegmentation: Sendable {
 
     /// Segments the rows of `features` (columns named `names`).
     ///
+    /// `features` is consumed and scaled in place when the caller passes its last use of the matrix (see
+    /// ``FeatureScaler/transform(_:)``), so the run holds one N × d matrix, not two.
+    ///
     /// - Parameters:
     ///   - weights: optional sample weights, one per row.
     ///   - customers: the per-customer columns the profiles summarise (nil: no profiles, no labels).
@@ -71,11 +74,13 @@ public struct CustomerSegmentation: Sendable {
     /// - Complexity: O(N·d) scaling, O(iterations·N·k·d) per k-means fit, O(m²·d) silhouette on m sampled rows,
     ///   O(N log N) profiles (medians).
     public func run(
-        features: FeatureMatrix, names: [String], weights: [Double]? = nil, customers: CustomerColumns? = nil,
+        features: consuming FeatureMatrix, names: [String], weights: [Double]? = nil, customers: CustomerColumns? = nil,
         onCandidate: (KSelection.Candidate) -> Void = { _ in }
     ) throws(SegmentationError) -> Outcome {
         let scaler = try FeatureScaler.fit(features, names: names, method: scaling, logColumns: logColumns)
-        let scaled = try scaler.transform(features)
+        let d = features.columns
+        // The last use of `features`: scaled in place when the caller passed its only reference.
+        let scaled = try scaler.transform(consume features)
         var configuration = kMeans
         var fixedK: Int?
         var range: ClosedRange<Int> = 2...10
@@ -85,9 +90,9 @@ public struct CustomerSegmentation: Sendable {
         case .automatic(let r, let ru): (range, rule) = (r, ru)
         }
         if let initial = initialCentroids {
-            if initial.columns != features.columns || (fixedK.map { $0 != initial.rows } ?? false) {
+            if initial.columns != d || (fixedK.map { $0 != initial.rows } ?? false) {
                 throw .initialCentroidsShape(
-                    expectedRows: fixedK ?? initial.rows, expectedColumns: features.columns, rows: initial.rows,
+                    expectedRows: fixedK ?? initial.rows, expectedColumns: d, rows: initial.rows,
                     columns: initial.columns)
             }
             configuration.initialization = .centroids(try scaler.transform(initial))

@@ -7,8 +7,9 @@ public struct FeatureMatrix: Sendable, Equatable, Hashable, Codable {
     public let rows: Int
     /// Number of features, d.
     public let columns: Int
-    /// The elements in row-major order: element `(i, j)` at `elements[i * columns + j]`.
-    public let elements: [Double]
+    /// The elements in row-major order: element `(i, j)` at `elements[i * columns + j]`. Set only inside the module,
+    /// by transforms that keep every value finite (``FeatureScaler/transform(_:)`` scales in place).
+    public internal(set) var elements: [Double]
 
     /// A matrix from row-major elements.
     ///
@@ -25,6 +26,13 @@ public struct FeatureMatrix: Sendable, Equatable, Hashable, Codable {
         self.rows = rows
         self.columns = columns
         self.elements = elements
+    }
+
+    /// An empty 0 × `columns` matrix.
+    init(emptyWithColumns columns: Int) {
+        rows = 0
+        self.columns = columns
+        elements = []
     }
 
     /// A matrix from an array of rows of equal length.

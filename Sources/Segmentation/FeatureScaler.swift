@@ -113,46 +113,62 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
 
     /// The scaled features z = (t(x) − centre) / scale; `data` itself (no copy) when ``isIdentity``.
     ///
+    /// `data` is consumed: when the caller passes its last use of the matrix (or `consume`s it), the elements are
+    /// scaled in place and no second N × d buffer is allocated (1M × 32: 256 MB less at peak); otherwise Swift's
+    /// copy-on-write makes one copy first, as a non-consuming transform would.
+    ///
     /// - Throws: ``SegmentationError/lengthMismatch(what:expected:actual:)`` for a different column count,
-    ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column.
-    /// - Complexity: O(N·d).
-    public func transform(_ data: FeatureMatrix) throws(SegmentationError) -> FeatureMatrix {
+    ///   ``SegmentationError/logOfInvalidValue(row:column:name:value:)`` for a value ≤ −1 in a log column,
+    ///   ``SegmentationError/nonFiniteValue(row:column:value:)`` for a scaled value that overflows (the first such
+    ///   element in row order).
+    /// - Complexity: O(N·d), in parallel over fixed row chunks.
+    public func transform(_ data: consuming FeatureMatrix) throws(SegmentationError) -> FeatureMatrix {
         guard data.columns == names.count else {
             throw .lengthMismatch(what: "feature columns", expected: names.count, actual: data.columns)
         }
         try validate()
         if isIdentity { return data }
         let d = data.columns
-        var out = data.elements
-        // Element-wise, so in parallel over fixed row chunks (identical results for any thread count); each chunk
-        // reports its first value outside log1p's domain and the earliest one is thrown.
+        // Element-wise, so in parallel over fixed row chunks (identical results for any thread count). A chunk stops
+        // at its first value outside log1p's domain or whose scaled value is not finite, leaving that value as it
+        // was (the error then names the input value), and the earliest such element over all chunks is thrown.
         let partition = ChunkPartition(rows: data.rows, maximumChunks: max(1, data.rows / 32_768))
         var firstBad = [Int](repeating: Int.max, count: partition.count)
         let (log1p, centers, scales) = (self.log1p, self.centers, self.scales)
-        out.withUnsafeMutableBufferPointer { o in
+        data.elements.withUnsafeMutableBufferPointer { o in
             firstBad.withUnsafeMutableBufferPointer { b in
                 let (values, bad) = (SharedPointer(base: o.start), SharedPointer(base: b.start))
                 partition.forEach(threads: ProcessInfo.processInfo.activeProcessorCount) { c in
-                    for i in partition.range(c) {
+                    rows: for i in partition.range(c) {
                         for j in 0..<d {
                             var v = values.base[i * d + j]
                             if log1p[j] {
                                 if !(v > -1) {
-                                    bad.base[c] = min(bad.base[c], i * d + j)
-                                    continue
+                                    bad.base[c] = i * d + j
+                                    break rows
                                 }
                                 v = Foundation.log1p(v)
                             }
-                            values.base[i * d + j] = (v - centers[j]) / scales[j]
+                            let z = (v - centers[j]) / scales[j]
+                            if !z.isFinite {
+                                bad.base[c] = i * d + j
+                                break rows
+                            }
+                            values.base[i * d + j] = z
                         }
                     }
                 }
             }
         }
         if let bad = firstBad.min(), bad != Int.max {
-            throw .logOfInvalidValue(row: bad / d, column: bad % d, name: names[bad % d], value: data.elements[bad])
+            let (row, column, value) = (bad / d, bad % d, data.elements[bad])
+            if log1p[column] && !(value > -1) {
+                throw .logOfInvalidValue(row: row, column: column, name: names[column], value: value)
+            }
+            let scaled = ((log1p[column] ? Foundation.log1p(value) : value) - centers[column]) / scales[column]
+            throw .nonFiniteValue(row: row, column: column, value: scaled)
         }
-        return try FeatureMatrix(rows: data.rows, columns: d, elements: out)
+        return data
     }
 
     /// Maps scaled points back to input units: x = expm1(z·scale + centre) for log columns, z·scale + centre

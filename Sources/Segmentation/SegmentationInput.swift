@@ -18,8 +18,10 @@ public struct SegmentationInput: Sendable {
     public let identifiers: IdentifierColumn?
     /// Feature names, in column order.
     public let featureNames: [String]
-    /// Raw (unscaled) features.
-    public let features: FeatureMatrix
+    /// Raw (unscaled) features (an empty 0 × d matrix once ``takeFeatures()`` has moved them out).
+    public private(set) var features: FeatureMatrix
+    /// Number of customers (rows of the file), kept when the features are moved out.
+    public let customerCount: Int
     /// Sample weights, when a weight column was named.
     public let weights: [Double]?
     /// Every numeric column of a CSV file by name, in file order (empty for `.npy`).
@@ -56,7 +58,7 @@ public struct SegmentationInput: Sendable {
             let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
             return SegmentationInput(
                 identifiers: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
-                features: matrix, weights: nil, numericColumns: [], excludedConstantFeatures: [])
+                features: matrix, customerCount: matrix.rows, weights: nil, numericColumns: [], excludedConstantFeatures: [])
         }
         let header: [String]
         do { header = try CSVTable.header(of: url) } catch { throw .input(error) }
@@ -96,7 +98,7 @@ public struct SegmentationInput: Sendable {
             var columns: [(name: String, values: [Double])] = []
             for name in numeric { columns.append((name, try table.doubles(name))) }
             return SegmentationInput(
-                identifiers: ids, featureNames: featureNames, features: matrix, weights: weights, numericColumns: columns,
+                identifiers: ids, featureNames: featureNames, features: matrix, customerCount: matrix.rows, weights: weights, numericColumns: columns,
                 excludedConstantFeatures: excluded)
         } catch let error as DataError {
             throw .input(error)
@@ -105,6 +107,15 @@ public struct SegmentationInput: Sendable {
         } catch {
             throw .invalidParameter(name: "input", value: url.path, reason: "\(error)")
         }
+    }
+
+    /// Moves the feature matrix out of the input and leaves an empty 0 × d matrix, so that
+    /// ``CustomerSegmentation/run(features:names:weights:customers:onCandidate:)`` holds the only reference and scales
+    /// it in place (a 1M × 32 `.npy` file: peak 534 → 285 MB with z-scores).
+    public mutating func takeFeatures() -> FeatureMatrix {
+        let taken = features
+        features = FeatureMatrix(emptyWithColumns: taken.columns)
+        return taken
     }
 
     /// The identifier of customer `row`: its id, or the row number when the file has no id column.

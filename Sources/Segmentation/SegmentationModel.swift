@@ -42,8 +42,8 @@ public struct SegmentationModel: Sendable, Codable, Equatable {
     ///
     /// - Throws: ``SegmentationError`` from the scaler (column count, log of a value ≤ −1).
     /// - Complexity: O(N·k·d).
-    public func assign(_ raw: FeatureMatrix, threads: Int = 1) throws(SegmentationError) -> [Int32] {
-        let scaled = try scaler.transform(raw)
+    public func assign(_ raw: consuming FeatureMatrix, threads: Int = 1) throws(SegmentationError) -> [Int32] {
+        let scaled = try scaler.transform(consume raw)
         let k = centroids.rows
         let d = centroids.columns
         var labels = [Int32](repeating: -1, count: scaled.rows)

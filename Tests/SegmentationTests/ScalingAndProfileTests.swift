@@ -84,6 +84,39 @@ struct ScalingAndProfileTests {
         #expect(scaled.elements[2 * 150_001 + 1] == Foundation.log1p(2) && scaled.elements[2 * 150_001] == Double(150_001 % 97))
     }
 
+    @Test("the consuming transform scales the only copy in place and leaves a caller's other copy unchanged")
+    func consumingTransform() throws {
+        let rows = (0..<100_000).map { [Double($0 % 89) * 1.5, Double($0 % 7) + 0.25] }
+        let data = try FeatureMatrix(rows)
+        let scaler = try FeatureScaler.fit(data, names: ["a", "b"], method: .zscore, logColumns: ["b"])
+        // Element by element, the definition z = (t(x) − centre) / scale.
+        let expected = data.elements.indices.map { e in
+            let j = e % 2
+            return ((j == 1 ? Foundation.log1p(data.elements[e]) : data.elements[e]) - scaler.centers[j]) / scaler.scales[j]
+        }
+        // `data` is used again below, so the transform must work on a copy of its elements.
+        let copied = try scaler.transform(data)
+        #expect(copied.elements == expected)
+        #expect(data == (try FeatureMatrix(rows)))
+        // The last use of a matrix: its own buffer is scaled (the element storage keeps its address).
+        var only = try FeatureMatrix(rows)
+        let before = only.elements.withUnsafeBufferPointer { $0.baseAddress }
+        only = try scaler.transform(consume only)
+        #expect(only.elements == expected)
+        #expect(only.elements.withUnsafeBufferPointer { $0.baseAddress } == before)
+    }
+
+    @Test("a scaled value that overflows is a typed error naming the first such element")
+    func scaledOverflow() throws {
+        var rows = (0..<200_000).map { [Double($0 % 97), 1.0] }
+        rows[160_000][0] = 1.5e308
+        rows[90_001][0] = -1.7e308
+        let scaler = FeatureScaler(method: .zscore, names: ["a", "b"], log1p: [false, false], centers: [0, 0], scales: [1e-10, 1])
+        #expect(throws: SegmentationError.nonFiniteValue(row: 90_001, column: 0, value: -.infinity)) {
+            try scaler.transform(try FeatureMatrix(rows))
+        }
+    }
+
     @Test("automatic k finds the number of well-separated blobs under every rule", arguments: KSelection.Rule.allCases)
     func selection(rule: KSelection.Rule) throws {
         let centers: [[Double]] = [[0, 0], [8, 0], [0, 8], [8, 8]]
