@@ -54,11 +54,11 @@ extension KMeans {
                     let w = weights?[move.row] ?? 1
                     for j in 0..<d {
                         let v = (data.elements[move.row * d + j] - mean[j]) * w
-                        partials.sums[(chunk * k + move.from) * d + j] -= v
-                        partials.sums[(chunk * k + move.to) * d + j] += v
+                        partials.sums[chunk * partials.sumStride + move.from * d + j] -= v
+                        partials.sums[chunk * partials.sumStride + move.to * d + j] += v
                     }
-                    partials.weights[chunk * k + move.from] -= w
-                    partials.weights[chunk * k + move.to] += w
+                    partials.weights[chunk * partials.weightStride + move.from] -= w
+                    partials.weights[chunk * partials.weightStride + move.to] += w
                     labels[move.row] = Int32(move.to)
                     upper[move.row] = .infinity
                     lower[move.row] = 0
@@ -133,6 +133,7 @@ extension KMeans {
         for c in 0..<k where c != largest { secondLargest = max(secondLargest, movement[c]) }
         let largestMove = movement.isEmpty ? 0 : movement[largest]
         let (largestIndex, secondMove) = (largest, secondLargest)
+        let (sumStride, weightStride) = (partials.sumStride, partials.weightStride)
         data.elements.withUnsafeBufferPointer { xb in
           centroids.withUnsafeBufferPointer { centroidBuffer in
             withOptionalBuffer(weights) { w in
@@ -151,8 +152,8 @@ extension KMeans {
                                         let wsum = SharedPointer(base: wb.start)
                                         let changedOut = SharedPointer(base: cb.start)
                                         partition.forEach(threads: threads) { chunk in
-                                            let s = sums.base + chunk * k * d
-                                            let cw = wsum.base + chunk * k
+                                            let s = sums.base + chunk * sumStride
+                                            let cw = wsum.base + chunk * weightStride
                                             if initial {
                                                 s.update(repeating: 0, count: k * d)
                                                 cw.update(repeating: 0, count: k)

@@ -24,18 +24,33 @@ enum PassMode: Sendable, Equatable {
 }
 
 /// Per-chunk partial results of one fused pass.
+///
+/// Each chunk's sums and weights start ``sumStride`` and ``weightStride`` elements apart: the slot rounded up to
+/// whole 64-byte cache lines plus one more line, so two chunks never write the same line whatever the array's
+/// alignment. Packed slots shared lines between neighbouring chunks, which two workers claim together and then
+/// advance through in step: every row's `weights[label] += 1` then bounced the line between the cores (1M × 8,
+/// k = 8: a second thread took the iteration from 8.6 to 8.5 ms while burning 2.7× the CPU time).
 struct PassPartials {
-    var sums: [Double]  // chunkCount × k × d, Σ wᵢ (xᵢ − μ) per cluster
-    var weights: [Double]  // chunkCount × k, Σ wᵢ per cluster
+    /// Elements from one chunk's sums to the next: k·d rounded up to 8 Doubles, plus 8.
+    let sumStride: Int
+    /// Elements from one chunk's weights to the next: k rounded up to 8 Doubles, plus 8.
+    let weightStride: Int
+    var sums: [Double]  // chunkCount × sumStride, Σ wᵢ (xᵢ − μ) per cluster in the first k·d of each slot
+    var weights: [Double]  // chunkCount × weightStride, Σ wᵢ per cluster in the first k of each slot
     var inertia: [Double]  // chunkCount
     var changed: [Int]  // chunkCount
 
     init(chunks: Int, k: Int, d: Int) {
-        sums = [Double](repeating: 0, count: chunks * k * d)
-        weights = [Double](repeating: 0, count: chunks * k)
+        sumStride = Self.padded(k * d)
+        weightStride = Self.padded(k)
+        sums = [Double](repeating: 0, count: chunks * sumStride)
+        weights = [Double](repeating: 0, count: chunks * weightStride)
         inertia = [Double](repeating: 0, count: chunks)
         changed = [Int](repeating: 0, count: chunks)
     }
+
+    /// `count` Doubles rounded up to whole 64-byte lines, plus one line of gap.
+    static func padded(_ count: Int) -> Int { (count + 7) / 8 * 8 + 8 }
 
     /// The per-cluster sums and weights and the number of changed labels, added in chunk order so the
     /// floating-point result does not depend on the thread count.
@@ -44,8 +59,8 @@ struct PassPartials {
         var totalWeights = [Double](repeating: 0, count: k)
         var totalChanged = 0
         for c in 0..<changed.count {
-            for t in 0..<(k * d) { totalSums[t] += sums[c * k * d + t] }
-            for t in 0..<k { totalWeights[t] += weights[c * k + t] }
+            for t in 0..<(k * d) { totalSums[t] += sums[c * sumStride + t] }
+            for t in 0..<k { totalWeights[t] += weights[c * weightStride + t] }
             totalChanged += changed[c]
         }
         return (totalSums, totalWeights, totalChanged)
@@ -149,6 +164,7 @@ extension KMeans {
         let k = panel.k
         let useSingle = single != nil && mode == .update
         let singleData = single ?? []
+        let (sumStride, weightStride) = (partials.sumStride, partials.weightStride)
         singleData.withUnsafeBufferPointer { x32b in
         data.elements.withUnsafeBufferPointer { xb in
         mean.withUnsafeBufferPointer { mb in
@@ -172,8 +188,8 @@ extension KMeans {
                     var chunkSums: UnsafeMutablePointer<Double>?
                     var chunkWeights: UnsafeMutablePointer<Double>?
                     if mode == .update {
-                        chunkSums = sums.base + c * k * d
-                        chunkWeights = wsum.base + c * k
+                        chunkSums = sums.base + c * sumStride
+                        chunkWeights = wsum.base + c * weightStride
                         chunkSums?.update(repeating: 0, count: k * d)
                         chunkWeights?.update(repeating: 0, count: k)
                     }

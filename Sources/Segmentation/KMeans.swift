@@ -306,7 +306,10 @@ public struct KMeans: Sendable {
     ) -> (mean: [Double], variance: [Double]) {
         let d = data.columns
         let n = data.rows
-        var partial = [Double](repeating: 0, count: partition.count * d)
+        // Chunk slots a cache line apart (see PassPartials): packed d-Double slots shared lines between the two
+        // workers, whose every row wrote them.
+        let stride = PassPartials.padded(d)
+        var partial = [Double](repeating: 0, count: partition.count * stride)
         var mean = [Double](repeating: 0, count: d)
         var variance = [Double](repeating: 0, count: d)
         data.elements.withUnsafeBufferPointer { xb in
@@ -314,18 +317,18 @@ public struct KMeans: Sendable {
             partial.withUnsafeMutableBufferPointer { pb in
                 let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
-                    let out = p.base + c * d
+                    let out = p.base + c * stride
                     for i in partition.range(c) { for j in 0..<d { out[j] += x.base[i * d + j] } }
                 }
             }
-            for c in 0..<partition.count { for j in 0..<d { mean[j] += partial[c * d + j] } }
+            for c in 0..<partition.count { for j in 0..<d { mean[j] += partial[c * stride + j] } }
             for j in 0..<d { mean[j] /= Double(n) }
             for i in partial.indices { partial[i] = 0 }
             let mu = mean
             partial.withUnsafeMutableBufferPointer { pb in
                 let p = SharedPointer(base: pb.start)
                 partition.forEach(threads: threads) { c in
-                    let out = p.base + c * d
+                    let out = p.base + c * stride
                     for i in partition.range(c) {
                         for j in 0..<d {
                             let t = x.base[i * d + j] - mu[j]
@@ -334,7 +337,7 @@ public struct KMeans: Sendable {
                     }
                 }
             }
-            for c in 0..<partition.count { for j in 0..<d { variance[j] += partial[c * d + j] } }
+            for c in 0..<partition.count { for j in 0..<d { variance[j] += partial[c * stride + j] } }
             for j in 0..<d { variance[j] /= Double(n) }
         }
         return (mean, variance)
