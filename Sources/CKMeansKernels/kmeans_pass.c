@@ -6,7 +6,8 @@
 // transposes) so that each vector holds the 4 rows' distances to one centroid; a tree of vertical compare/min/blend
 // steps gives the group's minimum and its index per row, merged into the running minimum of earlier groups — no
 // horizontal reduction per row. Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose; for k > 8 and
-// d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes). Labels are
+// d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes); for k ≤ 8 and d ≥ 24, 4 rows × 8
+// centroids with two features per FMA (pair tile, interleaved panel). Labels are
 // computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
 // unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
 // For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
@@ -502,6 +503,90 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
     return _mm_cvttps_epi32(_mm_blendv_ps(il, ih, high));
 }
 
+/// Largest d for which the pair tile's panel (16 + 16·⌈d/2⌉ Floats) is built on the stack; larger d takes the 8 × 8 tile.
+#define CAPM_PAIR_MAX_D 512
+
+/// The pair tile's panel for one group of 8 centroids (k ≤ 8), from `panel32` (group 0): two vectors of norms
+/// [n₀, 0, n₁, 0, n₂, 0, n₃, 0] and [n₄, 0, …, n₇, 0], then per feature pair (j, j+1) the coefficients −2c of
+/// centroids 0–3 and 4–7 interleaved by feature, [c₀ⱼ, c₀,ⱼ₊₁, c₁ⱼ, c₁,ⱼ₊₁, …]; 0 for the missing j+1 of an odd d.
+static void build_pair_panel(const float *panel, size_t d, float *out) {
+    for (int h = 0; h < 2; h++)
+        for (int l = 0; l < 4; l++) {
+            out[8 * h + 2 * l] = panel[4 * h + l];
+            out[8 * h + 2 * l + 1] = 0;
+        }
+    float *o = out + 16;
+    for (size_t j = 0; j < d; j += 2, o += 16)
+        for (int h = 0; h < 2; h++)
+            for (int l = 0; l < 4; l++) {
+                o[8 * h + 2 * l] = panel[8 + 8 * j + 4 * h + l];
+                o[8 * h + 2 * l + 1] = j + 1 < d ? panel[8 + 8 * (j + 1) + 4 * h + l] : 0;
+            }
+}
+
+/// Labels of 4 rows against at most 8 centroids, two features per FMA: one 64-bit broadcast puts (xⱼ, xⱼ₊₁) in
+/// every lane pair, so per feature pair 4 broadcasts and 2 panel loads feed 8 FMAs, where the 8 × 8 tile needs
+/// 9 loads per 8 FMAs (1M × 32, k = 8 Float update pass: 11.4 → 10.0–10.5 ns per row in L2). Even lanes accumulate
+/// ‖c‖² plus the even features, odd lanes the odd ones; one horizontal add per row joins them, which leaves the
+/// row's distances in the lane order [c₀, c₁, c₄, c₅ | c₂, c₃, c₆, c₇]. A half transpose and the pairwise tree then
+/// find each half's minimum with its index (lower index on ties), merged as in `nearest4x16_f32`. The last feature
+/// of an odd d is broadcast alone against the panel's zero odd lanes.
+__attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest4pair_f32(
+    const float *r0, const float *r1, const float *r2, const float *r3, const float *pp, size_t d) {
+    const __m256 n0 = _mm256_loadu_ps(pp), n1 = _mm256_loadu_ps(pp + 8);
+    __m256 a00 = n0, a01 = n1, a10 = n0, a11 = n1, a20 = n0, a21 = n1, a30 = n0, a31 = n1;
+    const float *c = pp + 16;
+    size_t j = 0;
+    for (; j + 2 <= d; j += 2, c += 16) {
+        const __m256 v0 = _mm256_loadu_ps(c), v1 = _mm256_loadu_ps(c + 8);
+        __m256 x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r0 + j)));
+        a00 = _mm256_fmadd_ps(x, v0, a00);
+        a01 = _mm256_fmadd_ps(x, v1, a01);
+        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r1 + j)));
+        a10 = _mm256_fmadd_ps(x, v0, a10);
+        a11 = _mm256_fmadd_ps(x, v1, a11);
+        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r2 + j)));
+        a20 = _mm256_fmadd_ps(x, v0, a20);
+        a21 = _mm256_fmadd_ps(x, v1, a21);
+        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r3 + j)));
+        a30 = _mm256_fmadd_ps(x, v0, a30);
+        a31 = _mm256_fmadd_ps(x, v1, a31);
+    }
+    if (j < d) {
+        const __m256 v0 = _mm256_loadu_ps(c), v1 = _mm256_loadu_ps(c + 8);
+        __m256 x = _mm256_broadcast_ss(r0 + j);
+        a00 = _mm256_fmadd_ps(x, v0, a00);
+        a01 = _mm256_fmadd_ps(x, v1, a01);
+        x = _mm256_broadcast_ss(r1 + j);
+        a10 = _mm256_fmadd_ps(x, v0, a10);
+        a11 = _mm256_fmadd_ps(x, v1, a11);
+        x = _mm256_broadcast_ss(r2 + j);
+        a20 = _mm256_fmadd_ps(x, v0, a20);
+        a21 = _mm256_fmadd_ps(x, v1, a21);
+        x = _mm256_broadcast_ss(r3 + j);
+        a30 = _mm256_fmadd_ps(x, v0, a30);
+        a31 = _mm256_fmadd_ps(x, v1, a31);
+    }
+    const __m256 h0 = _mm256_hadd_ps(a00, a01), h1 = _mm256_hadd_ps(a10, a11);
+    const __m256 h2 = _mm256_hadd_ps(a20, a21), h3 = _mm256_hadd_ps(a30, a31);
+    const __m256 t0 = _mm256_unpacklo_ps(h0, h1), t1 = _mm256_unpackhi_ps(h0, h1);
+    const __m256 t2 = _mm256_unpacklo_ps(h2, h3), t3 = _mm256_unpackhi_ps(h2, h3);
+    // uP: lanes 0–3 the 4 rows at position P of the low half, lanes 4–7 at position P of the high half.
+    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    const __m256 i0 = _mm256_setr_ps(0, 0, 0, 0, 2, 2, 2, 2), i1 = _mm256_setr_ps(1, 1, 1, 1, 3, 3, 3, 3);
+    const __m256 i2 = _mm256_setr_ps(4, 4, 4, 4, 6, 6, 6, 6), i3 = _mm256_setr_ps(5, 5, 5, 5, 7, 7, 7, 7);
+    __m256 v01, j01, v23, j23, v, i;
+    CAPM_PAIR_PS(u0, i0, u1, i1, v01, j01);
+    CAPM_PAIR_PS(u2, i2, u3, i3, v23, j23);
+    CAPM_PAIR_PS(v01, j01, v23, j23, v, i);
+    // Merge the halves: the high lanes win when strictly smaller, or equal with a lower index.
+    const __m128 vl = _mm256_castps256_ps128(v), vh = _mm256_extractf128_ps(v, 1);
+    const __m128 il = _mm256_castps256_ps128(i), ih = _mm256_extractf128_ps(i, 1);
+    const __m128 high = _mm_or_ps(_mm_cmplt_ps(vh, vl), _mm_and_ps(_mm_cmpeq_ps(vh, vl), _mm_cmplt_ps(ih, il)));
+    return _mm_cvttps_epi32(_mm_blendv_ps(il, ih, high));
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Float screen of the Double pass (see capm_kmeans_pass_f64): Float tiles that keep, per row, the smallest distance,
 // its index and the second smallest distance.
@@ -712,10 +797,22 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
 #define CAPM_NEAREST4 nearest4_f64(rp[0], rp[1], rp[2], rp[3], p->panel64, d, groups)
 #define CAPM_NEAREST8 nearest8_f32(rp, p->panel32, d, groups)
 #define CAPM_NEAREST4X16 nearest4x16_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d, groups)
+#define CAPM_NEAREST4PAIR ((void)groups, nearest4pair_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d))
 
 CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64, 0)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32, 1)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_wide, float, x32, panel32, 4, CAPM_NEAREST4X16, CAPM_STORE4, record_f32, 1)
+CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_pair_panel, float, x32, panel32, 4, CAPM_NEAREST4PAIR, CAPM_STORE4, record_f32, 1)
+
+/// The Float pass with the pair tile (k ≤ 8, d ≤ CAPM_PAIR_MAX_D): builds the interleaved panel on the stack and runs
+/// the pass with it in place of `panel32`.
+__attribute__((target("avx2,fma"))) static capm_kmeans_result pass_f32_avx2_pair(const capm_kmeans_pass *p) {
+    float pairs[16 + 16 * (CAPM_PAIR_MAX_D / 2)];
+    build_pair_panel(p->panel32, p->d, pairs);
+    capm_kmeans_pass q = *p;
+    q.panel32 = pairs;
+    return pass_f32_avx2_pair_panel(&q);
+}
 /// The screened Double pass (see capm_kmeans_pass_f64), a three-stage software pipeline over batches of
 /// CAPM_BATCH rows: while the Float 4 × 16 tile labels batch b (undecided rows relabelled by the Double 4 × 8 tile),
 /// each step also centres 4 rows of batch b + 1 into the other half of the Float scratch `ys` (2 × CAPM_BATCH × d)
@@ -861,7 +958,10 @@ capm_kmeans_result capm_kmeans_pass_f32(const capm_kmeans_pass *pass, capm_kmean
     if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->k < ((size_t)1 << 24))
         // The 4 × 16 tile from two groups of centroids on: measured faster for d ≥ 16 (1M × 32, k = 32: 33.6 → 28.8
         // ms; 1M × 32, k = 16: 19.4 → 16.6 ms), alike at d = 8–12 where the per-row costs of 4-row steps dominate.
-        return run_f32(pass, pass->k > 8 && pass->d >= 16 ? pass_f32_avx2_wide : pass_f32_avx2);
+        // The pair tile for one group (k ≤ 8) at d ≥ 24: measured faster at d = 32 (above), alike at d = 8–16.
+        return run_f32(pass, pass->k <= 8 && pass->d >= 24 && pass->d <= CAPM_PAIR_MAX_D ? pass_f32_avx2_pair
+                             : pass->k > 8 && pass->d >= 16                                ? pass_f32_avx2_wide
+                                                                                          : pass_f32_avx2);
 #endif
     (void)isa;
     return run_f32(pass, pass_f32_portable);

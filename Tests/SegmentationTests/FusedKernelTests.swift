@@ -9,11 +9,12 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
     let k: Int
     var testDescription: String { "N=\(n) d=\(d) k=\(k)" }
 
-    /// d ∈ {1, 3, 7, 8, 9, 16, 33} (3, 8 and 16 take the kernels compiled for a fixed d, the others the generic
-    /// one) × k ∈ {1, 5, 9, 33}; N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three
-    /// batches of the software pipeline; 600 rows span ten, and three windows of the Float pass's partial sums).
-    static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 33].flatMap { d in
-        [1, 5, 9, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
+    /// d ∈ {1, 3, 7, 8, 9, 16, 24, 33, 64} (3, 8 and 16 take the kernels compiled for a fixed d, the others the
+    /// generic one; the Float pass runs its pair tile for k ≤ 8 at d = 24, 33 (odd: a single last feature) and 64)
+    /// × k ∈ {1, 5, 8, 9, 33}; N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three batches of
+    /// the software pipeline; 600 rows span ten, and three windows of the Float pass's partial sums).
+    static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 24, 33, 64].flatMap { d in
+        [1, 5, 8, 9, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
     }
 }
 
