@@ -1,0 +1,91 @@
+// Per-cluster distance sums of the silhouette (see CKMeansKernels.h): the same arithmetic as the scalar loop it
+// replaced in Segmentation's `ClusterMetrics.silhouette`, in the same order, so the results are bit-identical: every
+// distance is √(Σⱼ (aⱼ − bⱼ)²) with the squares added in feature order, multiply then add (no FMA), and each row's
+// sum over a cluster adds its distances in ascending b. The AVX2 version only puts independent distances side by
+// side: 4 rows a × 4 rows b per step, the b rows read from a feature-major copy (4 rows per block, one load per
+// feature), the a rows broadcast. Subtractions and additions both run on Zen 3's two FP add pipes, which bounds the
+// loop at one cycle per 4 pairs and feature; it measured 1.5–1.8 (10,000 × 32: 4.1 ns per pair, against 27 ns for
+// the portable loop; 8 rows b per step, to share each broadcast, measured the same).
+#include "CKMeansKernels.h"
+
+#include <math.h>
+
+#pragma STDC FP_CONTRACT OFF
+
+static void silhouette_portable(const capm_silhouette_pass *p) {
+    const size_t d = p->d, k = p->k;
+    for (size_t r = 0; r < p->count; r++) {
+        const double *a = p->x + (p->first + r) * d;
+        double *sums = p->sums + r * k;
+        for (size_t t = 0; t < k; t++) sums[t] = 0;
+        for (size_t b = 0; b < p->m; b++) {
+            const double *row = p->x + b * d;
+            double s = 0;
+            for (size_t j = 0; j < d; j++) {
+                const double u = a[j] - row[j];
+                s += u * u;
+            }
+            sums[p->labels[b]] += sqrt(s);
+        }
+    }
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#define CAPM_SILHOUETTE_HAVE_AVX2_CODE 1
+#include <immintrin.h>
+
+/// Rows a in groups of 4 (a group's missing rows duplicate its first) against the 4 rows b of every block: adds each
+/// distance to the a row's sum for b's cluster.
+__attribute__((target("avx2,fma"))) static void silhouette_avx2(const capm_silhouette_pass *p) {
+    const size_t d = p->d, k = p->k, m = p->m, blocks = (m + 3) / 4;
+    for (size_t r0 = 0; r0 < p->count; r0 += 4) {
+        const size_t rows = p->count - r0 < 4 ? p->count - r0 : 4;
+        const double *a[4];
+        for (size_t r = 0; r < 4; r++) a[r] = p->x + (p->first + r0 + (r < rows ? r : 0)) * d;
+        double *sums[4];
+        for (size_t r = 0; r < 4; r++) {
+            sums[r] = p->sums + (r0 + (r < rows ? r : 0)) * k;
+            if (r < rows)
+                for (size_t t = 0; t < k; t++) sums[r][t] = 0;
+        }
+        for (size_t q = 0; q < blocks; q++) {
+            const double *block = p->blocks + q * 4 * d;
+            __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+            for (size_t j = 0; j < d; j++) {
+                const __m256d b = _mm256_loadu_pd(block + 4 * j);
+                const __m256d u0 = _mm256_sub_pd(_mm256_broadcast_sd(a[0] + j), b);
+                const __m256d u1 = _mm256_sub_pd(_mm256_broadcast_sd(a[1] + j), b);
+                const __m256d u2 = _mm256_sub_pd(_mm256_broadcast_sd(a[2] + j), b);
+                const __m256d u3 = _mm256_sub_pd(_mm256_broadcast_sd(a[3] + j), b);
+                s0 = _mm256_add_pd(s0, _mm256_mul_pd(u0, u0));
+                s1 = _mm256_add_pd(s1, _mm256_mul_pd(u1, u1));
+                s2 = _mm256_add_pd(s2, _mm256_mul_pd(u2, u2));
+                s3 = _mm256_add_pd(s3, _mm256_mul_pd(u3, u3));
+            }
+            double distance[4][4];
+            _mm256_storeu_pd(distance[0], _mm256_sqrt_pd(s0));
+            _mm256_storeu_pd(distance[1], _mm256_sqrt_pd(s1));
+            _mm256_storeu_pd(distance[2], _mm256_sqrt_pd(s2));
+            _mm256_storeu_pd(distance[3], _mm256_sqrt_pd(s3));
+            const size_t lanes = m - 4 * q < 4 ? m - 4 * q : 4;
+            for (size_t l = 0; l < lanes; l++) {
+                const int32_t t = p->labels[4 * q + l];
+                for (size_t r = 0; r < rows; r++) sums[r][t] += distance[r][l];
+            }
+        }
+    }
+}
+#else
+#define CAPM_SILHOUETTE_HAVE_AVX2_CODE 0
+#endif
+
+void capm_silhouette_sums(const capm_silhouette_pass *pass, capm_kmeans_isa isa) {
+#if CAPM_SILHOUETTE_HAVE_AVX2_CODE
+    if (isa == CAPM_KMEANS_ISA_AVX2 && capm_kmeans_avx2_available() && pass->blocks) {
+        silhouette_avx2(pass);
+        return;
+    }
+#endif
+    (void)isa;
+    silhouette_portable(pass);
+}

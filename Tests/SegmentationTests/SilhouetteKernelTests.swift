@@ -1,0 +1,53 @@
+import CAPMNumerics
+import Testing
+@testable import Segmentation
+
+/// The silhouette's distance sums in C against the straightforward Swift loop: same bits on both instruction sets.
+@Suite("silhouette distance sums")
+struct SilhouetteKernelTests {
+    static let instructionSets = KernelInstructionSet.allCases.filter(\.isAvailable)
+
+    /// Sample rows, features, clusters, first row: m covers the 4-row blocks and their tails, d the odd counts.
+    static let shapes: [(m: Int, d: Int, k: Int, first: Int)] = [
+        (1, 1, 1, 0), (2, 3, 2, 1), (5, 7, 3, 0), (8, 4, 2, 3), (130, 33, 9, 17), (61, 32, 5, 60),
+    ]
+
+    /// Per row a of `range`: per cluster, Σ over b ascending of √(Σⱼ (aⱼ − bⱼ)²), multiply then add.
+    static func reference(_ x: [Double], _ labels: [Int32], m: Int, d: Int, k: Int, range: Range<Int>) -> [Double] {
+        var sums = [Double](repeating: 0, count: range.count * k)
+        for a in range {
+            for b in 0..<m {
+                var s = 0.0
+                for j in 0..<d {
+                    let t = x[a * d + j] - x[b * d + j]
+                    s += t * t
+                }
+                sums[(a - range.lowerBound) * k + Int(labels[b])] += s.squareRoot()
+            }
+        }
+        return sums
+    }
+
+    @Test("each row's per-cluster distance sums equal the scalar loop bit for bit", arguments: shapes.indices)
+    func sumsMatchReference(shape index: Int) {
+        let (m, d, k, first) = Self.shapes[index]
+        var rng = Xoshiro256(seed: UInt64(31 + index))
+        let x = (0..<(m * d)).map { _ in 50 + 9 * rng.nextStandardNormal() }
+        let labels = (0..<m).map { Int32($0 * 7 % k) }
+        let range = first..<m
+        let expected = Self.reference(x, labels, m: m, d: d, k: k, range: range)
+        let blocks = ClusterMetrics.featureMajorBlocks(x, rows: m, columns: d)
+        for isa in Self.instructionSets {
+            let sums = x.withUnsafeBufferPointer { xb in
+                blocks.withUnsafeBufferPointer { bb in
+                    labels.withUnsafeBufferPointer { lb in
+                        ClusterMetrics.distanceSums(
+                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, labels: lb.baseAddress!,
+                            rows: m, columns: d, clusterCount: k, of: range, instructionSet: isa)
+                    }
+                }
+            }
+            #expect(sums == expected, "\(isa)")
+        }
+    }
+}
