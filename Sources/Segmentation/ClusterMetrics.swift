@@ -115,26 +115,23 @@ public enum ClusterMetrics {
     /// (1/k) Σᵢ maxⱼ≠ᵢ (sᵢ + sⱼ) / ‖cᵢ − cⱼ‖, with cᵢ the mean of cluster i and sᵢ the mean distance of its points
     /// to cᵢ. Lower is better; 0 when every cluster is a single point.
     ///
+    /// The two passes over the data (means, scatters) run on `threads` workers over fixed chunks, reduced in chunk
+    /// order: the same bits for any thread count.
     /// - Complexity: O(N·d + k²·d).
     public static func daviesBouldin(
-        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, threads: Int = 1
     ) throws(SegmentationError) -> Double {
         try checkLabels(data, labels, k)
-        let (centroids, counts) = means(data, labels, k)
+        let (centroids, counts) = means(data, labels, k, threads: threads)
         let d = data.columns
         let clusters = (0..<k).filter { counts[$0] > 0 }
         if clusters.count < 2 {
             throw .undefinedMetric(metric: "Davies–Bouldin index", reason: "fewer than 2 non-empty clusters")
         }
-        var scatter = [Double](repeating: 0, count: k)
-        for i in 0..<data.rows {
-            let c = Int(labels[i])
-            var s = 0.0
-            for j in 0..<d {
-                let t = data.elements[i * d + j] - centroids[c * d + j]
-                s += t * t
+        var scatter = clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
+            centroids.withUnsafeBufferPointer { cb in
+                slot[0] += DistanceKernels.squaredDistance(row, cb.start + c * d, d: d).squareRoot()
             }
-            scatter[c] += s.squareRoot()
         }
         for c in clusters { scatter[c] /= Double(counts[c]) }
         var total = 0.0
@@ -160,12 +157,14 @@ public enum ClusterMetrics {
     /// W = Σᵢ ‖xᵢ − c_{ℓ(i)}‖² the within-cluster sum of squares (k = non-empty clusters). Higher is better;
     /// 1 when W = 0 (scikit-learn's convention).
     ///
+    /// Two passes over the data (means, W) on `threads` workers over fixed chunks, reduced in chunk order (the same
+    /// bits for any thread count); x̄ = Σ_c n_c·c̄ / N from the means.
     /// - Complexity: O(N·d).
     public static func calinskiHarabasz(
-        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, threads: Int = 1
     ) throws(SegmentationError) -> Double {
         try checkLabels(data, labels, k)
-        let (centroids, counts) = means(data, labels, k)
+        let (centroids, counts) = means(data, labels, k, threads: threads)
         let d = data.columns
         let n = data.rows
         let present = counts.filter { $0 > 0 }.count
@@ -173,8 +172,9 @@ public enum ClusterMetrics {
             throw .undefinedMetric(
                 metric: "Calinski–Harabasz index", reason: "\(present) clusters among \(n) points (need 2 ≤ k < N)")
         }
+        // x̄ from the cluster means, Σ_c n_c·c̄ / N (no pass over the data).
         var overall = [Double](repeating: 0, count: d)
-        for i in 0..<n { for j in 0..<d { overall[j] += data.elements[i * d + j] } }
+        for c in 0..<k where counts[c] > 0 { for j in 0..<d { overall[j] += Double(counts[c]) * centroids[c * d + j] } }
         for j in 0..<d { overall[j] /= Double(n) }
         var between = 0.0
         for c in 0..<k where counts[c] > 0 {
@@ -185,30 +185,65 @@ public enum ClusterMetrics {
             }
             between += Double(counts[c]) * s
         }
-        var within = 0.0
-        for i in 0..<n {
-            let c = Int(labels[i])
-            for j in 0..<d {
-                let t = data.elements[i * d + j] - centroids[c * d + j]
-                within += t * t
+        let within = clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
+            centroids.withUnsafeBufferPointer { cb in
+                slot[0] += DistanceKernels.squaredDistance(row, cb.start + c * d, d: d)
             }
-        }
+        }.reduce(0, +)
         if within == 0 { return 1 }
         return (between / Double(present - 1)) / (within / Double(n - present))
     }
 
     /// Unweighted cluster means (k × d, row-major) and sizes.
-    static func means(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int) -> ([Double], [Int]) {
+    static func means(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int, threads: Int = 1) -> ([Double], [Int]) {
         let d = data.columns
-        var sums = [Double](repeating: 0, count: k * d)
-        var counts = [Int](repeating: 0, count: k)
-        for i in 0..<data.rows {
-            let c = Int(labels[i])
-            counts[c] += 1
-            for j in 0..<d { sums[c * d + j] += data.elements[i * d + j] }
+        // Per cluster d sums and the count (exact in Double below 2⁵³ rows).
+        let totals = clusterSums(data, labels, k, width: d + 1, threads: threads) { row, _, slot in
+            for j in 0..<d { slot[j] += row[j] }
+            slot[d] += 1
         }
-        for c in 0..<k where counts[c] > 0 { for j in 0..<d { sums[c * d + j] /= Double(counts[c]) } }
-        return (sums, counts)
+        var means = [Double](repeating: 0, count: k * d)
+        var counts = [Int](repeating: 0, count: k)
+        for c in 0..<k {
+            counts[c] = Int(totals[c * (d + 1) + d])
+            if counts[c] > 0 { for j in 0..<d { means[c * d + j] = totals[c * (d + 1) + j] / Double(counts[c]) } }
+        }
+        return (means, counts)
+    }
+
+    /// Σ over the rows of each cluster of `width` values that `accumulate(row, label, slot)` adds into `slot`
+    /// (k × width, row-major result). Rows are split into at most 64 fixed chunks, each summed in row order into its
+    /// own slot (slots a cache line apart, see `PassPartials`), and the chunks are added in chunk order: the result
+    /// does not depend on `threads`.
+    /// - Complexity: O(N·cost of `accumulate` + 64·k·width).
+    static func clusterSums(
+        _ data: FeatureMatrix, _ labels: [Int32], _ k: Int, width: Int, threads: Int,
+        _ accumulate: (_ row: UnsafePointer<Double>, _ label: Int, _ slot: UnsafeMutablePointer<Double>) -> Void
+    ) -> [Double] {
+        let d = data.columns
+        let partition = ChunkPartition(rows: data.rows, maximumChunks: 64)
+        let stride = PassPartials.padded(k * width)
+        var partial = [Double](repeating: 0, count: partition.count * stride)
+        withoutActuallyEscaping(accumulate) { add in
+            data.elements.withUnsafeBufferPointer { xb in
+                labels.withUnsafeBufferPointer { lb in
+                    partial.withUnsafeMutableBufferPointer { pb in
+                        let (x, label, out) = (SharedConstPointer(base: xb.start), SharedConstPointer(base: lb.start), SharedPointer(base: pb.start))
+                        nonisolated(unsafe) let add = add
+                        partition.forEach(threads: threads) { c in
+                            let slot = out.base + c * stride
+                            for i in partition.range(c) {
+                                let l = Int(label.base[i])
+                                add(x.base + i * d, l, slot + l * width)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var total = [Double](repeating: 0, count: k * width)
+        for c in 0..<partition.count { for t in 0..<(k * width) { total[t] += partial[c * stride + t] } }
+        return total
     }
 
     static func checkLabels(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int) throws(SegmentationError) {

@@ -110,9 +110,10 @@ public struct CustomerSegmentation: Sendable {
                     silhouette: try ClusterMetrics.silhouette(
                         scaled, labels: result.labels, clusterCount: fixedK, sampleSize: silhouetteSample,
                         seed: configuration.seed, threads: configuration.threads),
-                    daviesBouldin: try ClusterMetrics.daviesBouldin(scaled, labels: result.labels, clusterCount: fixedK),
+                    daviesBouldin: try ClusterMetrics.daviesBouldin(
+                        scaled, labels: result.labels, clusterCount: fixedK, threads: configuration.threads),
                     calinskiHarabasz: try ClusterMetrics.calinskiHarabasz(
-                        scaled, labels: result.labels, clusterCount: fixedK),
+                        scaled, labels: result.labels, clusterCount: fixedK, threads: configuration.threads),
                     iterations: result.iterations, converged: result.converged)
             }
         } else {

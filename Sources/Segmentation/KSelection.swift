@@ -103,8 +103,10 @@ public struct KSelection: Sendable {
             let silhouette = try ClusterMetrics.silhouette(
                 data, labels: result.labels, clusterCount: k, sampleSize: silhouetteSample, seed: kMeans.seed,
                 threads: kMeans.threads)
-            let db = try ClusterMetrics.daviesBouldin(data, labels: result.labels, clusterCount: k)
-            let ch = try ClusterMetrics.calinskiHarabasz(data, labels: result.labels, clusterCount: k)
+            let db = try ClusterMetrics.daviesBouldin(
+                data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
+            let ch = try ClusterMetrics.calinskiHarabasz(
+                data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
             candidates.append(
                 Candidate(
                     k: k, inertia: result.inertia, silhouette: silhouette, daviesBouldin: db, calinskiHarabasz: ch,

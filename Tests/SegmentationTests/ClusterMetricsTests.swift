@@ -78,6 +78,23 @@ struct ClusterMetricsTests {
         #expect(abs(ch - BruteForce.calinskiHarabasz(Self.rows, Self.labels)) <= 1e-9 * ch)
     }
 
+    @Test("Davies–Bouldin and Calinski–Harabasz: the same bits for any thread count, brute force to rounding")
+    func indicesAcrossThreads() throws {
+        // 70,000 rows: 64 chunks of about 1,100 rows, so 2 and 3 workers split them differently.
+        let (data, truth) = try gaussianBlobs(
+            centers: [[0, 0, 0], [5, 1, 0], [0, 6, 2], [3, 3, 9]], perCluster: 17_500, spread: 1.5, seed: 12)
+        let labels = truth.map(Int32.init)
+        let db = try ClusterMetrics.daviesBouldin(data, labels: labels, clusterCount: 4)
+        let ch = try ClusterMetrics.calinskiHarabasz(data, labels: labels, clusterCount: 4)
+        for threads in [2, 3] {
+            #expect(try ClusterMetrics.daviesBouldin(data, labels: labels, clusterCount: 4, threads: threads) == db)
+            #expect(try ClusterMetrics.calinskiHarabasz(data, labels: labels, clusterCount: 4, threads: threads) == ch)
+        }
+        let rows = data.rowArrays
+        #expect(abs(db - BruteForce.daviesBouldin(rows, truth)) <= 1e-12 * db)
+        #expect(abs(ch - BruteForce.calinskiHarabasz(rows, truth)) <= 1e-9 * ch)
+    }
+
     @Test("a hand-computed silhouette: two pairs on a line")
     func handSilhouette() throws {
         // Points 0, 1 | 10, 11: a = 1 for all; b = 10, 9, 9, 10 (mean distance to the other pair), s = 1 − a/b.
