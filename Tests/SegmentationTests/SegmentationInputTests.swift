@@ -29,6 +29,18 @@ struct SegmentationInputTests {
         #expect(try scaler.transform(input.features).columns == 2)
     }
 
+    @Test("takeFeatures moves the matrix out and leaves an empty one; ids and the customer count stay")
+    func takeFeatures() throws {
+        let url = try csv("customer_id,x,m\na,1,5\nb,2,7\nc,4,9\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var input = try SegmentationInput.load(url)
+        let features = input.takeFeatures()
+        #expect(features.elements == [1, 5, 2, 7, 4, 9] && features.rows == 3)
+        #expect(input.features.rows == 0 && input.features.columns == 2)
+        #expect(input.customerCount == 3 && input.id(2) == "c")
+        #expect(input.column("m") == [5, 7, 9])
+    }
+
     @Test("a named constant column is kept and z-scoring it is a typed error naming the column")
     func explicitConstantColumnIsAnError() throws {
         let url = try csv("customer_id,x,T\na,1,30\nb,2,30\n")
