@@ -8,7 +8,7 @@
 //          └─ CAPMData  CSV reader, .npy files, atomic writes, transaction logs
 //               ├─ CustomerValue      lifetime-value engine (RFM, BG/NBD, Pareto/NBD, Gamma-Gamma, sBG, simulation)
 //               ├─ Segmentation       k-means, model selection, CAPM segment profiles
-//               │    └─ CKMeansKernels  C: fused Lloyd pass, k-means++ and silhouette passes (AVX2 + FMA chosen at run time via cpuid, portable C)
+//               │    └─ CKMeansKernels  C: fused Lloyd pass, k-means++, Hamerly search and silhouette passes (AVX2 + FMA chosen at run time via cpuid, portable C)
 //               ├─ Journey            journey funnel, moments of truth by value at stake, experience gaps
 //               └─ LinearProgramming  LP model, MPS files, dual simplex with duals and ranging
 //                    └─ Allocation    budget over segments × moments of truth (plans in YAML/JSON)

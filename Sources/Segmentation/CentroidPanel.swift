@@ -99,8 +99,19 @@ struct FloatScreen: Sendable {
     }
 }
 
-/// Small distance helpers shared by seeding and the metrics.
+/// Small distance helpers shared by seeding, Hamerly and the metrics.
 enum DistanceKernels {
+    /// The m × d row-major `points` feature-major in blocks of 4 rows, `blocks[4q·d + 4j + l]` = row 4q + l,
+    /// feature j (zero past the last row): the layout from which the AVX2 kernels (silhouette sums, Hamerly's
+    /// nearest two) load one feature of 4 rows at once.
+    static func featureMajorBlocks(_ points: [Double], rows m: Int, columns d: Int) -> [Double] {
+        var blocks = [Double](repeating: 0, count: (m + 3) / 4 * 4 * d)
+        for a in 0..<m {
+            for j in 0..<d { blocks[(a / 4) * 4 * d + 4 * j + a % 4] = points[a * d + j] }
+        }
+        return blocks
+    }
+
     /// Squared Euclidean distance Σⱼ (aⱼ − bⱼ)².
     @inline(__always)
     static func squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, d: Int) -> Double {

@@ -42,7 +42,7 @@ public enum ClusterMetrics {
             for j in 0..<d { sample[a * d + j] = data.elements[r * d + j] }
         }
         let instructionSet = KernelInstructionSet.best
-        let blocks = instructionSet == .avx2 ? featureMajorBlocks(sample, rows: m, columns: d) : []
+        let blocks = instructionSet == .avx2 ? DistanceKernels.featureMajorBlocks(sample, rows: m, columns: d) : []
         var values = [Double](repeating: 0, count: m)
         let partition = ChunkPartition(rows: m, maximumChunks: 256)
         sample.withUnsafeBufferPointer { xb in
@@ -82,20 +82,10 @@ public enum ClusterMetrics {
         return values.reduce(0, +) / Double(m)
     }
 
-    /// The m × d row-major `sample` feature-major in blocks of 4 rows, `blocks[4q·d + 4j + l]` = sample row 4q + l,
-    /// feature j (zero past the last row): the layout the AVX2 silhouette kernel loads 4 rows' feature from at once.
-    static func featureMajorBlocks(_ sample: [Double], rows m: Int, columns d: Int) -> [Double] {
-        var blocks = [Double](repeating: 0, count: (m + 3) / 4 * 4 * d)
-        for a in 0..<m {
-            for j in 0..<d { blocks[(a / 4) * 4 * d + 4 * j + a % 4] = sample[a * d + j] }
-        }
-        return blocks
-    }
-
     /// For each sample row a in `range`, the sums of its Euclidean distances to the rows of each cluster
     /// (`result[(a − range.lowerBound)·k + t]`), by the C kernel `capm_silhouette_sums`: the bits of the scalar loop
     /// (squares added in feature order, multiply then add; distances added in ascending row order) on both
-    /// instruction sets. `blocks` (``featureMajorBlocks(_:rows:columns:)``) selects the AVX2 version; nil runs
+    /// instruction sets. `blocks` (`DistanceKernels.featureMajorBlocks`) selects the AVX2 version; nil runs
     /// the portable one.
     static func distanceSums(
         _ sample: UnsafePointer<Double>, blocks: UnsafePointer<Double>?, labels: UnsafePointer<Int32>, rows m: Int,

@@ -1,3 +1,4 @@
+import CKMeansKernels
 import Foundation
 
 extension KMeans {
@@ -40,7 +41,7 @@ extension KMeans {
             hamerlyPass(
                 data, weights: weights, mean: mean, centroids: raw, half: half, movement: movement,
                 initial: iteration == 1, labels: &labels, upper: &upper, lower: &lower, partials: &partials,
-                partition: partition, threads: threads)
+                partition: partition, threads: threads, instructionSet: instructionSet)
             var (sums, clusterWeights, changed) = partials.reduced(k: k, d: d)
             if clusterWeights.contains(where: { $0 == 0 }) {
                 var moves: [(row: Int, from: Int, to: Int)] = []
@@ -122,10 +123,14 @@ extension KMeans {
     static func hamerlyPass(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], centroids: [Double], half: [Double],
         movement: [Double], initial: Bool, labels: inout [Int32], upper: inout [Double], lower: inout [Double],
-        partials: inout PassPartials, partition: ChunkPartition, threads: Int
+        partials: inout PassPartials, partition: ChunkPartition, threads: Int,
+        instructionSet: KernelInstructionSet = .best
     ) {
         let d = data.columns
         let k = half.count
+        // The centroids feature-major, 4 per block, for the AVX2 full search.
+        let useBlocks = instructionSet == .avx2
+        let blocks = useBlocks ? DistanceKernels.featureMajorBlocks(centroids, rows: k, columns: d) : []
         // The largest and second-largest centroid movement, for the lower-bound update.
         var largest = 0
         for c in 1..<max(1, k) where movement[c] > movement[largest] { largest = c }
@@ -136,6 +141,7 @@ extension KMeans {
         let (sumStride, weightStride) = (partials.sumStride, partials.weightStride)
         data.elements.withUnsafeBufferPointer { xb in
           centroids.withUnsafeBufferPointer { centroidBuffer in
+          blocks.withUnsafeBufferPointer { blockBuffer in
             withOptionalBuffer(weights) { w in
                 labels.withUnsafeMutableBufferPointer { lb in
                     upper.withUnsafeMutableBufferPointer { ub in
@@ -145,6 +151,7 @@ extension KMeans {
                                     partials.changed.withUnsafeMutableBufferPointer { cb in
                                         let x = SharedConstPointer(base: xb.start)
                                         let cents = SharedConstPointer(base: centroidBuffer.start)
+                                        let block = SharedConstPointer(base: blockBuffer.start)
                                         let lab = SharedPointer(base: lb.start)
                                         let up = SharedPointer(base: ub.start)
                                         let low = SharedPointer(base: lob.start)
@@ -183,27 +190,14 @@ extension KMeans {
                                                         continue
                                                     }
                                                 }
-                                                // All k distances: nearest and second nearest (ties to the lower index).
-                                                var best = Double.infinity
-                                                var second = Double.infinity
-                                                var bestIndex = 0
-                                                for c in 0..<k {
-                                                    var t2 = 0.0
-                                                    let center = cents.base + c &* d
-                                                    for j in 0..<d {
-                                                        let t = point[j] - center[j]
-                                                        t2 += t * t
-                                                    }
-                                                    if t2 < best {
-                                                        second = best
-                                                        best = t2
-                                                        bestIndex = c
-                                                    } else if t2 < second {
-                                                        second = t2
-                                                    }
-                                                }
-                                                u = best.squareRoot()
-                                                l = second.squareRoot()
+                                                // All k distances: nearest and second nearest (ties to the lower
+                                                // index), in C: the scalar loop's bits, 8 centroids per AVX2 step.
+                                                let two = capm_kmeans_nearest_two(
+                                                    point, cents.base, useBlocks ? block.base : nil, k, d,
+                                                    instructionSet.c)
+                                                let bestIndex = Int(two.index)
+                                                u = two.best.squareRoot()
+                                                l = two.second.squareRoot()
                                                 let weight = w?.base[i] ?? 1
                                                 if initial || bestIndex != label {
                                                     if !initial {
@@ -230,6 +224,7 @@ extension KMeans {
                     }
                 }
             }
+          }
           }
         }
     }

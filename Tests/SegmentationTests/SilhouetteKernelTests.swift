@@ -36,7 +36,7 @@ struct SilhouetteKernelTests {
         let labels = (0..<m).map { Int32($0 * 7 % k) }
         let range = first..<m
         let expected = Self.reference(x, labels, m: m, d: d, k: k, range: range)
-        let blocks = ClusterMetrics.featureMajorBlocks(x, rows: m, columns: d)
+        let blocks = DistanceKernels.featureMajorBlocks(x, rows: m, columns: d)
         for isa in Self.instructionSets {
             let sums = x.withUnsafeBufferPointer { xb in
                 blocks.withUnsafeBufferPointer { bb in

@@ -164,4 +164,20 @@ typedef struct capm_silhouette_pass {
 /// Fills `sums` (see `capm_silhouette_pass`).
 void capm_silhouette_sums(const capm_silhouette_pass *pass, capm_kmeans_isa isa);
 
+/// The nearest and second-nearest of k centroids to one row (Segmentation's Hamerly full search): squared distances
+/// t² = Σⱼ (xⱼ − cⱼ)² added in feature order, multiply then add, visited in centroid order as the scalar loop does —
+/// a smaller t² makes the previous best the second, an equal or larger one below the second replaces it — so both
+/// instruction sets give its bits. `index` is the nearest (the lowest index on ties), `best` and `second` the two
+/// squared distances (+∞ when k < 2).
+typedef struct capm_nearest_two {
+    int32_t index;
+    double best;
+    double second;
+} capm_nearest_two;
+
+/// `centroids`: k × d row-major (portable); `blocks`: the same feature-major in blocks of 4 centroids,
+/// `blocks[4q·d + 4j + l]` = centroid 4q + l, feature j (AVX2; NULL runs the portable loop).
+capm_nearest_two capm_kmeans_nearest_two(const double *x, const double *centroids, const double *blocks, size_t k,
+                                         size_t d, capm_kmeans_isa isa);
+
 #endif
