@@ -130,8 +130,9 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
         if isIdentity { return data }
         let d = data.columns
         // Element-wise, so in parallel over fixed row chunks (identical results for any thread count). A chunk stops
-        // at its first value outside log1p's domain or whose scaled value is not finite, leaving that value as it
-        // was (the error then names the input value), and the earliest such element over all chunks is thrown.
+        // at its first value outside log1p's domain or whose scaled value is not finite, leaving that element as it
+        // was, and the earliest such element over all chunks is thrown (with its input value for log1p's domain,
+        // its scaled value when that overflows).
         let partition = ChunkPartition(rows: data.rows, maximumChunks: max(1, data.rows / 32_768))
         var firstBad = [Int](repeating: Int.max, count: partition.count)
         let (log1p, centers, scales) = (self.log1p, self.centers, self.scales)

@@ -58,7 +58,8 @@ public struct SegmentationInput: Sendable {
             let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
             return SegmentationInput(
                 identifiers: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
-                features: matrix, customerCount: matrix.rows, weights: nil, numericColumns: [], excludedConstantFeatures: [])
+                features: matrix, customerCount: matrix.rows, weights: nil, numericColumns: [],
+                excludedConstantFeatures: [])
         }
         let header: [String]
         do { header = try CSVTable.header(of: url) } catch { throw .input(error) }
@@ -98,8 +99,8 @@ public struct SegmentationInput: Sendable {
             var columns: [(name: String, values: [Double])] = []
             for name in numeric { columns.append((name, try table.doubles(name))) }
             return SegmentationInput(
-                identifiers: ids, featureNames: featureNames, features: matrix, customerCount: matrix.rows, weights: weights, numericColumns: columns,
-                excludedConstantFeatures: excluded)
+                identifiers: ids, featureNames: featureNames, features: matrix, customerCount: matrix.rows,
+                weights: weights, numericColumns: columns, excludedConstantFeatures: excluded)
         } catch let error as DataError {
             throw .input(error)
         } catch let error as SegmentationError {
