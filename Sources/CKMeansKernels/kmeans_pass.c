@@ -537,36 +537,29 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
     __m256 a00 = n0, a01 = n1, a10 = n0, a11 = n1, a20 = n0, a21 = n1, a30 = n0, a31 = n1;
     const float *c = pp + 16;
     size_t j = 0;
-    for (; j + 2 <= d; j += 2, c += 16) {
-        const __m256 v0 = _mm256_loadu_ps(c), v1 = _mm256_loadu_ps(c + 8);
-        __m256 x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r0 + j)));
-        a00 = _mm256_fmadd_ps(x, v0, a00);
-        a01 = _mm256_fmadd_ps(x, v1, a01);
-        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r1 + j)));
-        a10 = _mm256_fmadd_ps(x, v0, a10);
-        a11 = _mm256_fmadd_ps(x, v1, a11);
-        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r2 + j)));
-        a20 = _mm256_fmadd_ps(x, v0, a20);
-        a21 = _mm256_fmadd_ps(x, v1, a21);
-        x = _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(r3 + j)));
-        a30 = _mm256_fmadd_ps(x, v0, a30);
-        a31 = _mm256_fmadd_ps(x, v1, a31);
-    }
-    if (j < d) {
-        const __m256 v0 = _mm256_loadu_ps(c), v1 = _mm256_loadu_ps(c + 8);
-        __m256 x = _mm256_broadcast_ss(r0 + j);
-        a00 = _mm256_fmadd_ps(x, v0, a00);
-        a01 = _mm256_fmadd_ps(x, v1, a01);
-        x = _mm256_broadcast_ss(r1 + j);
-        a10 = _mm256_fmadd_ps(x, v0, a10);
-        a11 = _mm256_fmadd_ps(x, v1, a11);
-        x = _mm256_broadcast_ss(r2 + j);
-        a20 = _mm256_fmadd_ps(x, v0, a20);
-        a21 = _mm256_fmadd_ps(x, v1, a21);
-        x = _mm256_broadcast_ss(r3 + j);
-        a30 = _mm256_fmadd_ps(x, v0, a30);
-        a31 = _mm256_fmadd_ps(x, v1, a31);
-    }
+// One step: the 4 rows' broadcasts of feature j (`BROADCAST`: the pair j, j+1, or j alone) against the panel's two
+// vectors at `c`, 8 FMAs.
+#define CAPM_PAIR_STEP(BROADCAST)                                                \
+    do {                                                                        \
+        const __m256 v0 = _mm256_loadu_ps(c), v1 = _mm256_loadu_ps(c + 8);      \
+        __m256 x = BROADCAST(r0 + j);                                           \
+        a00 = _mm256_fmadd_ps(x, v0, a00);                                      \
+        a01 = _mm256_fmadd_ps(x, v1, a01);                                      \
+        x = BROADCAST(r1 + j);                                                  \
+        a10 = _mm256_fmadd_ps(x, v0, a10);                                      \
+        a11 = _mm256_fmadd_ps(x, v1, a11);                                      \
+        x = BROADCAST(r2 + j);                                                  \
+        a20 = _mm256_fmadd_ps(x, v0, a20);                                      \
+        a21 = _mm256_fmadd_ps(x, v1, a21);                                      \
+        x = BROADCAST(r3 + j);                                                  \
+        a30 = _mm256_fmadd_ps(x, v0, a30);                                      \
+        a31 = _mm256_fmadd_ps(x, v1, a31);                                      \
+    } while (0)
+#define CAPM_BROADCAST_PAIR(p) _mm256_castpd_ps(_mm256_broadcast_sd((const double *)(p)))
+    for (; j + 2 <= d; j += 2, c += 16) CAPM_PAIR_STEP(CAPM_BROADCAST_PAIR);
+    if (j < d) CAPM_PAIR_STEP(_mm256_broadcast_ss);
+#undef CAPM_BROADCAST_PAIR
+#undef CAPM_PAIR_STEP
     const __m256 h0 = _mm256_hadd_ps(a00, a01), h1 = _mm256_hadd_ps(a10, a11);
     const __m256 h2 = _mm256_hadd_ps(a20, a21), h3 = _mm256_hadd_ps(a30, a31);
     const __m256 t0 = _mm256_unpacklo_ps(h0, h1), t1 = _mm256_unpackhi_ps(h0, h1);
