@@ -425,6 +425,16 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void quad_min8_
     CAPM_PAIR_PS(v01, j01, v23, j23, *v, *i);
 }
 
+/// The labels of 4 rows from a running minimum whose lanes 0–3 and 4–7 cover two halves of the centroids (value
+/// `best`, index `bestIndex`): the high lane wins when strictly smaller, or equal with a lower index.
+__attribute__((target("avx2,fma"), always_inline)) static inline __m128i merge_halves_f32(__m256 best,
+                                                                                       __m256 bestIndex) {
+    const __m128 vl = _mm256_castps256_ps128(best), vh = _mm256_extractf128_ps(best, 1);
+    const __m128 il = _mm256_castps256_ps128(bestIndex), ih = _mm256_extractf128_ps(bestIndex, 1);
+    const __m128 high = _mm_or_ps(_mm_cmplt_ps(vh, vl), _mm_and_ps(_mm_cmpeq_ps(vh, vl), _mm_cmplt_ps(ih, il)));
+    return _mm_cvttps_epi32(_mm_blendv_ps(il, ih, high));
+}
+
 /// The FMA phase of the 4 × 16 Float tile: the distances (‖c‖² − 2·x·c) of rows `r0`…`r3` to the 16 centroids of
 /// the panel groups at `q0` and `q0 + (d+1)·8`; `aR0` holds row R against the first group, `aR1` against the second.
 __attribute__((target("avx2,fma"), always_inline)) static inline void tile4x16_f32(
@@ -496,41 +506,43 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
         quad_min8_f32(a0, a1, a2, a3, _mm256_set1_ps((float)(8 * g)), &v, &i);
         CAPM_PAIR_PS(best, bestIndex, v, i, best, bestIndex);
     }
-    // Merge the halves: the high lanes win when strictly smaller, or equal with a lower index.
-    const __m128 vl = _mm256_castps256_ps128(best), vh = _mm256_extractf128_ps(best, 1);
-    const __m128 il = _mm256_castps256_ps128(bestIndex), ih = _mm256_extractf128_ps(bestIndex, 1);
-    const __m128 high = _mm_or_ps(_mm_cmplt_ps(vh, vl), _mm_and_ps(_mm_cmpeq_ps(vh, vl), _mm_cmplt_ps(ih, il)));
-    return _mm_cvttps_epi32(_mm_blendv_ps(il, ih, high));
+    return merge_halves_f32(best, bestIndex);
 }
 
 /// Largest d for which the pair tile's panel (16 + 16·⌈d/2⌉ Floats) is built on the stack; larger d takes the 8 × 8 tile.
 #define CAPM_PAIR_MAX_D 512
 
-/// The pair tile's panel for one group of 8 centroids (k ≤ 8), from `panel32` (group 0): two vectors of norms
-/// [n₀, 0, n₁, 0, n₂, 0, n₃, 0] and [n₄, 0, …, n₇, 0], then per feature pair (j, j+1) the coefficients −2c of
-/// centroids 0–3 and 4–7 interleaved by feature, [c₀ⱼ, c₀,ⱼ₊₁, c₁ⱼ, c₁,ⱼ₊₁, …]; 0 for the missing j+1 of an odd d.
+/// The pair tile's panel for one group of 8 centroids (k ≤ 8), from `panel32` (group 0). Vector 0 holds centroids
+/// 0, 1 | 4, 5 and vector 1 centroids 2, 3 | 6, 7, each as a lane pair, so that the horizontal add of a row's two
+/// accumulators leaves its distances in centroid order: first the norms, [n₀, 0, n₁, 0 | n₄, 0, n₅, 0] and
+/// [n₂, 0, n₃, 0 | n₆, 0, n₇, 0], then per feature pair (j, j+1) the coefficients −2c of the same centroids interleaved
+/// by feature, [c₀ⱼ, c₀,ⱼ₊₁, c₁ⱼ, c₁,ⱼ₊₁ | c₄ⱼ, …]; 0 for the missing j+1 of an odd d.
 static void build_pair_panel(const float *panel, size_t d, float *out) {
+    // Centroid of lane pair l (0–3) of vector h.
+#define CAPM_PAIR_CENTROID(h, l) (((l) < 2 ? 0 : 4) + 2 * (h) + ((l) & 1))
     for (int h = 0; h < 2; h++)
         for (int l = 0; l < 4; l++) {
-            out[8 * h + 2 * l] = panel[4 * h + l];
+            out[8 * h + 2 * l] = panel[CAPM_PAIR_CENTROID(h, l)];
             out[8 * h + 2 * l + 1] = 0;
         }
     float *o = out + 16;
     for (size_t j = 0; j < d; j += 2, o += 16)
         for (int h = 0; h < 2; h++)
             for (int l = 0; l < 4; l++) {
-                o[8 * h + 2 * l] = panel[8 + 8 * j + 4 * h + l];
-                o[8 * h + 2 * l + 1] = j + 1 < d ? panel[8 + 8 * (j + 1) + 4 * h + l] : 0;
+                const int c = CAPM_PAIR_CENTROID(h, l);
+                o[8 * h + 2 * l] = panel[8 + 8 * j + c];
+                o[8 * h + 2 * l + 1] = j + 1 < d ? panel[8 + 8 * (j + 1) + c] : 0;
             }
+#undef CAPM_PAIR_CENTROID
 }
 
 /// Labels of 4 rows against at most 8 centroids, two features per FMA: one 64-bit broadcast puts (xⱼ, xⱼ₊₁) in
 /// every lane pair, so per feature pair 4 broadcasts and 2 panel loads feed 8 FMAs, where the 8 × 8 tile needs
 /// 9 loads per 8 FMAs (1M × 32, k = 8 Float update pass: 11.4 → 10.0–10.5 ns per row in L2). Even lanes accumulate
 /// ‖c‖² plus the even features, odd lanes the odd ones; one horizontal add per row joins them, which leaves the
-/// row's distances in the lane order [c₀, c₁, c₄, c₅ | c₂, c₃, c₆, c₇]. A half transpose and the pairwise tree then
-/// find each half's minimum with its index (lower index on ties), merged as in `nearest4x16_f32`. The last feature
-/// of an odd d is broadcast alone against the panel's zero odd lanes.
+/// row's distances in centroid order (the panel's layout), so the arg-min is that of the 4 × 16 tile's groups
+/// (`quad_min8_f32`, then the halves merged; lower index on ties). The last feature of an odd d is broadcast alone
+/// against the panel's zero odd lanes.
 __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest4pair_f32(
     const float *r0, const float *r1, const float *r2, const float *r3, const float *pp, size_t d) {
     const __m256 n0 = _mm256_loadu_ps(pp), n1 = _mm256_loadu_ps(pp + 8);
@@ -560,24 +572,12 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
     if (j < d) CAPM_PAIR_STEP(_mm256_broadcast_ss);
 #undef CAPM_BROADCAST_PAIR
 #undef CAPM_PAIR_STEP
+    // Row r's distances to centroids 0–7, in order (the panel's lane pairs, see build_pair_panel).
     const __m256 h0 = _mm256_hadd_ps(a00, a01), h1 = _mm256_hadd_ps(a10, a11);
     const __m256 h2 = _mm256_hadd_ps(a20, a21), h3 = _mm256_hadd_ps(a30, a31);
-    const __m256 t0 = _mm256_unpacklo_ps(h0, h1), t1 = _mm256_unpackhi_ps(h0, h1);
-    const __m256 t2 = _mm256_unpacklo_ps(h2, h3), t3 = _mm256_unpackhi_ps(h2, h3);
-    // uP: lanes 0–3 the 4 rows at position P of the low half, lanes 4–7 at position P of the high half.
-    const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    const __m256 i0 = _mm256_setr_ps(0, 0, 0, 0, 2, 2, 2, 2), i1 = _mm256_setr_ps(1, 1, 1, 1, 3, 3, 3, 3);
-    const __m256 i2 = _mm256_setr_ps(4, 4, 4, 4, 6, 6, 6, 6), i3 = _mm256_setr_ps(5, 5, 5, 5, 7, 7, 7, 7);
-    __m256 v01, j01, v23, j23, v, i;
-    CAPM_PAIR_PS(u0, i0, u1, i1, v01, j01);
-    CAPM_PAIR_PS(u2, i2, u3, i3, v23, j23);
-    CAPM_PAIR_PS(v01, j01, v23, j23, v, i);
-    // Merge the halves: the high lanes win when strictly smaller, or equal with a lower index.
-    const __m128 vl = _mm256_castps256_ps128(v), vh = _mm256_extractf128_ps(v, 1);
-    const __m128 il = _mm256_castps256_ps128(i), ih = _mm256_extractf128_ps(i, 1);
-    const __m128 high = _mm_or_ps(_mm_cmplt_ps(vh, vl), _mm_and_ps(_mm_cmpeq_ps(vh, vl), _mm_cmplt_ps(ih, il)));
-    return _mm_cvttps_epi32(_mm_blendv_ps(il, ih, high));
+    __m256 v, i;
+    quad_min8_f32(h0, h1, h2, h3, _mm256_setzero_ps(), &v, &i);
+    return merge_halves_f32(v, i);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
