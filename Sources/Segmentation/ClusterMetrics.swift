@@ -118,11 +118,7 @@ public enum ClusterMetrics {
         if clusters.count < 2 {
             throw .undefinedMetric(metric: "Davies–Bouldin index", reason: "fewer than 2 non-empty clusters")
         }
-        var scatter = clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
-            centroids.withUnsafeBufferPointer { cb in
-                slot[0] += DistanceKernels.squaredDistance(row, cb.start + c * d, d: d).squareRoot()
-            }
-        }
+        var scatter = centroidDistanceSums(data, labels, centroids, k, squared: false, threads: threads)
         for c in clusters { scatter[c] /= Double(counts[c]) }
         var total = 0.0
         for a in clusters {
@@ -175,11 +171,7 @@ public enum ClusterMetrics {
             }
             between += Double(counts[c]) * s
         }
-        let within = clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
-            centroids.withUnsafeBufferPointer { cb in
-                slot[0] += DistanceKernels.squaredDistance(row, cb.start + c * d, d: d)
-            }
-        }.reduce(0, +)
+        let within = centroidDistanceSums(data, labels, centroids, k, squared: true, threads: threads).reduce(0, +)
         if within == 0 { return 1 }
         return (between / Double(present - 1)) / (within / Double(n - present))
     }
@@ -199,6 +191,21 @@ public enum ClusterMetrics {
             if counts[c] > 0 { for j in 0..<d { means[c * d + j] = totals[c * (d + 1) + j] / Double(counts[c]) } }
         }
         return (means, counts)
+    }
+
+    /// Per cluster, the sum over its rows of the distance ‖xᵢ − c‖ (or its square, `squared`) to the cluster's
+    /// centroid in `centroids` (k × d, difference form), by ``clusterSums(_:_:_:width:threads:_:)``.
+    static func centroidDistanceSums(
+        _ data: FeatureMatrix, _ labels: [Int32], _ centroids: [Double], _ k: Int, squared: Bool, threads: Int
+    ) -> [Double] {
+        let d = data.columns
+        return centroids.withUnsafeBufferPointer { cb in
+            let center = cb.start
+            return clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
+                let s = DistanceKernels.squaredDistance(row, center + c * d, d: d)
+                slot[0] += squared ? s : s.squareRoot()
+            }
+        }
     }
 
     /// Σ over the rows of each cluster of `width` values that `accumulate(row, label, slot)` adds into `slot`
