@@ -8,15 +8,18 @@ extension KMeans {
     /// L = 2 + ⌊ln k⌋ candidate rows drawn with probability ∝ wᵢ·D(xᵢ)², "best" meaning the smallest potential
     /// Σᵢ wᵢ·min(D(xᵢ)², ‖xᵢ − candidate‖²).
     ///
-    /// Distances to the L candidates are evaluated eight at a time, and the closest distances updated, by the C
-    /// seeding passes (`capm_kmeans_candidate_potentials`, `capm_kmeans_update_closest`: AVX2 or portable C, the
-    /// same bits as plain scalar code); every sum is reduced in fixed chunk order, so the seeding is identical for any
-    /// thread count and instruction set.
+    /// Distances to the L candidates are evaluated four or eight at a time by the C candidate pass
+    /// (`capm_kmeans_candidate_potentials`: AVX2 or portable C, the same bits as plain scalar code). One read of the
+    /// data per centroid: the update D(xᵢ)² ← min(D(xᵢ)², ‖xᵢ − chosen‖²) is deferred to the next step's candidate
+    /// pass, which carries the chosen centroid in a spare lane, and the per-chunk potentials after the update are
+    /// the chosen candidate's own per-chunk sums. Only the chunks a draw lands in are updated at once (a draw needs
+    /// their rows' D²); lowering a row again in the candidate pass leaves it unchanged. Every sum is reduced in fixed
+    /// chunk order, so the seeding is identical for any thread count and instruction set, and to the two-pass form.
     ///
     /// - Returns: k × d centroids (row-major, input units).
     /// - Throws: ``SegmentationError/tooFewDistinctPoints(k:distinct:)`` when the potential reaches zero before k
     ///   centroids are chosen (every positive-weight row coincides with a chosen centroid).
-    /// - Complexity: O(N·k·(L + 1)·d) time, one N-vector of squared distances.
+    /// - Complexity: O(N·k·(L + 1)·d) time, k reads of the data, one N-vector of squared distances.
     static func seedPlusPlus(
         _ data: FeatureMatrix, weights: [Double]?, k: Int, partition: ChunkPartition, threads: Int,
         rng: inout Xoshiro256, instructionSet: KernelInstructionSet = .best
@@ -32,45 +35,60 @@ extension KMeans {
         let first = sampleIndex(target: rng.nextOpenUnit() * totalWeight, n: n) { weights?[$0] ?? 1 }
         for j in 0..<d { centers[j] = data.elements[first * d + j] }
         updateClosest(
-            data, weights: weights, candidate: first, closest: &closest, chunkPotential: &chunkPotential,
-            partition: partition, threads: threads, initialise: true, instructionSet: instructionSet)
+            data, weights: weights, candidate: first, chunks: 0..<partition.count, closest: &closest,
+            chunkPotential: &chunkPotential, partition: partition, threads: threads, initialise: true,
+            instructionSet: instructionSet)
 
+        // The chosen centroid whose closest update is still pending (none after the first: it was applied above).
+        var pending: Int?
         var candidatePotential = [Double](repeating: 0, count: partition.count * 8)
         for c in 1..<max(1, k) {
             let potential = chunkPotential.reduce(0, +)
             if !(potential > 0) { throw .tooFewDistinctPoints(k: k, distinct: c) }
             // Draw L candidates by inverse-CDF search over the cumulative wᵢ·D(xᵢ)², chunk by chunk.
             var candidates: [Int] = []
+            var current = Set<Int>()
             for _ in 0..<trials {
                 let target = rng.nextOpenUnit() * potential
+                let (chunk, before) = chunkByPotential(target: target, chunkPotential: chunkPotential)
+                if let pending, current.insert(chunk).inserted {
+                    var ignored = chunkPotential
+                    updateClosest(
+                        data, weights: weights, candidate: pending, chunks: chunk..<(chunk + 1), closest: &closest,
+                        chunkPotential: &ignored, partition: partition, threads: 1, initialise: false,
+                        instructionSet: instructionSet)
+                }
                 candidates.append(
-                    sampleByPotential(
-                        target: target, closest: closest, weights: weights, chunkPotential: chunkPotential,
-                        partition: partition))
+                    sampleRow(
+                        target: target, in: partition.range(chunk), before: before, closest: closest,
+                        weights: weights))
             }
-            // Potentials after adding each candidate, in one pass (up to 8 candidates per SIMD group).
+            // Potentials after adding each candidate, one pass per group of up to 8 lanes; the first group also
+            // applies the pending update.
             var best = 0
             var bestPotential = Double.infinity
             var offset = 0
             while offset < candidates.count {
-                let group = Array(candidates[offset..<min(offset + 8, candidates.count)])
+                let width = pending == nil ? 8 : 7
+                let group = Array(candidates[offset..<min(offset + width, candidates.count)])
                 candidatePotentials(
-                    data, weights: weights, candidates: group, closest: closest, output: &candidatePotential,
-                    partition: partition, threads: threads, instructionSet: instructionSet)
+                    data, weights: weights, candidates: group, pending: pending, closest: &closest,
+                    output: &candidatePotential, partition: partition, threads: threads,
+                    instructionSet: instructionSet)
+                pending = nil
                 for t in group.indices {
                     var total = 0.0
                     for chunk in 0..<partition.count { total += candidatePotential[chunk * 8 + t] }
                     if total < bestPotential {
                         bestPotential = total
                         best = candidates[offset + t]
+                        for chunk in 0..<partition.count { chunkPotential[chunk] = candidatePotential[chunk * 8 + t] }
                     }
                 }
-                offset += 8
+                offset += group.count
             }
             for j in 0..<d { centers[c * d + j] = data.elements[best * d + j] }
-            updateClosest(
-                data, weights: weights, candidate: best, closest: &closest, chunkPotential: &chunkPotential,
-                partition: partition, threads: threads, initialise: false, instructionSet: instructionSet)
+            pending = best
         }
         return centers
     }
@@ -85,22 +103,30 @@ extension KMeans {
         return n - 1
     }
 
-    /// NumPy's `searchsorted(cumsum(w·D²), target)`, clipped: first the chunk (by chunk potentials), then the row.
-    static func sampleByPotential(
-        target: Double, closest: [Double], weights: [Double]?, chunkPotential: [Double], partition: ChunkPartition
-    ) -> Int {
+    /// The chunk where NumPy's `searchsorted(cumsum(w·D²), target)` lands, found from the chunk potentials alone,
+    /// and the cumulative potential before it. A target past the total (by rounding) is clipped to the last chunk
+    /// with a positive potential.
+    static func chunkByPotential(target: Double, chunkPotential: [Double]) -> (chunk: Int, before: Double) {
         var running = 0.0
-        var chosenChunk = partition.count - 1
-        for c in 0..<partition.count {
-            if running + chunkPotential[c] >= target && chunkPotential[c] > 0 {
-                chosenChunk = c
-                break
+        var last = (chunk: chunkPotential.count - 1, before: 0.0)
+        for c in chunkPotential.indices {
+            if chunkPotential[c] > 0 {
+                if running + chunkPotential[c] >= target { return (c, running) }
+                last = (c, running)
             }
             running += chunkPotential[c]
         }
-        let range = partition.range(chosenChunk)
-        var last = range.upperBound - 1
-        for i in range {
+        return last
+    }
+
+    /// The row of `rows` where the cumulative potential, starting at `before`, reaches `target` (clipped to the
+    /// chunk's last row with a positive potential).
+    static func sampleRow(
+        target: Double, in rows: Range<Int>, before: Double, closest: [Double], weights: [Double]?
+    ) -> Int {
+        var running = before
+        var last = rows.upperBound - 1
+        for i in rows {
             let v = (weights?[i] ?? 1) * closest[i]
             if v > 0 { last = i }
             running += v
@@ -109,9 +135,10 @@ extension KMeans {
         return last
     }
 
-    /// `closest[i] ← min(closest[i], ‖xᵢ − x_candidate‖²)` (or `=` when `initialise`), with per-chunk Σ wᵢ·closest[i].
+    /// `closest[i] ← min(closest[i], ‖xᵢ − x_candidate‖²)` (or `=` when `initialise`) over the rows of `chunks`,
+    /// with their per-chunk Σ wᵢ·closest[i] in `chunkPotential`.
     static func updateClosest(
-        _ data: FeatureMatrix, weights: [Double]?, candidate: Int, closest: inout [Double],
+        _ data: FeatureMatrix, weights: [Double]?, candidate: Int, chunks: Range<Int>, closest: inout [Double],
         chunkPotential: inout [Double], partition: ChunkPartition, threads: Int, initialise: Bool,
         instructionSet: KernelInstructionSet = .best
     ) {
@@ -123,7 +150,9 @@ extension KMeans {
                         let x = SharedConstPointer(base: xb.start)
                         let out = SharedPointer(base: cb.start)
                         let pot = SharedPointer(base: pb.start)
-                        partition.forEach(threads: threads) { c in
+                        let first = chunks.lowerBound
+                        ChunkPartition(rows: chunks.count, maximumChunks: chunks.count).forEach(threads: threads) {
+                            let c = first + $0
                             var pass = seedPass(
                                 rows: partition.range(c), d: d, x: x.base, weights: w?.base, closest: out.base)
                             pass.center = x.base + candidate * d
@@ -150,33 +179,40 @@ extension KMeans {
         return pass
     }
 
-    /// Per chunk and candidate t (≤ 8): Σᵢ wᵢ·min(closest[i], ‖xᵢ − x_{candidate t}‖²) into `output[chunk·8 + t]`
-    /// (+∞ for unused lanes).
+    /// Per chunk and candidate t: Σᵢ wᵢ·min(closest[i], ‖xᵢ − x_{candidate t}‖²) into `output[chunk·8 + t]` (+∞ for
+    /// unused lanes). With a `pending` centroid (at most 7 candidates), every closest[i] is first lowered to
+    /// ‖xᵢ − x_pending‖² (Swift's `min`) and the candidates are capped with the lowered value.
     static func candidatePotentials(
-        _ data: FeatureMatrix, weights: [Double]?, candidates: [Int], closest: [Double], output: inout [Double],
-        partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
+        _ data: FeatureMatrix, weights: [Double]?, candidates: [Int], pending: Int? = nil, closest: inout [Double],
+        output: inout [Double], partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
     ) {
         let d = data.columns
-        var lanes = [Double](repeating: .infinity, count: d * 8)
-        for (t, row) in candidates.enumerated() {
-            for j in 0..<d { lanes[8 * j + t] = data.elements[row * d + j] }
-        }
         let used = candidates.count
+        let lanesNeeded = used + (pending == nil ? 0 : 1)
+        precondition(lanesNeeded <= 8, "at most 8 lanes: 8 candidates, or 7 and the pending centroid")
+        let width = lanesNeeded <= 4 ? 4 : 8
+        var lanes = [Double](repeating: .infinity, count: d * width)
+        for (t, row) in candidates.enumerated() {
+            for j in 0..<d { lanes[width * j + t] = data.elements[row * d + j] }
+        }
+        if let pending {
+            for j in 0..<d { lanes[width * j + width - 1] = data.elements[pending * d + j] }
+        }
         data.elements.withUnsafeBufferPointer { xb in
             withOptionalBuffer(weights) { w in
-                closest.withUnsafeBufferPointer { cb in
+                closest.withUnsafeMutableBufferPointer { cb in
                     lanes.withUnsafeBufferPointer { lb in
                         output.withUnsafeMutableBufferPointer { ob in
                             let x = SharedConstPointer(base: xb.start)
-                            let near = SharedConstPointer(base: cb.start)
+                            let near = SharedPointer(base: cb.start)
                             let l = SharedConstPointer(base: lb.start)
                             let out = SharedPointer(base: ob.start)
                             partition.forEach(threads: threads) { c in
-                                // The pass only reads `closest` (the field is shared with the closest update).
                                 var pass = seedPass(
-                                    rows: partition.range(c), d: d, x: x.base, weights: w?.base,
-                                    closest: UnsafeMutablePointer(mutating: near.base))
+                                    rows: partition.range(c), d: d, x: x.base, weights: w?.base, closest: near.base)
                                 pass.lanes = l.base
+                                pass.width = width
+                                pass.pending = pending == nil ? 0 : 1
                                 capm_kmeans_candidate_potentials(&pass, instructionSet.c)
                                 withUnsafeBytes(of: pass.potentials) { raw in
                                     let totals = raw.bindMemory(to: Double.self)

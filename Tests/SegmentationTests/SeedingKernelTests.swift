@@ -1,4 +1,5 @@
 import CAPMNumerics
+import Foundation
 import Testing
 @testable import Segmentation
 
@@ -74,13 +75,14 @@ struct SeedingKernelTests {
             let first = Self.referenceUpdate(
                 data, weights: weights, candidate: candidates[0], closest: &expected, initialise: true)
             KMeans.updateClosest(
-                data, weights: weights, candidate: candidates[0], closest: &closest, chunkPotential: &potential,
+                data, weights: weights, candidate: candidates[0], chunks: 0..<1, closest: &closest,
+                chunkPotential: &potential,
                 partition: partition, threads: 1, initialise: true, instructionSet: isa)
             #expect(closest == expected && potential[0] == first, "\(isa) initialise")
 
             var output = [Double](repeating: 0, count: 8)
             KMeans.candidatePotentials(
-                data, weights: weights, candidates: candidates, closest: closest, output: &output,
+                data, weights: weights, candidates: candidates, closest: &closest, output: &output,
                 partition: partition, threads: 1, instructionSet: isa)
             let reference = Self.referencePotentials(
                 data, weights: weights, candidates: candidates, closest: closest)
@@ -91,10 +93,100 @@ struct SeedingKernelTests {
             let lowered = Self.referenceUpdate(
                 data, weights: weights, candidate: last, closest: &expected, initialise: false)
             KMeans.updateClosest(
-                data, weights: weights, candidate: last, closest: &closest, chunkPotential: &potential,
+                data, weights: weights, candidate: last, chunks: 0..<1, closest: &closest,
+                chunkPotential: &potential,
                 partition: partition, threads: 1, initialise: false, instructionSet: isa)
             #expect(closest == expected && potential[0] == lowered, "\(isa) update")
         }
+    }
+
+    @Test("a candidate pass carrying the pending centroid equals the closest update followed by the candidate pass",
+          arguments: 0..<shapes.count)
+    func pendingUpdate(shape index: Int) throws {
+        let shape = Self.shapes[index]
+        let (data, weights) = try Self.data(n: shape.n, d: shape.d, weighted: shape.weighted, seed: UInt64(index + 11))
+        let partition = ChunkPartition(rows: shape.n, maximumChunks: 1)
+        // Up to 7 candidates beside the pending one: covers the 4-lane (≤ 3) and the 8-lane pass.
+        let candidates = (0..<min(7, shape.candidates)).map { ($0 * 5 + 1) % shape.n }
+        let pending = (shape.n - 1) / 2
+        for isa in Self.instructionSets {
+            var expected = [Double](repeating: 0, count: shape.n)
+            var potential = [0.0]
+            _ = Self.referenceUpdate(data, weights: weights, candidate: 0, closest: &expected, initialise: true)
+            var closest = expected
+            _ = Self.referenceUpdate(data, weights: weights, candidate: pending, closest: &expected, initialise: false)
+            let reference = Self.referencePotentials(
+                data, weights: weights, candidates: candidates, closest: expected)
+
+            var output = [Double](repeating: 0, count: 8)
+            KMeans.candidatePotentials(
+                data, weights: weights, candidates: candidates, pending: pending, closest: &closest, output: &output,
+                partition: partition, threads: 1, instructionSet: isa)
+            #expect(closest == expected, "\(isa) lowered distances")
+            #expect(Array(output[0..<candidates.count]) == reference, "\(isa) potentials")
+            #expect(output[candidates.count...].allSatisfy { $0 == .infinity })
+
+            // Lowering again (a chunk a draw already updated) changes nothing.
+            KMeans.updateClosest(
+                data, weights: weights, candidate: pending, chunks: 0..<1, closest: &closest,
+                chunkPotential: &potential, partition: partition, threads: 1, initialise: false, instructionSet: isa)
+            #expect(closest == expected, "\(isa) idempotent")
+        }
+    }
+
+    /// The two-pass greedy k-means++: a closest update over all rows after every choice, the same draws.
+    static func referenceSeeding(
+        _ data: FeatureMatrix, weights: [Double]?, k: Int, partition: ChunkPartition, rng: inout Xoshiro256
+    ) -> [Double] {
+        let n = data.rows
+        let d = data.columns
+        let trials = 2 + Int(log(Double(k)))
+        var closest = [Double](repeating: 0, count: n)
+        var chunkPotential = [Double](repeating: 0, count: partition.count)
+        let totalWeight = weights?.reduce(0, +) ?? Double(n)
+        var chosen = [KMeans.sampleIndex(target: rng.nextOpenUnit() * totalWeight, n: n) { weights?[$0] ?? 1 }]
+        KMeans.updateClosest(
+            data, weights: weights, candidate: chosen[0], chunks: 0..<partition.count, closest: &closest,
+            chunkPotential: &chunkPotential, partition: partition, threads: 1, initialise: true)
+        var output = [Double](repeating: 0, count: partition.count * 8)
+        for _ in 1..<k {
+            let potential = chunkPotential.reduce(0, +)
+            let candidates = (0..<trials).map { _ in
+                let target = rng.nextOpenUnit() * potential
+                let (chunk, before) = KMeans.chunkByPotential(target: target, chunkPotential: chunkPotential)
+                return KMeans.sampleRow(
+                    target: target, in: partition.range(chunk), before: before, closest: closest, weights: weights)
+            }
+            var best = (row: 0, potential: Double.infinity)
+            KMeans.candidatePotentials(
+                data, weights: weights, candidates: candidates, closest: &closest, output: &output,
+                partition: partition, threads: 1)
+            for (t, row) in candidates.enumerated() {
+                let total = (0..<partition.count).reduce(0.0) { $0 + output[$1 * 8 + t] }
+                if total < best.potential { best = (row, total) }
+            }
+            chosen.append(best.row)
+            KMeans.updateClosest(
+                data, weights: weights, candidate: best.row, chunks: 0..<partition.count, closest: &closest,
+                chunkPotential: &chunkPotential, partition: partition, threads: 1, initialise: false)
+        }
+        return chosen.flatMap { data.elements[($0 * d)..<($0 * d + d)] }
+    }
+
+    @Test("one read per centroid (deferred closest update) picks what the two-pass k-means++ picks",
+          arguments: [(3, false), (7, true), (8, false), (12, true), (40, false), (450, true)])
+    func deferredUpdateMatchesTwoPass(k: Int, weighted: Bool) throws {
+        let (data, weights) = try Self.data(n: 2_003, d: 5, weighted: weighted, seed: UInt64(k))
+        let partition = ChunkPartition(rows: 2_003, maximumChunks: 16)
+        var referenceRNG = Xoshiro256(seed: 17)
+        let expected = Self.referenceSeeding(data, weights: weights, k: k, partition: partition, rng: &referenceRNG)
+        var rng = Xoshiro256(seed: 17)
+        let seeded = try KMeans.seedPlusPlus(
+            data, weights: weights, k: k, partition: partition, threads: 2, rng: &rng)
+        let mismatch = zip(seeded, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(
+            seeded.count == expected.count && mismatch == nil,
+            "first differing element: \(String(describing: mismatch))")
     }
 
     @Test("k-means++ picks the same centroids on both instruction sets and any thread count")

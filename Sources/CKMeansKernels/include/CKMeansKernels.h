@@ -121,9 +121,17 @@ typedef struct capm_kmeans_seed_pass {
     /// D(xᵢ)², each row's squared distance to its closest chosen centroid: read by the candidate pass; written
     /// by the closest update.
     double *closest;
-    /// Candidate pass: d × 8 candidate features, `lanes[8j + t]` = feature j of candidate t (+∞ in unused lanes).
+    /// Candidate pass: d × `width` candidate features, `lanes[width·j + t]` = feature j of candidate t (+∞ in
+    /// unused lanes).
     const double *lanes;
-    /// Candidate pass output: Σᵢ wᵢ·min(D(xᵢ)², ‖xᵢ − candidate t‖²) for t = 0…7 (compared with `>`).
+    /// Candidate pass: lanes per feature, 4 or 8.
+    size_t width;
+    /// Candidate pass: 1 when the last lane (t = width − 1) holds the centroid chosen by the previous step, whose
+    /// closest update was deferred to this pass: each row first lowers D(xᵢ)² to its distance to that centroid
+    /// (Swift's `min(old, new)`, stored back), then caps the candidates with the lowered value. Saves a read of
+    /// the data per chosen centroid; lowering a row twice gives the same value as once.
+    int pending;
+    /// Candidate pass output: Σᵢ wᵢ·min(D(xᵢ)², ‖xᵢ − candidate t‖²) for t < width (compared with `>`).
     double potentials[8];
     /// Closest update: the newly chosen centroid (d values).
     const double *center;
