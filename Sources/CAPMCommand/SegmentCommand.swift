@@ -193,7 +193,11 @@ struct SegmentCommand: ParsableCommand {
         let progress = Progress()
         // Moved out of `data`, so the segmentation scales the only copy in place.
         let outcome = try segmentation.run(
-            features: data.takeFeatures(), names: data.featureNames, weights: data.weights, customers: customers
+            features: data.takeFeatures(), names: data.featureNames, weights: data.weights, customers: customers,
+            onFit: { k, fit in
+                progress.step(
+                    String(format: "k = %d fitted: inertia %.6g, %d iterations", k, fit.inertia, fit.iterations))
+            }
         ) { candidate in
             progress.step(
                 String(

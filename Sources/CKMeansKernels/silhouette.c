@@ -1,7 +1,8 @@
 // Per-cluster distance sums of the silhouette (see CKMeansKernels.h): the same arithmetic as the scalar loop it
 // replaced in Segmentation's `ClusterMetrics.silhouette`, in the same order, so the results are bit-identical: every
 // distance is √(Σⱼ (aⱼ − bⱼ)²) with the squares added in feature order, multiply then add (no FMA), and each row's
-// sum over a cluster adds its distances in ascending b. The AVX2 version only puts independent distances side by
+// sum over a cluster adds its distances in ascending b. Several clusterings of the same sample (the candidate k of an
+// automatic choice) share each distance: it is computed once and added to one slot per clustering. The AVX2 version only puts independent distances side by
 // side: 4 rows a × 4 rows b per step, the b rows read from a feature-major copy (4 rows per block, one load per
 // feature), the a rows broadcast. Subtractions and additions both run on Zen 3's two FP add pipes, which bounds the
 // loop at one cycle per 4 pairs and feature; it measured 1.5–1.8 (10,000 × 32: 4.1 ns per pair, against 27 ns for
@@ -13,19 +14,20 @@
 #pragma STDC FP_CONTRACT OFF
 
 static void silhouette_portable(const capm_silhouette_pass *p) {
-    const size_t d = p->d, k = p->k;
+    const size_t d = p->d, width = p->width, m = p->m;
     for (size_t r = 0; r < p->count; r++) {
         const double *a = p->x + (p->first + r) * d;
-        double *sums = p->sums + r * k;
-        for (size_t t = 0; t < k; t++) sums[t] = 0;
-        for (size_t b = 0; b < p->m; b++) {
+        double *sums = p->sums + r * width;
+        for (size_t t = 0; t < width; t++) sums[t] = 0;
+        for (size_t b = 0; b < m; b++) {
             const double *row = p->x + b * d;
             double s = 0;
             for (size_t j = 0; j < d; j++) {
                 const double u = a[j] - row[j];
                 s += u * u;
             }
-            sums[p->labels[b]] += sqrt(s);
+            const double distance = sqrt(s);
+            for (size_t q = 0; q < p->labelings; q++) sums[p->slots[q * m + b]] += distance;
         }
     }
 }
@@ -37,16 +39,16 @@ static void silhouette_portable(const capm_silhouette_pass *p) {
 /// Rows a in groups of 4 (a group's missing rows duplicate its first) against the 4 rows b of every block: adds each
 /// distance to the a row's sum for b's cluster.
 __attribute__((target("avx2,fma"))) static void silhouette_avx2(const capm_silhouette_pass *p) {
-    const size_t d = p->d, k = p->k, m = p->m, blocks = (m + 3) / 4;
+    const size_t d = p->d, width = p->width, m = p->m, blocks = (m + 3) / 4;
     for (size_t r0 = 0; r0 < p->count; r0 += 4) {
         const size_t rows = p->count - r0 < 4 ? p->count - r0 : 4;
         const double *a[4];
         for (size_t r = 0; r < 4; r++) a[r] = p->x + (p->first + r0 + (r < rows ? r : 0)) * d;
         double *sums[4];
         for (size_t r = 0; r < 4; r++) {
-            sums[r] = p->sums + (r0 + (r < rows ? r : 0)) * k;
+            sums[r] = p->sums + (r0 + (r < rows ? r : 0)) * width;
             if (r < rows)
-                for (size_t t = 0; t < k; t++) sums[r][t] = 0;
+                for (size_t t = 0; t < width; t++) sums[r][t] = 0;
         }
         for (size_t q = 0; q < blocks; q++) {
             const double *block = p->blocks + q * 4 * d;
@@ -69,8 +71,10 @@ __attribute__((target("avx2,fma"))) static void silhouette_avx2(const capm_silho
             _mm256_storeu_pd(distance[3], _mm256_sqrt_pd(s3));
             const size_t lanes = m - 4 * q < 4 ? m - 4 * q : 4;
             for (size_t l = 0; l < lanes; l++) {
-                const int32_t t = p->labels[4 * q + l];
-                for (size_t r = 0; r < rows; r++) sums[r][t] += distance[r][l];
+                for (size_t g = 0; g < p->labelings; g++) {
+                    const int32_t t = p->slots[g * m + 4 * q + l];
+                    for (size_t r = 0; r < rows; r++) sums[r][t] += distance[r][l];
+                }
             }
         }
     }

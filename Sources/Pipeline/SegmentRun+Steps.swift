@@ -240,7 +240,13 @@ extension SegmentRun {
             silhouetteSample: silhouetteSample)
         let outcome: CustomerSegmentation.Outcome
         do {
-            outcome = try segmentation.run(features: matrix, names: names, customers: profileColumns) { candidate in
+            outcome = try segmentation.run(
+                features: matrix, names: names, customers: profileColumns,
+                onFit: { k, fit in
+                    progress(PipelineProgress(
+                        step: .segment, message: String(format: "k = %d fitted: inertia %.6g", k, fit.inertia)))
+                }
+            ) { candidate in
                 progress(PipelineProgress(
                     step: .segment,
                     message: String(

@@ -22,80 +22,25 @@ public enum ClusterMetrics {
         threads: Int = 1
     ) throws(SegmentationError) -> Double {
         try checkLabels(data, labels, k)
-        let rows = sampleRows(n: data.rows, sampleSize: sampleSize, seed: seed)
-        let m = rows.count
-        let d = data.columns
-        var counts = [Int](repeating: 0, count: k)
-        for r in rows { counts[Int(labels[r])] += 1 }
-        let present = counts.filter { $0 > 0 }.count
-        if present < 2 || present == m {
-            throw .undefinedMetric(
-                metric: "silhouette", reason: "\(present) clusters among \(m) points (need 2 ≤ clusters < points)")
-        }
-        let sizes = counts
-        // The sampled rows and their labels, gathered once into contiguous buffers: the m² pair loop then streams
-        // an m × d block that stays in cache instead of jumping across the whole N × d matrix (measured: at
-        // N = 1M, m = 10,000 the scattered reads made the silhouette 10× slower than the arithmetic needs).
-        var sample = [Double](repeating: 0, count: m * d)
-        let sampleLabels = rows.map { labels[$0] }
-        for (a, r) in rows.enumerated() {
-            for j in 0..<d { sample[a * d + j] = data.elements[r * d + j] }
-        }
-        let instructionSet = KernelInstructionSet.best
-        let blocks = instructionSet == .avx2 ? DistanceKernels.featureMajorBlocks(sample, rows: m, columns: d) : []
-        var values = [Double](repeating: 0, count: m)
-        let partition = ChunkPartition(rows: m, maximumChunks: 256)
-        sample.withUnsafeBufferPointer { xb in
-        blocks.withUnsafeBufferPointer { bb in
-        sampleLabels.withUnsafeBufferPointer { lb in
-        values.withUnsafeMutableBufferPointer { vb in
-            let x = SharedConstPointer(base: xb.start)
-            let block = SharedConstPointer(base: bb.start)
-            let label = SharedConstPointer(base: lb.start)
-            let out = SharedPointer(base: vb.start)
-            let useBlocks = instructionSet == .avx2
-            partition.forEach(threads: threads) { c in
-                let rows = partition.range(c)
-                let sums = distanceSums(
-                    x.base, blocks: useBlocks ? block.base : nil, labels: label.base, rows: m, columns: d,
-                    clusterCount: k, of: rows, instructionSet: instructionSet)
-                for a in rows {
-                    let own = Int(label.base[a])
-                    if sizes[own] == 1 {
-                        out.base[a] = 0
-                        continue
-                    }
-                    let row = (a - rows.lowerBound) * k
-                    let within = sums[row + own] / Double(sizes[own] - 1)
-                    var nearest = Double.infinity
-                    for t in 0..<k where t != own && sizes[t] > 0 {
-                        nearest = min(nearest, sums[row + t] / Double(sizes[t]))
-                    }
-                    let denominator = max(within, nearest)
-                    out.base[a] = denominator > 0 ? (nearest - within) / denominator : 0
-                }
-            }
-        }
-        }
-        }
-        }
-        return values.reduce(0, +) / Double(m)
+        var sample = try SilhouetteSample(data, sampleSize: sampleSize, seed: seed)
+        try sample.add(labels: labels, clusterCount: k)
+        return sample.scores(threads: threads)[0]
     }
 
-    /// For each sample row a in `range`, the sums of its Euclidean distances to the rows of each cluster
-    /// (`result[(a − range.lowerBound)·k + t]`), by the C kernel `capm_silhouette_sums`: the bits of the scalar loop
-    /// (squares added in feature order, multiply then add; distances added in ascending row order) on both
-    /// instruction sets. `blocks` (`DistanceKernels.featureMajorBlocks`) selects the AVX2 version; nil runs
-    /// the portable one.
+    /// For each sample row a in `range`, the sums of its Euclidean distances to the rows of each cluster of each
+    /// clustering (`result[(a − range.lowerBound)·width + slot]`, `slots[q·m + b]` the slot of row b in clustering
+    /// q), by the C kernel `capm_silhouette_sums`: the bits of the scalar loop (squares added in feature order,
+    /// multiply then add; distances added in ascending row order) on both instruction sets. `blocks`
+    /// (`DistanceKernels.featureMajorBlocks`) selects the AVX2 version; nil runs the portable one.
     static func distanceSums(
-        _ sample: UnsafePointer<Double>, blocks: UnsafePointer<Double>?, labels: UnsafePointer<Int32>, rows m: Int,
-        columns d: Int, clusterCount k: Int, of range: Range<Int>, instructionSet: KernelInstructionSet
+        _ sample: UnsafePointer<Double>, blocks: UnsafePointer<Double>?, slots: UnsafePointer<Int32>, labelings: Int,
+        rows m: Int, columns d: Int, width: Int, of range: Range<Int>, instructionSet: KernelInstructionSet
     ) -> [Double] {
-        var sums = [Double](repeating: 0, count: range.count * k)
+        var sums = [Double](repeating: 0, count: range.count * width)
         sums.withUnsafeMutableBufferPointer { sb in
             var pass = capm_silhouette_pass(
-                m: m, d: d, k: k, x: sample, blocks: blocks, labels: labels, first: range.lowerBound,
-                count: range.count, sums: sb.baseAddress)
+                m: m, d: d, width: width, labelings: labelings, x: sample, blocks: blocks, slots: slots,
+                first: range.lowerBound, count: range.count, sums: sb.baseAddress)
             capm_silhouette_sums(&pass, instructionSet.c)
         }
         return sums

@@ -67,7 +67,9 @@ public struct CustomerSegmentation: Sendable {
     /// - Parameters:
     ///   - weights: optional sample weights, one per row.
     ///   - customers: the per-customer columns the profiles summarise (nil: no profiles, no labels).
-    ///   - onCandidate: called after each candidate k of an automatic choice (progress reports).
+    ///   - onFit: called after each candidate k of an automatic choice is fitted (progress reports).
+    ///   - onCandidate: called for each candidate k of an automatic choice once its metrics are known (after all
+    ///     fits: the silhouettes of all k are computed together).
     /// - Throws: ``SegmentationError`` from scaling, k-means, the metrics or the profiles;
     ///   ``SegmentationError/initialCentroidsShape(expectedRows:expectedColumns:rows:columns:)`` for initial
     ///   centroids that do not fit.
@@ -75,6 +77,7 @@ public struct CustomerSegmentation: Sendable {
     ///   O(N log N) profiles (medians).
     public func run(
         features: consuming FeatureMatrix, names: [String], weights: [Double]? = nil, customers: CustomerColumns? = nil,
+        onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in },
         onCandidate: (KSelection.Candidate) -> Void = { _ in }
     ) throws(SegmentationError) -> Outcome {
         let scaler = try FeatureScaler.fit(features, names: names, method: scaling, logColumns: logColumns)
@@ -119,7 +122,7 @@ public struct CustomerSegmentation: Sendable {
         } else {
             let outcome = try KSelection(
                 kMeans: configuration, range: range, rule: rule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: weights, onCandidate: onCandidate)
+            ).run(scaled, weights: weights, onFit: onFit, onCandidate: onCandidate)
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }

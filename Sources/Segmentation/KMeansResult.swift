@@ -18,7 +18,7 @@ public struct KMeansResult: Sendable {
     /// k × d centroids in input units.
     public let centroids: FeatureMatrix
     /// The cluster of each row, 0..<k (4 bytes per row to keep millions of customers compact).
-    public let labels: [Int32]
+    public internal(set) var labels: [Int32]
     /// Σᵢ wᵢ ‖xᵢ − c_{ℓ(i)}‖² at the returned centroids and labels.
     public let inertia: Double
     /// Lloyd iterations of the best run.

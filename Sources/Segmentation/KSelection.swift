@@ -78,13 +78,18 @@ public struct KSelection: Sendable {
     }
 
     /// Runs k-means for every k in the range (capped at the number of distinct rows) and picks k by ``rule``.
-    /// `onCandidate` is called after each k (for progress reports).
+    ///
+    /// The silhouettes of all k are computed together at the end, on one sample (``SilhouetteSample``): each pairwise
+    /// distance of the sample is computed once for all k instead of once per k, with the same values as one k at a
+    /// time. Until then each fitted k is kept with its labels packed to one byte per row (k ≤ 256), N bytes per k.
+    /// `onFit` is called after each k's fit (progress reports), `onCandidate` for each k once its metrics are known.
     ///
     /// - Throws: ``SegmentationError`` from k-means or the metrics; `invalidParameter` when the range holds no
     ///   k ≥ 2 that the data allow.
-    /// - Complexity: Σ_k O(iterations·N·k·d) + O(m²·d) per k for the silhouette on m sampled rows.
+    /// - Complexity: Σ_k O(iterations·N·k·d) + O(m²·(d + K)) for the silhouettes of K candidates on m sampled rows.
     public func run(
-        _ data: FeatureMatrix, weights: [Double]? = nil, onCandidate: (Candidate) -> Void = { _ in }
+        _ data: FeatureMatrix, weights: [Double]? = nil, onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in },
+        onCandidate: (Candidate) -> Void = { _ in }
     ) throws(SegmentationError) -> Outcome {
         let low = max(2, range.lowerBound)
         let distinct = KMeans.distinctRowCount(data, upTo: range.upperBound)
@@ -94,35 +99,72 @@ public struct KSelection: Sendable {
                 name: "k range", value: "\(range.lowerBound)...\(range.upperBound)",
                 reason: "needs some 2 ≤ k ≤ \(distinct) (distinct rows)")
         }
-        var candidates: [Candidate] = []
-        var best: (score: Double, k: Int, result: KMeansResult)?
+        var sample = try SilhouetteSample(data, sampleSize: silhouetteSample, seed: kMeans.seed)
+        var fitted: [(result: PackedResult, daviesBouldin: Double, calinskiHarabasz: Double)] = []
         for k in low...high {
             var model = kMeans
             model.clusterCount = k
             let result = try model.fit(data, weights: weights)
-            let silhouette = try ClusterMetrics.silhouette(
-                data, labels: result.labels, clusterCount: k, sampleSize: silhouetteSample, seed: kMeans.seed,
-                threads: kMeans.threads)
+            try sample.add(labels: result.labels, clusterCount: k)
             let db = try ClusterMetrics.daviesBouldin(
                 data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
             let ch = try ClusterMetrics.calinskiHarabasz(
                 data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
-            candidates.append(
-                Candidate(
-                    k: k, inertia: result.inertia, silhouette: silhouette, daviesBouldin: db, calinskiHarabasz: ch,
-                    iterations: result.iterations, converged: result.converged))
-            if let last = candidates.last { onCandidate(last) }
+            onFit(k, result)
+            fitted.append((PackedResult(result, clusterCount: k), db, ch))
+        }
+        let silhouettes = sample.scores(threads: kMeans.threads)
+        var candidates: [Candidate] = []
+        var best: (score: Double, index: Int)?
+        for (index, fit) in fitted.enumerated() {
+            let k = low + index
+            let candidate = Candidate(
+                k: k, inertia: fit.result.inertia, silhouette: silhouettes[index], daviesBouldin: fit.daviesBouldin,
+                calinskiHarabasz: fit.calinskiHarabasz, iterations: fit.result.iterations,
+                converged: fit.result.converged)
+            candidates.append(candidate)
+            onCandidate(candidate)
             let score: Double
             switch rule {
-            case .silhouette: score = silhouette
-            case .calinskiHarabasz: score = ch
-            case .daviesBouldin: score = -db
+            case .silhouette: score = candidate.silhouette
+            case .calinskiHarabasz: score = candidate.calinskiHarabasz
+            case .daviesBouldin: score = -candidate.daviesBouldin
             }
-            if best.map({ score > $0.score }) ?? true { best = (score, k, result) }
+            if best.map({ score > $0.score }) ?? true { best = (score, index) }
         }
         guard let best else {
             throw .invalidParameter(name: "k range", value: "\(range)", reason: "no candidate k")
         }
-        return Outcome(candidates: candidates, chosenK: best.k, result: best.result)
+        return Outcome(candidates: candidates, chosenK: low + best.index, result: fitted[best.index].result.unpacked())
+    }
+}
+
+/// A fitted candidate kept until k is chosen: its labels packed to one byte per row when k ≤ 256 (a quarter of
+/// ``KMeansResult/labels``), unpacked to the same values for the chosen one.
+struct PackedResult {
+    private var result: KMeansResult
+    private let packed: [UInt8]?
+
+    init(_ result: KMeansResult, clusterCount k: Int) {
+        var result = result
+        if k <= 256 {
+            packed = result.labels.map { UInt8(truncatingIfNeeded: $0) }
+            result.labels = []
+        } else {
+            packed = nil
+        }
+        self.result = result
+    }
+
+    var inertia: Double { result.inertia }
+    var iterations: Int { result.iterations }
+    var converged: Bool { result.converged }
+
+    /// The result with its labels.
+    func unpacked() -> KMeansResult {
+        guard let packed else { return result }
+        var full = result
+        full.labels = packed.map { Int32($0) }
+        return full
     }
 }

@@ -42,12 +42,46 @@ struct SilhouetteKernelTests {
                 blocks.withUnsafeBufferPointer { bb in
                     labels.withUnsafeBufferPointer { lb in
                         ClusterMetrics.distanceSums(
-                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, labels: lb.baseAddress!,
-                            rows: m, columns: d, clusterCount: k, of: range, instructionSet: isa)
+                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, slots: lb.baseAddress!,
+                            labelings: 1, rows: m, columns: d, width: k, of: range, instructionSet: isa)
                     }
                 }
             }
             #expect(sums == expected, "\(isa)")
+        }
+    }
+
+    @Test("several clusterings in one pass: each one's sums are those of a pass of its own",
+          arguments: shapes.indices)
+    func clusteringsShareThePass(shape index: Int) {
+        let (m, d, k, first) = Self.shapes[index]
+        var rng = Xoshiro256(seed: UInt64(77 + index))
+        let x = (0..<(m * d)).map { _ in 20 + 3 * rng.nextStandardNormal() }
+        // Three clusterings with k, k + 2 and 2 clusters; slots offset by the clusters before each.
+        let counts = [k, k + 2, 2]
+        let labelings = counts.enumerated().map { q, count in (0..<m).map { Int32(($0 * (5 + q) + q) % count) } }
+        let offsets = [0, k, 2 * k + 2]
+        let width = counts.reduce(0, +)
+        let slots = (0..<3).flatMap { q in labelings[q].map { $0 + Int32(offsets[q]) } }
+        let range = first..<m
+        let blocks = DistanceKernels.featureMajorBlocks(x, rows: m, columns: d)
+        for isa in Self.instructionSets {
+            let sums = x.withUnsafeBufferPointer { xb in
+                blocks.withUnsafeBufferPointer { bb in
+                    slots.withUnsafeBufferPointer { sb in
+                        ClusterMetrics.distanceSums(
+                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, slots: sb.baseAddress!,
+                            labelings: 3, rows: m, columns: d, width: width, of: range, instructionSet: isa)
+                    }
+                }
+            }
+            for q in 0..<3 {
+                let expected = Self.reference(x, labelings[q], m: m, d: d, k: counts[q], range: range)
+                let got = (0..<range.count).flatMap { r in
+                    sums[(r * width + offsets[q])..<(r * width + offsets[q] + counts[q])]
+                }
+                #expect(got == expected, "\(isa) clustering \(q)")
+            }
         }
     }
 }

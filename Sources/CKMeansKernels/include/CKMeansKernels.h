@@ -147,25 +147,30 @@ void capm_kmeans_candidate_potentials(capm_kmeans_seed_pass *pass, capm_kmeans_i
 double capm_kmeans_update_closest(const capm_kmeans_seed_pass *pass, capm_kmeans_isa isa);
 
 /// Per-cluster distance sums of the silhouette (Segmentation's `ClusterMetrics.silhouette`) for `count` rows
-/// a = first … first + count − 1 of an m × d sample: `sums[(a − first)·k + t]` = Σ over rows b with `labels[b]` = t,
-/// b ascending, of √(Σⱼ (x_aj − x_bj)²), the squares added in feature order, multiply then add (no FMA). The row
-/// itself adds its distance 0 to its own cluster. Both instruction sets give the same bits as the scalar loop.
+/// a = first … first + count − 1 of an m × d sample, for one or more clusterings of the sample at once (each
+/// distance is computed once and added for every clustering): `sums[(a − first)·width + s]` = Σ over rows b with
+/// slot s among `slots[q·m + b]` (q = 0 … labelings − 1), b ascending, of √(Σⱼ (x_aj − x_bj)²), the squares added in
+/// feature order, multiply then add (no FMA). A clustering's slots are its labels offset by the clusters of the
+/// clusterings before it. The row itself adds its distance 0 to its own clusters. Both instruction sets give the same
+/// bits as the scalar loop, and the same as one clustering per call.
 typedef struct capm_silhouette_pass {
     size_t m;
     size_t d;
-    /// Number of clusters; every label is in 0 ..< k.
-    size_t k;
+    /// Slots per row (the clusterings' cluster counts added); every slot index is in 0 ..< width.
+    size_t width;
+    /// Number of clusterings (≥ 1).
+    size_t labelings;
     /// m × d row-major sample.
     const double *x;
     /// The sample feature-major in blocks of 4 rows, `blocks[(4q)·d + 4j + l]` = x[(4q + l)·d + j] (⌈m/4⌉ blocks;
     /// rows past m are never read as distances), for the AVX2 version; NULL runs the portable loop.
     const double *blocks;
-    /// m cluster labels.
-    const int32_t *labels;
+    /// labelings × m slot indices, clustering by clustering.
+    const int32_t *slots;
     /// First sample row of this call and the number of rows.
     size_t first;
     size_t count;
-    /// Output, count × k, overwritten.
+    /// Output, count × width, overwritten.
     double *sums;
 } capm_silhouette_pass;
 
