@@ -58,12 +58,78 @@ public enum ClusterMetrics {
     ) throws(SegmentationError) -> Double {
         try checkLabels(data, labels, k)
         let (centroids, counts) = means(data, labels, k, threads: threads)
+        try checkDaviesBouldin(counts)
+        let scatter = centroidDistanceSums(data, labels, centroids, k, squared: false, threads: threads)
+        return daviesBouldin(centroids: centroids, counts: counts, distanceSums: scatter, d: data.columns)
+    }
+
+    /// The Calinski–Harabasz index (Caliński & Harabasz 1974, "A dendrite method for cluster analysis", Comm. in
+    /// Statistics 3(1)): [B / (k − 1)] / [W / (N − k)], B = Σ_c n_c ‖c − x̄‖² the between-cluster and
+    /// W = Σᵢ ‖xᵢ − c_{ℓ(i)}‖² the within-cluster sum of squares (k = non-empty clusters). Higher is better;
+    /// 1 when W = 0 (scikit-learn's convention).
+    ///
+    /// Two passes over the data (means, W) on `threads` workers over fixed chunks, reduced in chunk order (the same
+    /// bits for any thread count); x̄ = Σ_c n_c·c̄ / N from the means.
+    /// - Complexity: O(N·d).
+    public static func calinskiHarabasz(
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, threads: Int = 1
+    ) throws(SegmentationError) -> Double {
+        try checkLabels(data, labels, k)
+        let (centroids, counts) = means(data, labels, k, threads: threads)
+        try checkCalinskiHarabasz(counts, rows: data.rows)
+        let within = centroidDistanceSums(data, labels, centroids, k, squared: true, threads: threads)
+        return calinskiHarabasz(centroids: centroids, counts: counts, squaredDistanceSums: within, d: data.columns)
+    }
+
+    /// Both ``daviesBouldin(_:labels:clusterCount:threads:)`` and ``calinskiHarabasz(_:labels:clusterCount:threads:)``
+    /// — the same values — from one means pass and one distance pass (each row's distance to its cluster mean gives
+    /// both the Davies–Bouldin scatter and the Calinski–Harabasz W), half the passes of calling the two.
+    ///
+    /// - Throws: what the two functions throw, the Davies–Bouldin conditions first.
+    /// - Complexity: O(N·d), two passes over the data.
+    public static func daviesBouldinAndCalinskiHarabasz(
+        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, threads: Int = 1
+    ) throws(SegmentationError) -> (daviesBouldin: Double, calinskiHarabasz: Double) {
+        try checkLabels(data, labels, k)
+        let (centroids, counts) = means(data, labels, k, threads: threads)
+        try checkDaviesBouldin(counts)
+        try checkCalinskiHarabasz(counts, rows: data.rows)
         let d = data.columns
-        let clusters = (0..<k).filter { counts[$0] > 0 }
-        if clusters.count < 2 {
+        // Per cluster: Σ ‖xᵢ − c‖ and Σ ‖xᵢ − c‖², each slot added in the order the single-index passes add it.
+        let sums = centroids.withUnsafeBufferPointer { cb in
+            let center = cb.start
+            return clusterSums(data, labels, k, width: 2, threads: threads) { row, c, slot in
+                let s = DistanceKernels.squaredDistance(row, center + c * d, d: d)
+                slot[0] += s.squareRoot()
+                slot[1] += s
+            }
+        }
+        return (
+            daviesBouldin(
+                centroids: centroids, counts: counts, distanceSums: (0..<k).map { sums[2 * $0] }, d: d),
+            calinskiHarabasz(
+                centroids: centroids, counts: counts, squaredDistanceSums: (0..<k).map { sums[2 * $0 + 1] }, d: d)
+        )
+    }
+
+    static func checkDaviesBouldin(_ counts: [Int]) throws(SegmentationError) {
+        if counts.filter({ $0 > 0 }).count < 2 {
             throw .undefinedMetric(metric: "Davies–Bouldin index", reason: "fewer than 2 non-empty clusters")
         }
-        var scatter = centroidDistanceSums(data, labels, centroids, k, squared: false, threads: threads)
+    }
+
+    static func checkCalinskiHarabasz(_ counts: [Int], rows n: Int) throws(SegmentationError) {
+        let present = counts.filter { $0 > 0 }.count
+        if present < 2 || present >= n {
+            throw .undefinedMetric(
+                metric: "Calinski–Harabasz index", reason: "\(present) clusters among \(n) points (need 2 ≤ k < N)")
+        }
+    }
+
+    /// The Davies–Bouldin index from the cluster means, sizes and per-cluster sums of distances to the mean.
+    static func daviesBouldin(centroids: [Double], counts: [Int], distanceSums: [Double], d: Int) -> Double {
+        let clusters = counts.indices.filter { counts[$0] > 0 }
+        var scatter = distanceSums
         for c in clusters { scatter[c] /= Double(counts[c]) }
         var total = 0.0
         for a in clusters {
@@ -83,26 +149,12 @@ public enum ClusterMetrics {
         return total / Double(clusters.count)
     }
 
-    /// The Calinski–Harabasz index (Caliński & Harabasz 1974, "A dendrite method for cluster analysis", Comm. in
-    /// Statistics 3(1)): [B / (k − 1)] / [W / (N − k)], B = Σ_c n_c ‖c − x̄‖² the between-cluster and
-    /// W = Σᵢ ‖xᵢ − c_{ℓ(i)}‖² the within-cluster sum of squares (k = non-empty clusters). Higher is better;
-    /// 1 when W = 0 (scikit-learn's convention).
-    ///
-    /// Two passes over the data (means, W) on `threads` workers over fixed chunks, reduced in chunk order (the same
-    /// bits for any thread count); x̄ = Σ_c n_c·c̄ / N from the means.
-    /// - Complexity: O(N·d).
-    public static func calinskiHarabasz(
-        _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, threads: Int = 1
-    ) throws(SegmentationError) -> Double {
-        try checkLabels(data, labels, k)
-        let (centroids, counts) = means(data, labels, k, threads: threads)
-        let d = data.columns
-        let n = data.rows
+    /// The Calinski–Harabasz index from the cluster means, sizes and per-cluster sums of squared distances to the
+    /// mean.
+    static func calinskiHarabasz(centroids: [Double], counts: [Int], squaredDistanceSums: [Double], d: Int) -> Double {
+        let n = counts.reduce(0, +)
+        let k = counts.count
         let present = counts.filter { $0 > 0 }.count
-        if present < 2 || present >= n {
-            throw .undefinedMetric(
-                metric: "Calinski–Harabasz index", reason: "\(present) clusters among \(n) points (need 2 ≤ k < N)")
-        }
         // x̄ from the cluster means, Σ_c n_c·c̄ / N (no pass over the data).
         var overall = [Double](repeating: 0, count: d)
         for c in 0..<k where counts[c] > 0 { for j in 0..<d { overall[j] += Double(counts[c]) * centroids[c * d + j] } }
@@ -116,7 +168,7 @@ public enum ClusterMetrics {
             }
             between += Double(counts[c]) * s
         }
-        let within = centroidDistanceSums(data, labels, centroids, k, squared: true, threads: threads).reduce(0, +)
+        let within = squaredDistanceSums.reduce(0, +)
         if within == 0 { return 1 }
         return (between / Double(present - 1)) / (within / Double(n - present))
     }

@@ -108,16 +108,14 @@ public struct CustomerSegmentation: Sendable {
             configuration.clusterCount = fixedK
             result = try configuration.fit(scaled, weights: weights)
             if computeMetrics && fixedK >= 2 && result.sizes.filter({ $0 > 0 }).count >= 2 {
+                let silhouette = try ClusterMetrics.silhouette(
+                    scaled, labels: result.labels, clusterCount: fixedK, sampleSize: silhouetteSample,
+                    seed: configuration.seed, threads: configuration.threads)
+                let (db, ch) = try ClusterMetrics.daviesBouldinAndCalinskiHarabasz(
+                    scaled, labels: result.labels, clusterCount: fixedK, threads: configuration.threads)
                 metrics = KSelection.Candidate(
-                    k: fixedK, inertia: result.inertia,
-                    silhouette: try ClusterMetrics.silhouette(
-                        scaled, labels: result.labels, clusterCount: fixedK, sampleSize: silhouetteSample,
-                        seed: configuration.seed, threads: configuration.threads),
-                    daviesBouldin: try ClusterMetrics.daviesBouldin(
-                        scaled, labels: result.labels, clusterCount: fixedK, threads: configuration.threads),
-                    calinskiHarabasz: try ClusterMetrics.calinskiHarabasz(
-                        scaled, labels: result.labels, clusterCount: fixedK, threads: configuration.threads),
-                    iterations: result.iterations, converged: result.converged)
+                    k: fixedK, inertia: result.inertia, silhouette: silhouette, daviesBouldin: db,
+                    calinskiHarabasz: ch, iterations: result.iterations, converged: result.converged)
             }
         } else {
             let outcome = try KSelection(

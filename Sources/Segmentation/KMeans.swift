@@ -152,6 +152,14 @@ public struct KMeans: Sendable {
     /// - Complexity: O(N·k·d) per iteration; memory: the data plus labels (4 bytes per row) plus
     ///   O(chunkCount·k·d); k-means++ seeding adds one N-vector of distances; float32 a Float copy (N·d·4 bytes).
     public func fit(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> KMeansResult {
+        try fit(data, weights: weights, moments: nil)
+    }
+
+    /// ``fit(_:weights:)`` with the column moments of `data` already computed by ``columnMoments(_:partition:threads:)``
+    /// over this configuration's chunks (``KSelection`` fits every k on the same data), or nil to compute them.
+    func fit(
+        _ data: FeatureMatrix, weights: [Double]?, moments: (mean: [Double], variance: [Double])?
+    ) throws(SegmentationError) -> KMeansResult {
         try validate(data, weights: weights)
         let n = data.rows
         let d = data.columns
@@ -168,7 +176,7 @@ public struct KMeans: Sendable {
         let instructionSet: KernelInstructionSet = resolvedKernel == .avx2 ? .avx2 : .portable
         let resolvedAlgorithm =
             single ? .lloyd : (algorithm == .automatic ? Self.automaticAlgorithm(features: d, clusters: k) : algorithm)
-        let (mean, variance) = Self.columnMoments(data, partition: partition, threads: threads)
+        let (mean, variance) = moments ?? Self.columnMoments(data, partition: partition, threads: threads)
         var singleCopy: [Float]?
         if single {
             guard let copy = Self.centredSingleCopy(data, mean: mean) else {

@@ -99,16 +99,20 @@ public struct KSelection: Sendable {
                 name: "k range", value: "\(range.lowerBound)...\(range.upperBound)",
                 reason: "needs some 2 ≤ k ≤ \(distinct) (distinct rows)")
         }
+        var first = kMeans
+        first.clusterCount = low
+        try first.validate(data, weights: weights)
+        // Every k fits the same data: its column moments (centring, tolerance) are computed once.
+        let moments = KMeans.columnMoments(
+            data, partition: ChunkPartition(rows: data.rows, maximumChunks: kMeans.chunkCount), threads: kMeans.threads)
         var sample = try SilhouetteSample(data, sampleSize: silhouetteSample, seed: kMeans.seed)
         var fitted: [(result: PackedResult, daviesBouldin: Double, calinskiHarabasz: Double)] = []
         for k in low...high {
             var model = kMeans
             model.clusterCount = k
-            let result = try model.fit(data, weights: weights)
+            let result = try model.fit(data, weights: weights, moments: moments)
             try sample.add(labels: result.labels, clusterCount: k)
-            let db = try ClusterMetrics.daviesBouldin(
-                data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
-            let ch = try ClusterMetrics.calinskiHarabasz(
+            let (db, ch) = try ClusterMetrics.daviesBouldinAndCalinskiHarabasz(
                 data, labels: result.labels, clusterCount: k, threads: kMeans.threads)
             onFit(k, result)
             fitted.append((PackedResult(result, clusterCount: k), db, ch))

@@ -90,6 +90,12 @@ struct ClusterMetricsTests {
             #expect(try ClusterMetrics.daviesBouldin(data, labels: labels, clusterCount: 4, threads: threads) == db)
             #expect(try ClusterMetrics.calinskiHarabasz(data, labels: labels, clusterCount: 4, threads: threads) == ch)
         }
+        // Both from one distance pass: the same bits as each on its own, for any thread count.
+        for threads in [1, 2, 3] {
+            let both = try ClusterMetrics.daviesBouldinAndCalinskiHarabasz(
+                data, labels: labels, clusterCount: 4, threads: threads)
+            #expect(both.daviesBouldin == db && both.calinskiHarabasz == ch, "\(threads) threads")
+        }
         let rows = data.rowArrays
         #expect(abs(db - BruteForce.daviesBouldin(rows, truth)) <= 1e-12 * db)
         #expect(abs(ch - BruteForce.calinskiHarabasz(rows, truth)) <= 1e-9 * ch)
