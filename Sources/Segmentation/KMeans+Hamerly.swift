@@ -30,11 +30,13 @@ extension KMeans {
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
         var movement = [Double](repeating: 0, count: k)
         var iterationSeconds: [Double] = []
+        var iterationCPUSeconds: [Double] = []
         var convergence = KMeansConvergence.maxIterations
         var repairs = 0
         var iterations = 0
         for iteration in 1...maxIterations {
             let start = ContinuousClock.now
+            let cpuStart = ProcessCPUClock.now()
             iterations = iteration
             let raw = uncentred(centroids, mean: mean, k: k, d: d)
             let half = halfSeparations(raw, k: k, d: d)
@@ -81,6 +83,7 @@ extension KMeans {
                 movement[c] = moved.squareRoot()
             }
             iterationSeconds.append(seconds(since: start))
+            iterationCPUSeconds.append(ProcessCPUClock.now() - cpuStart)
             if changed == 0 && iteration > 1 {
                 convergence = .labelsStable
                 break
@@ -97,7 +100,8 @@ extension KMeans {
             mode: .final, partition: partition, threads: threads, instructionSet: instructionSet)
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partialsForFinal.inertia.reduce(0, +),
-            iterations: iterations, convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)
+            iterations: iterations, convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds,
+            iterationCPUSeconds: iterationCPUSeconds)
     }
 
     /// s_c = ½ min_{c′≠c} ‖c − c′‖ (+∞ when k = 1).

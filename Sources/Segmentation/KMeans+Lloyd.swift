@@ -10,6 +10,8 @@ struct LloydRun: Sendable {
     var convergence: KMeansConvergence
     var repairs: Int
     var iterationSeconds: [Double]
+    /// Process CPU seconds of each iteration (``ProcessCPUClock``).
+    var iterationCPUSeconds: [Double] = []
     var seedingSeconds: Double = 0
 }
 
@@ -81,12 +83,14 @@ extension KMeans {
         var labels = [Int32](repeating: -1, count: n)
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
         var iterationSeconds: [Double] = []
+        var iterationCPUSeconds: [Double] = []
         var convergence = KMeansConvergence.maxIterations
         var repairs = 0
         var iterations = 0
         var lastInertia = 0.0
         for iteration in 1...maxIterations {
             let start = ContinuousClock.now
+            let cpuStart = ProcessCPUClock.now()
             iterations = iteration
             // The Float copy is centred, so its panel is built from the centred centroids; a Double pass reads the
             // rows as stored, with the Float screen of the centred centroids.
@@ -115,6 +119,7 @@ extension KMeans {
                 }
             }
             iterationSeconds.append(seconds(since: start))
+            iterationCPUSeconds.append(ProcessCPUClock.now() - cpuStart)
             if changed == 0 && iteration > 1 {
                 convergence = .labelsStable
                 break
@@ -134,7 +139,8 @@ extension KMeans {
         }
         return LloydRun(
             centroids: centroids, labels: labels, inertia: lastInertia, iterations: iterations,
-            convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds)
+            convergence: convergence, repairs: repairs, iterationSeconds: iterationSeconds,
+            iterationCPUSeconds: iterationCPUSeconds)
     }
 
     /// Centroids in input coordinates, c = c′ + μ, for the distance kernels (which read the rows as stored).

@@ -56,6 +56,7 @@ extension KMeans {
         var convergence = KMeansConvergence.maxIterations
         var steps = 0
         let epochStart = ContinuousClock.now
+        let cpuStart = ProcessCPUClock.now()
         while steps < stepLimit {
             steps += 1
             for r in 0..<b { batchRows[r] = Int.random(in: 0..<n, using: &rng) }
@@ -132,6 +133,7 @@ extension KMeans {
             }
         }
         let stepsSeconds = seconds(since: epochStart)
+        let stepsCPUSeconds = ProcessCPUClock.now() - cpuStart
         // Labels and exact inertia of all rows at the final centroids.
         var labels = [Int32](repeating: -1, count: n)
         var partials = PassPartials(chunks: partition.count, k: k, d: d)
@@ -142,7 +144,8 @@ extension KMeans {
         return LloydRun(
             centroids: centroids, labels: labels, inertia: partials.inertia.reduce(0, +), iterations: steps,
             convergence: convergence, repairs: 0,
-            iterationSeconds: steps > 0 ? [stepsSeconds / Double(steps)] : [])
+            iterationSeconds: steps > 0 ? [stepsSeconds / Double(steps)] : [],
+            iterationCPUSeconds: steps > 0 ? [stepsCPUSeconds / Double(steps)] : [])
     }
 }
 

@@ -251,7 +251,8 @@ public struct KMeans: Sendable {
             centroids: centroidMatrix, labels: run.labels, inertia: run.inertia, iterations: run.iterations,
             convergence: run.convergence, sizes: sizes, restartInertias: restartInertias, bestRestart: bestRestart,
             precision: precision, algorithm: resolvedAlgorithm, kernel: resolvedKernel, absoluteTolerance: absoluteTolerance, emptyClusterRepairs: run.repairs,
-            iterationSeconds: run.iterationSeconds, seedingSeconds: run.seedingSeconds)
+            iterationSeconds: run.iterationSeconds, iterationCPUSeconds: run.iterationCPUSeconds,
+            seedingSeconds: run.seedingSeconds)
     }
 
     func validate(_ data: FeatureMatrix, weights: [Double]?) throws(SegmentationError) {

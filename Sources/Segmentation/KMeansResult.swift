@@ -43,6 +43,9 @@ public struct KMeansResult: Sendable {
     public let emptyClusterRepairs: Int
     /// Wall-clock seconds of each Lloyd iteration of the best run (fused assign + update pass, plus repairs).
     public let iterationSeconds: [Double]
+    /// Process CPU seconds of each Lloyd iteration of the best run (every thread; what Python's
+    /// `time.process_time()` measures), so iterations compare with other tools on a machine shared with other load.
+    public let iterationCPUSeconds: [Double]
     /// Wall-clock seconds of the best run's seeding.
     public let seedingSeconds: Double
 

@@ -30,12 +30,13 @@ extension SegmentationReport {
     }
 
     /// The same report without the fields that vary between identical runs: the wall-clock times
-    /// (``RunInfo/seedingSeconds`` = 0, ``RunInfo/iterationSeconds`` = []) and the worker count
-    /// (``RunInfo/threads`` = 0; results do not depend on it). Identical runs then give byte-identical files.
+    /// (``RunInfo/seedingSeconds`` = 0, ``RunInfo/iterationSeconds`` = ``RunInfo/iterationCPUSeconds`` = []) and the
+    /// worker count (``RunInfo/threads`` = 0; results do not depend on it). Identical runs then give byte-identical files.
     public var reproducible: SegmentationReport {
         var copy = self
         copy.run.seedingSeconds = 0
         copy.run.iterationSeconds = []
+        copy.run.iterationCPUSeconds = []
         copy.run.threads = 0
         return copy
     }

@@ -73,6 +73,8 @@ public struct SegmentationReport: Sendable, Codable {
         public var seedingSeconds: Double
         /// Seconds per Lloyd iteration of the kept run.
         public var iterationSeconds: [Double]
+        /// Process CPU seconds per Lloyd iteration of the kept run (all threads).
+        public var iterationCPUSeconds: [Double]
 
         /// A run record.
         public init(
@@ -80,7 +82,7 @@ public struct SegmentationReport: Sendable, Codable {
             algorithm: KMeans.Algorithm,
             kernel: KMeans.DistanceKernel,
             tolerance: Double, absoluteTolerance: Double, maxIterations: Int, emptyClusterRepairs: Int,
-            seedingSeconds: Double, iterationSeconds: [Double]
+            seedingSeconds: Double, iterationSeconds: [Double], iterationCPUSeconds: [Double] = []
         ) {
             self.seed = seed
             self.restarts = restarts
@@ -95,6 +97,26 @@ public struct SegmentationReport: Sendable, Codable {
             self.emptyClusterRepairs = emptyClusterRepairs
             self.seedingSeconds = seedingSeconds
             self.iterationSeconds = iterationSeconds
+            self.iterationCPUSeconds = iterationCPUSeconds
+        }
+
+        /// Decodes a run record; reports written before ``iterationCPUSeconds`` existed read it as empty.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                seed: try c.decode(UInt64.self, forKey: .seed), restarts: try c.decode(Int.self, forKey: .restarts),
+                restartInertias: try c.decode([Double].self, forKey: .restartInertias),
+                threads: try c.decode(Int.self, forKey: .threads),
+                precision: try c.decode(KMeans.Precision.self, forKey: .precision),
+                algorithm: try c.decode(KMeans.Algorithm.self, forKey: .algorithm),
+                kernel: try c.decode(KMeans.DistanceKernel.self, forKey: .kernel),
+                tolerance: try c.decode(Double.self, forKey: .tolerance),
+                absoluteTolerance: try c.decode(Double.self, forKey: .absoluteTolerance),
+                maxIterations: try c.decode(Int.self, forKey: .maxIterations),
+                emptyClusterRepairs: try c.decode(Int.self, forKey: .emptyClusterRepairs),
+                seedingSeconds: try c.decode(Double.self, forKey: .seedingSeconds),
+                iterationSeconds: try c.decode([Double].self, forKey: .iterationSeconds),
+                iterationCPUSeconds: try c.decodeIfPresent([Double].self, forKey: .iterationCPUSeconds) ?? [])
         }
     }
 
@@ -123,6 +145,6 @@ public struct SegmentationReport: Sendable, Codable {
             threads: configuration.threads, precision: result.precision, algorithm: result.algorithm, kernel: result.kernel, tolerance: configuration.tolerance,
             absoluteTolerance: result.absoluteTolerance, maxIterations: configuration.maxIterations,
             emptyClusterRepairs: result.emptyClusterRepairs, seedingSeconds: result.seedingSeconds,
-            iterationSeconds: result.iterationSeconds)
+            iterationSeconds: result.iterationSeconds, iterationCPUSeconds: result.iterationCPUSeconds)
     }
 }

@@ -64,6 +64,7 @@ struct SegmentRunTests {
             SegmentationReport.self, from: Data(contentsOf: out.appendingPathComponent("segments.json")))
         #expect(report.sizes == result.segmentation.sizes)
         #expect(report.run.iterationSeconds.isEmpty && report.run.seedingSeconds == 0)
+        #expect(report.run.iterationCPUSeconds.isEmpty)
         #expect(result.allocation.status == .optimal)
         #expect(abs(result.allocation.spend - 250_000) < 1e-6 * 250_000 || result.allocation.spend < 250_000)
     }

@@ -1,4 +1,5 @@
 import CAPMNumerics
+import Foundation
 import Testing
 @testable import Segmentation
 
@@ -36,6 +37,36 @@ struct KMeansTests {
         #expect(random.restartInertias.min() == random.inertia)
         #expect(random.restartInertias[random.bestRestart] == random.inertia)
         #expect(random.converged)
+    }
+
+    @Test("every iteration reports its wall and process CPU time", arguments: Engine.allCases)
+    func iterationTimes(engine: Engine) throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 2_000, spread: 4, seed: 4)
+        let result = try engine.configure(KMeans(clusterCount: 5, maxIterations: 6, tolerance: 0, seed: 1, threads: 2))
+            .fit(data)
+        #expect(result.iterationSeconds.count == result.iterations)
+        #expect(result.iterationCPUSeconds.count == result.iterations)
+        #expect(result.iterationCPUSeconds.allSatisfy { $0 >= 0 } && result.iterationCPUSeconds.reduce(0, +) > 0)
+    }
+
+    @Test("a report written before iterationCPUSeconds existed still decodes, with no CPU times")
+    func reportWithoutCPUTimes() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 50, spread: 1, seed: 2)
+        let result = try KMeans(clusterCount: 4, seed: 3).fit(data)
+        let scaler = try FeatureScaler.fit(data, names: ["a", "b", "c"], method: .none)
+        let report = try SegmentationReport(
+            result: result, configuration: KMeans(clusterCount: 4, seed: 3), scaler: scaler, metrics: nil,
+            selection: nil, profiles: nil)
+        #expect(report.run.iterationCPUSeconds.count == result.iterations)
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as? [String: Any])
+        var run = try #require(object["run"] as? [String: Any])
+        run.removeValue(forKey: "iterationCPUSeconds")
+        object["run"] = run
+        let old = try JSONSerialization.data(withJSONObject: object)
+        let decoded = try JSONDecoder().decode(SegmentationReport.self, from: old)
+        #expect(decoded.run.iterationCPUSeconds.isEmpty)
+        #expect(decoded.run.iterationSeconds == report.run.iterationSeconds)
     }
 
     @Test("inertia equals a direct recomputation", arguments: Engine.allCases)

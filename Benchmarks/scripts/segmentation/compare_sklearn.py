@@ -188,17 +188,21 @@ def capm_cpu_seconds(capm, npy, k, init, iterations, extra):
     out, _ = run_capm(capm, npy, k, 1, ["--init", init, "--tolerance", "0", "--algorithm", "lloyd",
                                         "--max-iterations", str(iterations)] + extra)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), out["iterations"]
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), out["iterations"], out
 
 
 def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=None, capm_iters=20,
               precisions=("f64", "f32")):
     """CPU milliseconds per Lloyd iteration on one thread, capm vs scikit-learn, float64 and float32 (scikit-learn
     on float32 data, capm with --precision float32). On a shared machine CPU time is far less noisy than wall time.
-    capm: the CPU time of a run with 2 + I iterations minus one with 2 (loading, validation and the final pass
-    cancel), divided by I = max(`capm_iters`, iterations worth about 3 s at twice scikit-learn's speed; at most 600) —
-    the fixed costs of a run (reading the .npy, the Float copy) vary by tens to hundreds of ms; scikit-learn: process time of its iteration kernel
-    (median of `iters` calls). Interleaved, best of `repeats`. With `hardware` (peak DGEMM/SGEMM flop rates and read bandwidth on 1 thread), also the bound
+    Both are measured the same way: the process CPU time (CLOCK_PROCESS_CPUTIME_ID, all threads) around each
+    iteration, median over the iterations but the first — scikit-learn's by `time.process_time()` around its
+    iteration kernel (`iters` calls), capm's as it reports it (`run.iterationCPUSeconds`) in a run of 2 + I iterations,
+    I = max(`capm_iters`, iterations worth about 3 s at twice scikit-learn's speed; at most 600).
+    Cross-check (`capm_diff_*`): the CPU time of that whole capm process minus one of 2 iterations, per extra
+    iteration — it also counts the system time of reading the .npy, which varies by hundreds of ms between identical
+    runs (1 GB: 0.9–3.1 s measured), so it is the noisier of the two. Interleaved, best of `repeats`. With `hardware`
+    (peak DGEMM/SGEMM flop rates and read bandwidth on 1 thread), also the bound
     max(2·N·k·d / peak GEMM, N·d·bytes / bandwidth) of each cell."""
     rows = []
     for n in sizes:
@@ -215,19 +219,24 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
                 for label, extra, data in [("f64", [], x), ("f32", ["--precision", "float32"], x32)]:
                     if label not in precisions:
                         continue
-                    capm_best, sk_best = float("inf"), float("inf")
+                    capm_best, diff_best, sk_best = float("inf"), float("inf"), float("inf")
                     for _ in range(repeats):
                         _, cpu = sklearn_iteration_times(data, init, 1, iters)
                         sk_best = min(sk_best, float(np.median(cpu[1:])))
                         # Enough iterations that their CPU time (≈ 3 s, judged from scikit-learn's at ≥ 2× less) dwarfs
-                        # the run-to-run spread of the fixed costs (reading the file: tens to hundreds of ms on a
-                        # shared machine); with 20 iterations a fast cell once measured a negative difference.
+                        # the run-to-run spread of the fixed costs in the cross-check (reading the file: tens to
+                        # hundreds of ms on a shared machine); with 20 iterations a fast cell once measured a
+                        # negative difference.
                         extra_iters = min(600, max(capm_iters, int(np.ceil(3.0 / sk_best * 2))))
-                        short, it_short = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
-                        long, it_long = capm_cpu_seconds(capm, xp, k, ip, 2 + extra_iters, extra)
+                        short, it_short, _ = capm_cpu_seconds(capm, xp, k, ip, 2, extra)
+                        long, it_long, out = capm_cpu_seconds(capm, xp, k, ip, 2 + extra_iters, extra)
+                        per_iteration = out["run"].get("iterationCPUSeconds", [])[1:]
+                        if per_iteration:
+                            capm_best = min(capm_best, float(np.median(per_iteration)))
                         if it_long > it_short and long > short:
-                            capm_best = min(capm_best, (long - short) / (it_long - it_short))
+                            diff_best = min(diff_best, (long - short) / (it_long - it_short))
                     row[f"capm_{label}"] = capm_best
+                    row[f"capm_diff_{label}"] = diff_best
                     row[f"sklearn_{label}"] = sk_best
                     row[f"ratio_{label}"] = sk_best / capm_best
                     if hardware:
@@ -437,18 +446,19 @@ def main():
                   f"load average {os.getloadavg()[0]:.1f}")
             print(f"Peak DGEMM {hw['dgemm']/1e9:.1f} GFLOP/s, SGEMM {hw['sgemm']/1e9:.1f} GFLOP/s, read bandwidth "
                   f"{hw['bandwidth']/1e9:.1f} GB/s (1 thread, NumPy/OpenBLAS)")
-            print("| N | d | k | capm f64 | sklearn f64 | sklearn/capm f64 | bound f64 | capm/bound f64 | capm f32 | "
-                  "sklearn f32 | sklearn/capm f32 | bound f32 | capm/bound f32 |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+            print("| N | d | k | capm f64 | (process diff) | sklearn f64 | sklearn/capm f64 | bound f64 | capm/bound f64 | "
+                  "capm f32 | (process diff) | sklearn f32 | sklearn/capm f32 | bound f32 | capm/bound f32 |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["cpu"]:
                 cells = []
                 for label in ("f64", "f32"):
                     if f"capm_{label}" in r:
-                        cells += [f"{r[f'capm_{label}']*1e3:.1f}", f"{r[f'sklearn_{label}']*1e3:.1f}",
+                        cells += [f"{r[f'capm_{label}']*1e3:.1f}", f"{r[f'capm_diff_{label}']*1e3:.1f}",
+                                  f"{r[f'sklearn_{label}']*1e3:.1f}",
                                   f"{r[f'ratio_{label}']:.2f}", f"{r[f'bound_{label}']*1e3:.1f}",
                                   f"{r[f'over_bound_{label}']:.2f}"]
                     else:
-                        cells += ["–"] * 5
+                        cells += ["–"] * 6
                 print(f"| {r['n']} | {r['d']} | {r['k']} | " + " | ".join(cells) + " |", flush=True)
         if "minibatch" not in a.skip:
             results["minibatch"] = minibatch(a.capm, work, rng, a.minibatch_rows, 8, 8, a.threads[-1],
