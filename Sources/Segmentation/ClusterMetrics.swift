@@ -21,7 +21,7 @@ public enum ClusterMetrics {
         _ data: FeatureMatrix, labels: [Int32], clusterCount k: Int, sampleSize: Int = 10_000, seed: UInt64 = 0,
         threads: Int = 1
     ) throws(SegmentationError) -> Double {
-        try checkLabels(data, labels, k)
+        // The sample checks the data and the labels.
         var sample = try SilhouetteSample(data, sampleSize: sampleSize, seed: seed)
         try sample.add(labels: labels, clusterCount: k)
         return sample.scores(threads: threads)[0]
@@ -59,8 +59,8 @@ public enum ClusterMetrics {
         try checkLabels(data, labels, k)
         let (centroids, counts) = means(data, labels, k, threads: threads)
         try checkDaviesBouldin(counts)
-        let scatter = centroidDistanceSums(data, labels, centroids, k, squared: false, threads: threads)
-        return daviesBouldin(centroids: centroids, counts: counts, distanceSums: scatter, d: data.columns)
+        let sums = centroidDistanceSums(data, labels, centroids, k, threads: threads)
+        return daviesBouldin(centroids: centroids, counts: counts, distanceSums: sums.distance, d: data.columns)
     }
 
     /// The Calinski–Harabasz index (Caliński & Harabasz 1974, "A dendrite method for cluster analysis", Comm. in
@@ -77,8 +77,9 @@ public enum ClusterMetrics {
         try checkLabels(data, labels, k)
         let (centroids, counts) = means(data, labels, k, threads: threads)
         try checkCalinskiHarabasz(counts, rows: data.rows)
-        let within = centroidDistanceSums(data, labels, centroids, k, squared: true, threads: threads)
-        return calinskiHarabasz(centroids: centroids, counts: counts, squaredDistanceSums: within, d: data.columns)
+        let sums = centroidDistanceSums(data, labels, centroids, k, threads: threads)
+        return calinskiHarabasz(
+            centroids: centroids, counts: counts, squaredDistanceSums: sums.squared, d: data.columns)
     }
 
     /// Both ``daviesBouldin(_:labels:clusterCount:threads:)`` and ``calinskiHarabasz(_:labels:clusterCount:threads:)``
@@ -95,20 +96,10 @@ public enum ClusterMetrics {
         try checkDaviesBouldin(counts)
         try checkCalinskiHarabasz(counts, rows: data.rows)
         let d = data.columns
-        // Per cluster: Σ ‖xᵢ − c‖ and Σ ‖xᵢ − c‖², each slot added in the order the single-index passes add it.
-        let sums = centroids.withUnsafeBufferPointer { cb in
-            let center = cb.start
-            return clusterSums(data, labels, k, width: 2, threads: threads) { row, c, slot in
-                let s = DistanceKernels.squaredDistance(row, center + c * d, d: d)
-                slot[0] += s.squareRoot()
-                slot[1] += s
-            }
-        }
+        let sums = centroidDistanceSums(data, labels, centroids, k, threads: threads)
         return (
-            daviesBouldin(
-                centroids: centroids, counts: counts, distanceSums: (0..<k).map { sums[2 * $0] }, d: d),
-            calinskiHarabasz(
-                centroids: centroids, counts: counts, squaredDistanceSums: (0..<k).map { sums[2 * $0 + 1] }, d: d)
+            daviesBouldin(centroids: centroids, counts: counts, distanceSums: sums.distance, d: d),
+            calinskiHarabasz(centroids: centroids, counts: counts, squaredDistanceSums: sums.squared, d: d)
         )
     }
 
@@ -190,19 +181,22 @@ public enum ClusterMetrics {
         return (means, counts)
     }
 
-    /// Per cluster, the sum over its rows of the distance ‖xᵢ − c‖ (or its square, `squared`) to the cluster's
-    /// centroid in `centroids` (k × d, difference form), by ``clusterSums(_:_:_:width:threads:_:)``.
+    /// Per cluster, the sums over its rows of the distance ‖xᵢ − c‖ and of its square to the cluster's centroid in
+    /// `centroids` (k × d, difference form) — the Davies–Bouldin scatter and the Calinski–Harabasz W from one pass —
+    /// by ``clusterSums(_:_:_:width:threads:_:)``.
     static func centroidDistanceSums(
-        _ data: FeatureMatrix, _ labels: [Int32], _ centroids: [Double], _ k: Int, squared: Bool, threads: Int
-    ) -> [Double] {
+        _ data: FeatureMatrix, _ labels: [Int32], _ centroids: [Double], _ k: Int, threads: Int
+    ) -> (distance: [Double], squared: [Double]) {
         let d = data.columns
-        return centroids.withUnsafeBufferPointer { cb in
+        let sums = centroids.withUnsafeBufferPointer { cb in
             let center = cb.start
-            return clusterSums(data, labels, k, width: 1, threads: threads) { row, c, slot in
+            return clusterSums(data, labels, k, width: 2, threads: threads) { row, c, slot in
                 let s = DistanceKernels.squaredDistance(row, center + c * d, d: d)
-                slot[0] += squared ? s : s.squareRoot()
+                slot[0] += s.squareRoot()
+                slot[1] += s
             }
         }
+        return ((0..<k).map { sums[2 * $0] }, (0..<k).map { sums[2 * $0 + 1] })
     }
 
     /// Σ over the rows of each cluster of `width` values that `accumulate(row, label, slot)` adds into `slot`
@@ -243,10 +237,15 @@ public enum ClusterMetrics {
     static func checkLabels(_ data: FeatureMatrix, _ labels: [Int32], _ k: Int) throws(SegmentationError) {
         if data.rows == 0 { throw .noPoints }
         if data.columns == 0 { throw .noFeatures }
-        if labels.count != data.rows {
-            throw .lengthMismatch(what: "labels", expected: data.rows, actual: labels.count)
+        try checkLabels(labels, rows: data.rows, k)
+    }
+
+    /// `rows` labels, each in 0 ..< k.
+    static func checkLabels(_ labels: [Int32], rows: Int, _ k: Int) throws(SegmentationError) {
+        if labels.count != rows {
+            throw .lengthMismatch(what: "labels", expected: rows, actual: labels.count)
         }
-        if k < 1 { throw .invalidClusterCount(k: k, points: data.rows) }
+        if k < 1 { throw .invalidClusterCount(k: k, points: rows) }
         if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= k }) {
             throw .invalidParameter(name: "label", value: "\(labels[bad]) at row \(bad)", reason: "must be in 0..<\(k)")
         }

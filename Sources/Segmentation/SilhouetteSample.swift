@@ -49,11 +49,7 @@ public struct SilhouetteSample: Sendable {
     ///   do not fit the data or the cluster count; ``SegmentationError/undefinedMetric(metric:reason:)`` when the
     ///   sampled points fall in fewer than 2 of its clusters or each in its own (the clustering is not added).
     public mutating func add(labels all: [Int32], clusterCount k: Int) throws(SegmentationError) {
-        if all.count != dataRows { throw .lengthMismatch(what: "labels", expected: dataRows, actual: all.count) }
-        if k < 1 { throw .invalidClusterCount(k: k, points: dataRows) }
-        if let bad = all.firstIndex(where: { $0 < 0 || Int($0) >= k }) {
-            throw .invalidParameter(name: "label", value: "\(all[bad]) at row \(bad)", reason: "must be in 0..<\(k)")
-        }
+        try ClusterMetrics.checkLabels(all, rows: dataRows, k)
         let sampled = rows.map { all[$0] }
         let present = Self.clusterSizes(sampled, clusterCount: k).filter { $0 > 0 }.count
         if present < 2 || present == rows.count {
