@@ -82,9 +82,16 @@ extension SegmentationReport {
             out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
             out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
         }
-        let cells = profileCSV().split(separator: "\n").map { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).map { field in
-                Double(field).map(f) ?? String(field)
+        // A centroid coordinate below 1e-12 of its column's largest is shown as 0: centroids are computed in centred
+        // coordinates, so a cluster whose rows all hold 0 comes back as 0 ± a few ulps of the column mean (-2e-14).
+        let d = features.count
+        let scale = (0..<d).map { j in centroids.map { abs($0[j]) }.max() ?? 0 }
+        let cells = profileCSV().split(separator: "\n").enumerated().map { row, line in
+            line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { column, field in
+                guard let value = Double(field) else { return String(field) }
+                let j = column - 2
+                if row > 0 && j >= 0 && j < d && abs(value) < 1e-12 * scale[j] { return f(0) }
+                return f(value)
             }
         }
         let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }

@@ -69,6 +69,22 @@ struct KMeansTests {
         #expect(decoded.run.iterationSeconds == report.run.iterationSeconds)
     }
 
+    @Test("the table shows a centroid's rounding residue (centred coordinates) as 0; CSV and JSON keep it")
+    func tableSnapsResidue() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 50, spread: 1, seed: 2)
+        let result = try KMeans(clusterCount: 4, seed: 3).fit(data)
+        var report = try SegmentationReport(
+            result: result, configuration: KMeans(clusterCount: 4, seed: 3),
+            scaler: try FeatureScaler.fit(data, names: ["a", "b", "c"], method: .none), metrics: nil,
+            selection: nil, profiles: nil)
+        report.centroids[0][0] = -2.132e-14
+        report.centroids[1][0] = 48
+        report.centroids[2][0] = 1e-3
+        let rows = report.profileTable().split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
+        #expect(rows[1][2] == "0" && rows[2][2] == "48" && rows[3][2] == "0.001")
+        #expect(report.profileCSV().contains("-2.132e-14"))
+    }
+
     @Test("inertia equals a direct recomputation", arguments: Engine.allCases)
     func inertiaMatchesDirect(engine: Engine) throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 80, spread: 3, seed: 3)
