@@ -222,3 +222,34 @@ struct CivilDateTests {
         #expect(CivilDate.isoString(days: 9_862) == "1997-01-01")
     }
 }
+
+@Suite("CSV reader: parsed chunks' bytes released")
+struct CSVReleaseTests {
+    /// A 20 MB file (5 chunks of 4 MB): the pages of chunks whose ids are all ≤ 16 bytes are given back as soon as the
+    /// chunk is parsed, and their ids are built from the records' prefixes; a chunk with a 17-byte id keeps its bytes.
+    /// Every value and id must still read back as written (the ids of 1, 8, 15, 16 and 17 bytes, repeated across
+    /// chunks so first appearances and later ones meet).
+    @Test(arguments: [false, true])
+    func valuesSurviveTheRelease(longIds: Bool) throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("capm-release-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let rows = 700_000
+        func id(_ i: Int) -> String {
+            let lengths = longIds && i > 500_000 ? [1, 8, 15, 16, 17] : [1, 8, 15, 16]
+            let n = lengths[i % lengths.count]
+            let digits = String(i % 9_973)
+            return String((digits + String(repeating: "abcdefghijklmnopq", count: 2)).prefix(n))
+        }
+        var text = "customer_id,date,amount\n"
+        text.reserveCapacity(rows * 32)
+        for i in 0..<rows { text += "\(id(i)),2024-01-\(10 + i % 19),\(i % 1000).25\n" }
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let table = try CSVTable.read(contentsOf: url, columns: transactionColumns)
+        #expect(table.rowCount == rows)
+        let ids = try table.strings("customer_id")
+        let amounts = try table.doubles("amount")
+        let wrongId = (0..<rows).first { ids[$0] != id($0) }
+        let wrongAmount = (0..<rows).first { amounts[$0] != Double($0 % 1000) + 0.25 }
+        #expect(wrongId == nil && wrongAmount == nil, "\(String(describing: wrongId)) \(String(describing: wrongAmount))")
+    }
+}

@@ -37,6 +37,12 @@ enum IdentifierInterner {
         var partition: [UInt8] = []
         /// Per partition: the chunk's records whose hash falls in it, in row order.
         var buckets: [[Record]] = Array(repeating: [], count: IdentifierInterner.partitionCount)
+        /// The longest key recorded, in bytes: keys of up to 16 bytes are held whole in their records' prefix, so
+        /// interning them never reads the file again (``readsFile``).
+        var longestKey = 0
+
+        /// Whether interning these records reads the file's bytes (a key longer than the 16-byte prefix).
+        var readsFile: Bool { longestKey > 16 }
 
         /// The number of rows recorded.
         var count: Int { partition.count }
@@ -63,6 +69,7 @@ enum IdentifierInterner {
                     hash: h, prefix: IdentifierInterner.prefix(key, length), start: start, length: Int32(length),
                     row: Int32(partition.count)))
             partition.append(UInt8(p))
+            longestKey = max(longestKey, length)
         }
     }
 
@@ -78,11 +85,15 @@ enum IdentifierInterner {
         return h
     }
 
-    /// The first 16 bytes of a key, zero padded, as two words.
+    /// The first 16 bytes of a key, zero padded, as two words: byte k at bits 8k (k < 8) of the first, 8(k − 8) of
+    /// the second.
     static func prefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
         let raw = UnsafeRawPointer(p)
         if n >= 16 {
-            return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            return (
+                UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)),
+                UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
         }
         var lo: UInt64 = 0, hi: UInt64 = 0
         for k in 0..<min(n, 8) { lo |= UInt64(p[k]) << UInt64(8 * k) }
@@ -102,9 +113,11 @@ enum IdentifierInterner {
     struct PartitionResult {
         /// Per local code: the global row of its first appearance, increasing.
         var firstRow: [Int] = []
-        /// Per local code: where its bytes are in the file.
+        /// Per local code: where its bytes are in the file, and its first 16 bytes (the whole key when
+        /// `length` ≤ 16).
         var start: [Int] = []
         var length: [Int32] = []
+        var prefix: [(UInt64, UInt64)] = []
     }
 
     /// Interns all rows of all chunks. `chunkRowOffsets[c]` is the global index of chunk `c`'s first row.
@@ -170,9 +183,22 @@ enum IdentifierInterner {
                 for g in (distinct * b / stringBlocks)..<(distinct * (b + 1) / stringBlocks) {
                     let part = finalPartitions[Int(finalOrder[g].partition)]
                     let local = Int(finalOrder[g].code)
-                    out[g] = String(
-                        decoding: UnsafeBufferPointer(start: file + part.start[local], count: Int(part.length[local])),
-                        as: UTF8.self)
+                    let length = Int(part.length[local])
+                    if length <= 16 {
+                        // From the prefix: the file's bytes of a chunk without longer keys may be released.
+                        let (lo, hi) = part.prefix[local]
+                        out[g] = String(unsafeUninitializedCapacity: length) { buffer in
+                            for k in 0..<length {
+                                buffer[k] = UInt8(
+                                    truncatingIfNeeded: k < 8 ? lo >> UInt64(8 * k) : hi >> UInt64(8 * (k - 8)))
+                            }
+                            return length
+                        }
+                    } else {
+                        out[g] = String(
+                            decoding: UnsafeBufferPointer(start: file + part.start[local], count: length),
+                            as: UTF8.self)
+                    }
                 }
             }
         }
@@ -215,6 +241,7 @@ enum IdentifierInterner {
                     result.firstRow.append(offset + Int(record.row))
                     result.start.append(record.start)
                     result.length.append(record.length)
+                    result.prefix.append(record.prefix)
                     if result.firstRow.count * 2 > capacity {
                         capacity <<= 1
                         mask = capacity - 1
