@@ -28,6 +28,23 @@ struct SilhouetteKernelTests {
         return sums
     }
 
+    /// The C kernel's sums for the rows of `range` (`labelings` × m slot indices), AVX2 from the feature-major blocks.
+    static func kernelSums(
+        _ x: [Double], blocks: [Double], slots: [Int32], labelings: Int, d: Int, width: Int, range: Range<Int>,
+        isa: KernelInstructionSet
+    ) -> [Double] {
+        x.withUnsafeBufferPointer { xb in
+            blocks.withUnsafeBufferPointer { bb in
+                slots.withUnsafeBufferPointer { sb in
+                    ClusterMetrics.distanceSums(
+                        xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, slots: sb.baseAddress!,
+                        labelings: labelings, rows: x.count / d, columns: d, width: width, of: range,
+                        instructionSet: isa)
+                }
+            }
+        }
+    }
+
     @Test("each row's per-cluster distance sums equal the scalar loop bit for bit", arguments: shapes.indices)
     func sumsMatchReference(shape index: Int) {
         let (m, d, k, first) = Self.shapes[index]
@@ -38,15 +55,8 @@ struct SilhouetteKernelTests {
         let expected = Self.reference(x, labels, m: m, d: d, k: k, range: range)
         let blocks = DistanceKernels.featureMajorBlocks(x, rows: m, columns: d)
         for isa in Self.instructionSets {
-            let sums = x.withUnsafeBufferPointer { xb in
-                blocks.withUnsafeBufferPointer { bb in
-                    labels.withUnsafeBufferPointer { lb in
-                        ClusterMetrics.distanceSums(
-                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, slots: lb.baseAddress!,
-                            labelings: 1, rows: m, columns: d, width: k, of: range, instructionSet: isa)
-                    }
-                }
-            }
+            let sums = Self.kernelSums(
+                x, blocks: blocks, slots: labels, labelings: 1, d: d, width: k, range: range, isa: isa)
             #expect(sums == expected, "\(isa)")
         }
     }
@@ -66,15 +76,8 @@ struct SilhouetteKernelTests {
         let range = first..<m
         let blocks = DistanceKernels.featureMajorBlocks(x, rows: m, columns: d)
         for isa in Self.instructionSets {
-            let sums = x.withUnsafeBufferPointer { xb in
-                blocks.withUnsafeBufferPointer { bb in
-                    slots.withUnsafeBufferPointer { sb in
-                        ClusterMetrics.distanceSums(
-                            xb.baseAddress!, blocks: isa == .avx2 ? bb.baseAddress : nil, slots: sb.baseAddress!,
-                            labelings: 3, rows: m, columns: d, width: width, of: range, instructionSet: isa)
-                    }
-                }
-            }
+            let sums = Self.kernelSums(
+                x, blocks: blocks, slots: slots, labelings: 3, d: d, width: width, range: range, isa: isa)
             for q in 0..<3 {
                 let expected = Self.reference(x, labelings[q], m: m, d: d, k: counts[q], range: range)
                 let got = (0..<range.count).flatMap { r in
