@@ -34,8 +34,8 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: [.customLong("features"), .customLong("columns")], help: "Comma-separated feature columns.")
     var features: String?
 
-    @Option(help: "Identifier column of a CSV input.")
-    var idColumn: String = "customer_id"
+    @Option(help: "Identifier column of a CSV input (default: the first of customer_id, CustomerID, 'Customer ID', customer, ID, id in the header).")
+    var idColumn: String?
 
     @Option(help: "Column of non-negative sample weights.")
     var weightColumn: String?

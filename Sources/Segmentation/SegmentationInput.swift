@@ -5,17 +5,25 @@ import Foundation
 /// profiles summarise.
 ///
 /// Two file kinds:
-/// - CSV with a header (e.g. the output of `capm clv`): one row per customer; the id column (default
-///   `customer_id`) is kept as text; the features are the named columns, or by default every numeric column but the
-///   id and the weight column that is not constant (a column is numeric when at least half the values of its first
-///   64 KiB are numbers; any other value in it is then an error naming its line and column; a constant column cannot separate customers and cannot be
-///   z-scored; such columns are listed in ``excludedConstantFeatures``). Every numeric column is also available to the profiles (`clv`, `p_alive`,
+/// - CSV with a header (e.g. the output of `capm clv`): one row per customer; the id column (named, or the first
+///   header name in ``identifierColumnNames``) is kept as text; the features are the named columns, or by default
+///   every numeric column but the id and the weight column that is not constant (a column is numeric when at least
+///   half the values of its first 64 KiB are numbers; any other value in it is then an error naming its line and
+///   column; a constant column cannot separate customers and cannot be z-scored; such columns are listed in
+///   ``excludedConstantFeatures``). Every numeric column is also available to the profiles (`clv`, `p_alive`,
 ///   `frequency`, `recency`, `T`, `monetary`, …).
 /// - `.npy` (float64/float32, C order, N × d): features only, named `x0 … x{d−1}`; customers are identified by
 ///   row number.
 public struct SegmentationInput: Sendable {
+    /// Header names taken as the customer id column when none is named, in order of preference: `capm`'s own
+    /// `customer_id`, the UCI Online Retail names, then the names of lifetimes and of the CDNOW files. A numeric id
+    /// column under any of these names is therefore never used as a feature by default.
+    public static let identifierColumnNames = ["customer_id", "CustomerID", "Customer ID", "customer", "ID", "id"]
+
     /// The identifier column, when the file has one (interned: distinct values plus one code per row).
     public let identifiers: IdentifierColumn?
+    /// The header name of the identifier column (nil for `.npy` and for a CSV file without one).
+    public let identifierColumn: String?
     /// Feature names, in column order.
     public let featureNames: [String]
     /// Raw (unscaled) features (an empty 0 × d matrix once ``takeFeatures()`` has moved them out).
@@ -35,14 +43,16 @@ public struct SegmentationInput: Sendable {
     ///
     /// - Parameters:
     ///   - features: feature column names (CSV); nil for every numeric column but the id and weight columns.
-    ///   - idColumn: the CSV id column; ignored when the file has no column of that name.
+    ///   - idColumn: the CSV id column; nil for the first of ``identifierColumnNames`` in the header (none when the
+    ///     header has none of them: customers are then identified by row number).
     ///   - weightColumn: a CSV column of non-negative sample weights.
     /// - Throws: ``SegmentationError/input(_:)`` for unreadable files (with file, line, column);
-    ///   ``SegmentationError/unknownColumn(name:available:)`` for a feature or weight name not in the header;
+    ///   ``SegmentationError/unknownColumn(name:available:)`` for a feature, weight or id column name not in the
+    ///   header;
     ///   ``SegmentationError/nonFiniteValue(row:column:value:)``.
     /// - Complexity: O(file size).
     public static func load(
-        _ url: URL, features: [String]? = nil, idColumn: String = "customer_id", weightColumn: String? = nil
+        _ url: URL, features: [String]? = nil, idColumn: String? = nil, weightColumn: String? = nil
     ) throws(SegmentationError) -> SegmentationInput {
         if url.pathExtension.lowercased() == "npy" {
             if let features {
@@ -57,26 +67,26 @@ public struct SegmentationInput: Sendable {
             }
             let matrix = try FeatureMatrix(rows: array.shape[0], columns: array.shape[1], elements: array.elements)
             return SegmentationInput(
-                identifiers: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
+                identifiers: nil, identifierColumn: nil, featureNames: (0..<matrix.columns).map { "x\($0)" },
                 features: matrix, customerCount: matrix.rows, weights: nil, numericColumns: [],
                 excludedConstantFeatures: [])
         }
         let header: [String]
         do { header = try CSVTable.header(of: url) } catch { throw .input(error) }
-        for name in (features ?? []) + (weightColumn.map { [$0] } ?? []) where !header.contains(name) {
+        for name in (features ?? []) + [weightColumn, idColumn].compactMap({ $0 }) where !header.contains(name) {
             throw .unknownColumn(name: name, available: header)
         }
-        let hasID = header.contains(idColumn)
-        let numeric = try numericColumnNames(url, header: header, excluding: hasID ? [idColumn] : [])
+        let idName = idColumn ?? identifierColumnNames.first { header.contains($0) }
+        let numeric = try numericColumnNames(url, header: header, excluding: idName.map { [$0] } ?? [])
         let candidateNames = features ?? numeric.filter { $0 != weightColumn }
         if candidateNames.isEmpty { throw .noFeatures }
         var specs = numeric.map { ColumnSpec(name: $0, type: .double) }
         for name in candidateNames where !numeric.contains(name) { specs.append(ColumnSpec(name: name, type: .double)) }
-        if hasID { specs.append(ColumnSpec(name: idColumn, type: .identifier)) }
+        if let idName { specs.append(ColumnSpec(name: idName, type: .identifier)) }
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs) } catch { throw .input(error) }
         do {
-            let ids = hasID ? try table.identifiers(idColumn) : nil
+            let ids = try idName.map { (name) throws(DataError) in try table.identifiers(name) }
             var featureNames: [String] = []
             var featureColumns: [[Double]] = []
             var excluded: [String] = []
@@ -99,7 +109,7 @@ public struct SegmentationInput: Sendable {
             var columns: [(name: String, values: [Double])] = []
             for name in numeric { columns.append((name, try table.doubles(name))) }
             return SegmentationInput(
-                identifiers: ids, featureNames: featureNames, features: matrix, customerCount: matrix.rows,
+                identifiers: ids, identifierColumn: idName, featureNames: featureNames, features: matrix, customerCount: matrix.rows,
                 weights: weights, numericColumns: columns, excludedConstantFeatures: excluded)
         } catch let error as DataError {
             throw .input(error)

@@ -73,4 +73,34 @@ struct SegmentationInputTests {
         defer { try? FileManager.default.removeItem(at: clean.deletingLastPathComponent()) }
         #expect(try SegmentationInput.load(clean).featureNames == ["a", "b"])
     }
+
+    @Test(
+        "a common id column name is the id, never a feature, when no id column is named",
+        arguments: ["customer_id", "CustomerID", "Customer ID", "customer", "ID", "id"])
+    func idColumnAliases(name: String) throws {
+        let url = try csv("\(name),x,m\n17,1,5\n18,2,7\n19,4,9\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let input = try SegmentationInput.load(url)
+        #expect(input.identifierColumn == name)
+        #expect(input.featureNames == ["x", "m"])
+        #expect(input.id(0) == "17" && input.id(2) == "19")
+    }
+
+    @Test("an explicit id column wins over the common names; a missing one is a typed error")
+    func explicitIDColumn() throws {
+        let url = try csv("id,account,x\n1,a7,3\n2,b8,4\n3,c9,6\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let named = try SegmentationInput.load(url, idColumn: "account")
+        #expect(named.identifierColumn == "account" && named.id(1) == "b8")
+        // With another id named, a numeric `id` column is an ordinary feature.
+        #expect(named.featureNames == ["id", "x"])
+        #expect(throws: SegmentationError.unknownColumn(name: "acount", available: ["id", "account", "x"])) {
+            try SegmentationInput.load(url, idColumn: "acount")
+        }
+        // No common name in the header: customers are numbered by row.
+        let plain = try csv("a,b\n1,2\n3,5\n")
+        defer { try? FileManager.default.removeItem(at: plain.deletingLastPathComponent()) }
+        let unnamed = try SegmentationInput.load(plain)
+        #expect(unnamed.identifierColumn == nil && unnamed.id(1) == "1" && unnamed.featureNames == ["a", "b"])
+    }
 }
