@@ -16,7 +16,9 @@ struct SegmentCommand: ParsableCommand {
         discussion: """
             Input: a CSV with a header (one row per customer, e.g. the output of `capm clv`) or an N × d .npy \
             matrix. Features default to every numeric column but the id. With a `clv` column (and `p_alive`), \
-            segment profiles and value × risk labels are reported. See Docs/segmentation.md.
+            segment profiles and value × risk labels are reported. With --apply MODEL (saved by --model), the \
+            input's customers are assigned to the model's segments instead, without fitting. \
+            See Docs/segmentation.md.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -115,8 +117,11 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Write the report to this file instead of stdout.")
     var report: String?
 
-    @Option(help: "Save the model (scaling + centroids) as JSON, to assign new customers later.")
+    @Option(help: "Save the model (scaling, centroids, segment labels) as JSON, to assign new customers with --apply.")
     var model: String?
+
+    @Option(help: "Assign the input's customers to the segments of a model saved with --model (no fitting).")
+    var apply: String?
 
     func validate() throws {
         if restarts < 1 { throw ValidationError("--restarts must be at least 1") }
@@ -127,6 +132,16 @@ struct SegmentCommand: ParsableCommand {
         _ = try parsedRange()
         _ = try reference(valueReference, option: "--value-reference")
         _ = try reference(aliveReference, option: "--alive-reference")
+        if apply != nil {
+            // The model fixes k, the features' scaling and the centroids; options that would change them are errors.
+            let fitting: [(String, Bool)] = [
+                ("--k", k != "auto"), ("--init", initFile != nil), ("--model", model != nil),
+                ("--weight-column", weightColumn != nil), ("--log1p", log1p != nil),
+            ]
+            if let (name, _) = fitting.first(where: { $0.1 }) {
+                throw ValidationError("\(name) cannot be used with --apply: the saved model fixes the segments")
+            }
+        }
     }
 
     func parsedRange() throws -> ClosedRange<Int> {
@@ -156,6 +171,7 @@ struct SegmentCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let apply { return try assign(model: URL(fileURLWithPath: apply)) }
         var data = try SegmentationInput.load(
             URL(fileURLWithPath: input), features: Self.list(features), idColumn: idColumn, weightColumn: weightColumn)
         if !data.excludedConstantFeatures.isEmpty {
@@ -211,22 +227,12 @@ struct SegmentCommand: ParsableCommand {
         let profiles = summary.profiles
 
         if let output {
-            let labels = profiles?.map { $0.label?.rawValue }
-            try AtomicFile.write(to: URL(fileURLWithPath: output)) { writer in
-                try writer.write(labels?.contains { $0 != nil } == true ? "customer_id,segment,label\n" : "customer_id,segment\n")
-                for i in 0..<data.customerCount {
-                    let id = data.id(i)
-                    let segment = Int(result.labels[i])
-                    if let label = labels?[segment] ?? nil {
-                        try writer.write("\(Self.csvField(id)),\(segment),\(label)\n")
-                    } else {
-                        try writer.write("\(Self.csvField(id)),\(segment)\n")
-                    }
-                }
-            }
+            try Self.writeSegments(
+                to: output, ids: data, segments: result.labels, labels: profiles.map { $0.map(\.label) })
         }
         if let model {
-            let fitted = try SegmentationModel(scaler: scaler, centroids: result.centroids)
+            let fitted = try SegmentationModel(
+                scaler: scaler, centroids: result.centroids, labels: profiles.map { $0.map(\.label) })
             try AtomicFile.write(try SegmentationReport.encodeJSON(fitted), to: URL(fileURLWithPath: model))
         }
         let text: String
@@ -235,6 +241,53 @@ struct SegmentCommand: ParsableCommand {
         case .csv: text = summary.profileCSV()
         case .table: text = summary.profileTable()
         }
+        try emit(text)
+    }
+
+    /// `--apply`: the input's customers assigned to a saved model's segments; the summary goes to stdout (or
+    /// `--report`) in `--format`, the per-customer segments to `--output`.
+    func assign(model path: URL) throws {
+        let model = try SegmentationModel.read(contentsOf: path)
+        let url = URL(fileURLWithPath: input)
+        let names = model.scaler.names
+        var data = try SegmentationInput.load(
+            url, features: url.pathExtension.lowercased() == "npy" ? nil : names, idColumn: idColumn)
+        if data.features.columns != names.count {
+            throw SegmentationError.invalidModel(
+                path: path.path,
+                reason: "it reads \(names.count) features (\(names.joined(separator: ", "))); \(url.path) has "
+                    + "\(data.features.columns) columns")
+        }
+        let assignment = try model.assignment(of: data.takeFeatures(), threads: threads)
+        if let output {
+            try Self.writeSegments(to: output, ids: data, segments: assignment.segments, labels: assignment.labels)
+        }
+        let text: String
+        switch format {
+        case .json: text = try assignment.summaryJSON()
+        case .csv: text = assignment.summaryCSV()
+        case .table: text = assignment.summaryTable()
+        }
+        try emit(text)
+    }
+
+    /// Writes `--output` atomically: `customer_id,segment[,label]`, with the label column when any segment has a
+    /// label (an unlabelled segment's customers then have an empty label field).
+    static func writeSegments(
+        to path: String, ids: SegmentationInput, segments: [Int32], labels: [SegmentLabel?]?
+    ) throws {
+        let labelled = labels?.contains { $0 != nil } == true
+        try AtomicFile.write(to: URL(fileURLWithPath: path)) { writer in
+            try writer.write(labelled ? "customer_id,segment,label\n" : "customer_id,segment\n")
+            for (i, segment) in segments.enumerated() {
+                let line = "\(csvField(ids.id(i))),\(segment)"
+                try writer.write(labelled ? line + ",\(labels?[Int(segment)]?.rawValue ?? "")\n" : line + "\n")
+            }
+        }
+    }
+
+    /// The report text to `--report` (atomically) or stdout.
+    func emit(_ text: String) throws {
         if let report {
             try AtomicFile.write(text, to: URL(fileURLWithPath: report))
         } else {

@@ -37,6 +37,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
     case undefinedMetric(metric: String, reason: String)
     /// An input file could not be read (the underlying error names file, line and column).
     case input(DataError)
+    /// A saved ``SegmentationModel`` file that cannot be read or decoded, or does not fit the input.
+    case invalidModel(path: String, reason: String)
 
     /// One line naming the problem and where it is.
     public var description: String {
@@ -59,7 +61,7 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
             if let row { return "sample weight \(value) at row \(row) is negative or not finite" }
             return "sample weights sum to \(value); at least one weight must be positive"
         case let .lengthMismatch(what, expected, actual):
-            return "\(what) has \(actual) values, expected \(expected) (one per point)"
+            return "\(what) has \(actual) values, expected \(expected)"
         case let .initialCentroidsShape(er, ec, r, c):
             return "initial centroids are \(r) × \(c), expected \(er) × \(ec) (k × features)"
         case let .invalidParameter(name, value, reason):
@@ -75,6 +77,8 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(metric) is undefined: \(reason)"
         case let .input(error):
             return "\(error)"
+        case let .invalidModel(path, reason):
+            return "\(path): not a usable segmentation model: \(reason)"
         }
     }
 }

@@ -102,4 +102,77 @@ struct SegmentCommandTests {
                 as? SegmentCommand)
         #expect(throws: SegmentationError.self) { try missing.run() }
     }
+
+    @Test("--apply assigns new customers with a saved model: the fitted customers get their fitted segments back")
+    func applySavedModel() throws {
+        let dir = try Self.temporaryDirectory()
+        let input = dir.appendingPathComponent("customers.csv")
+        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
+        let fitted = dir.appendingPathComponent("fitted.csv"), model = dir.appendingPathComponent("model.json")
+        let fit = try #require(
+            try CAPMTool.parseAsRoot([
+                "segment", "--input", input.path, "--k", "3", "--log1p", "clv,monetary", "--seed", "4",
+                "--output", fitted.path, "--model", model.path, "--report", dir.appendingPathComponent("r.json").path,
+            ]) as? SegmentCommand)
+        try fit.run()
+        let saved = try SegmentationModel.read(contentsOf: model)
+        #expect(saved.labels?.count == 3 && saved.labels?.contains(nil) == false)
+
+        // Same customers, another column order and a text column: the model reads its features by name.
+        let reordered = dir.appendingPathComponent("new.csv")
+        var lines = Self.customers.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        lines = lines.enumerated().map { i, row in [row[6], "note\(i)", row[0]] + row[1...5] }
+        try lines.map { $0.joined(separator: ",") }.joined(separator: "\n").write(to: reordered, atomically: true, encoding: .utf8)
+        let assigned = dir.appendingPathComponent("assigned.csv"), summary = dir.appendingPathComponent("summary.csv")
+        let apply = try #require(
+            try CAPMTool.parseAsRoot([
+                "segment", "--input", reordered.path, "--apply", model.path, "--output", assigned.path,
+                "--format", "csv", "--report", summary.path,
+            ]) as? SegmentCommand)
+        try apply.run()
+        #expect(try String(contentsOf: assigned, encoding: .utf8) == String(contentsOf: fitted, encoding: .utf8))
+        let fitReport = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as? [String: Any])
+        let sizes = try #require(fitReport["sizes"] as? [Int])
+        let rows = try String(contentsOf: summary, encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(rows.map { Int($0.split(separator: ",")[1]) } == sizes)
+    }
+
+    @Test("--apply: a model that does not fit the input, a broken model file, fitting options — typed errors")
+    func applyErrors() throws {
+        let dir = try Self.temporaryDirectory()
+        let input = dir.appendingPathComponent("customers.csv")
+        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
+        let model = dir.appendingPathComponent("model.json")
+        try #require(
+            try CAPMTool.parseAsRoot([
+                "segment", "--input", input.path, "--k", "2", "--features", "frequency,monetary", "--model", model.path,
+                "--report", dir.appendingPathComponent("r.json").path,
+            ]) as? SegmentCommand
+        ).run()
+        func apply(_ file: URL, _ modelFile: URL = model) throws -> SegmentCommand {
+            try #require(try CAPMTool.parseAsRoot(["segment", "--input", file.path, "--apply", modelFile.path]) as? SegmentCommand)
+        }
+        let other = dir.appendingPathComponent("other.csv")
+        try "customer_id,frequency,spend\na,1,2\n".write(to: other, atomically: true, encoding: .utf8)
+        #expect(throws: SegmentationError.unknownColumn(name: "monetary", available: ["customer_id", "frequency", "spend"])) {
+            try apply(other).run()
+        }
+        let matrix = dir.appendingPathComponent("x.npy")
+        try NumPyArray(shape: [2, 3], elements: [1, 2, 3, 4, 5, 6]).write(to: matrix)
+        #expect(throws: SegmentationError.invalidModel(
+            path: model.path, reason: "it reads 2 features (frequency, monetary); \(matrix.path) has 3 columns")) {
+            try apply(matrix).run()
+        }
+        let broken = dir.appendingPathComponent("broken.json")
+        try "{\"scaler\": 1}".write(to: broken, atomically: true, encoding: .utf8)
+        #expect(throws: SegmentationError.self) { try apply(input, broken).run() }
+        #expect(SegmentationError.invalidModel(path: "m.json", reason: "not valid JSON").description
+            == "m.json: not a usable segmentation model: not valid JSON")
+        for option in [["--k", "3"], ["--init", model.path], ["--model", model.path], ["--log1p", "clv"]] {
+            #expect(throws: (any Error).self) {
+                try CAPMTool.parseAsRoot(["segment", "--input", input.path, "--apply", model.path] + option)
+            }
+        }
+    }
 }

@@ -186,6 +186,37 @@ struct IdentityScalingTests {
 
 @Suite("model files")
 struct ModelFileTests {
+    static let plain =
+        #"{"scaler":{"method":"none","names":["a"],"log1p":[false],"centers":[0],"scales":[1]},"centroids":{"rows":2,"columns":1,"elements":[0,10]}"#
+
+    @Test("a model saved before labels were stored decodes without them; labels must be one per segment")
+    func labels() throws {
+        let old = try JSONDecoder().decode(SegmentationModel.self, from: Data((Self.plain + "}").utf8))
+        #expect(old.labels == nil && old.clusterCount == 2)
+        let labelled = try JSONDecoder().decode(
+            SegmentationModel.self, from: Data((Self.plain + #","labels":["champions",null]}"#).utf8))
+        #expect(labelled.labels == [.champions, nil])
+        #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(SegmentationModel.self, from: Data((Self.plain + #","labels":["dormant"]}"#).utf8))
+        }
+    }
+
+    @Test("an assignment counts each segment's customers and carries the model's labels")
+    func assignment() throws {
+        let model = try SegmentationModel(
+            scaler: FeatureScaler.fit(FeatureMatrix([[0], [10]]), names: ["a"], method: .none),
+            centroids: FeatureMatrix([[0], [10]]), labels: [.dormant, .champions])
+        let a = try model.assignment(of: FeatureMatrix([[1], [9], [12], [4.9], [5.1]]), threads: 2)
+        #expect(a.segments == [0, 1, 1, 0, 1] && a.sizes == [2, 3])
+        #expect(a.label(ofCustomer: 1) == .champions && a.label(ofCustomer: 3) == .dormant)
+        #expect(a.summaryCSV() == "segment,size,share,label\n0,2,0.4,dormant\n1,3,0.6,champions\n")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(a.summaryJSON().utf8)) as? [String: Any])
+        #expect(json["k"] as? Int == 2 && json["customers"] as? Int == 5 && json["sizes"] as? [Int] == [2, 3])
+        // No customers: sizes and shares 0, no division by zero.
+        let none = try model.assignment(of: FeatureMatrix(emptyWithColumns: 1))
+        #expect(none.sizes == [0, 0] && none.summaryCSV().hasSuffix("1,0,0.0,champions\n"))
+    }
+
     @Test("a corrupted model file is a decoding error, not a crash")
     func corrupted() throws {
         let bad = [
