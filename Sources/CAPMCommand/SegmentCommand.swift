@@ -207,9 +207,18 @@ struct SegmentCommand: ParsableCommand {
                 aliveReference: try reference(aliveReference, option: "--alive-reference"), aliveFactor: aliveFactor),
             initialCentroids: initial)
         let progress = Progress()
+        // Iteration lines at most once a second, so a long fit shows it is moving without flooding the terminal.
+        var lastIterationLine: ContinuousClock.Instant?
         // Moved out of `data`, so the segmentation scales the only copy in place.
         let outcome = try segmentation.run(
             features: data.takeFeatures(), names: data.featureNames, weights: data.weights, customers: customers,
+            onIteration: { step in
+                guard progress.enabled else { return }
+                let now = ContinuousClock.now
+                if let last = lastIterationLine, now - last < .seconds(1) { return }
+                lastIterationLine = now
+                progress.step(Self.describe(step))
+            },
             onFit: { k, fit in
                 progress.step(
                     String(format: "k = %d fitted: inertia %.6g, %d iterations", k, fit.inertia, fit.iterations))
@@ -284,6 +293,19 @@ struct SegmentCommand: ParsableCommand {
                 try writer.write(labelled ? line + ",\(labels?[Int(segment)]?.rawValue ?? "")\n" : line + "\n")
             }
         }
+    }
+
+    /// One progress line for a k-means iteration, e.g.
+    /// `k = 8, restart 2/4, iteration 37/300: 1204 labels changed, centroid shift 3.1e-05`.
+    static func describe(_ step: KMeansIteration) -> String {
+        var text = "k = \(step.clusterCount)"
+        if step.restarts > 1 { text += ", restart \(step.restart + 1)/\(step.restarts)" }
+        text += step.changedLabels == nil ? ", epoch " : ", iteration "
+        text += "\(step.iteration)/\(step.maxIterations)"
+        if let changed = step.changedLabels, let shift = step.centroidShift {
+            text += String(format: ": %d labels changed, centroid shift %.3g", changed, shift)
+        }
+        return text
     }
 
     /// The report text to `--report` (atomically) or stdout.

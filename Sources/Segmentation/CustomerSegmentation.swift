@@ -67,6 +67,7 @@ public struct CustomerSegmentation: Sendable {
     /// - Parameters:
     ///   - weights: optional sample weights, one per row.
     ///   - customers: the per-customer columns the profiles summarise (nil: no profiles, no labels).
+    ///   - onIteration: called after every k-means iteration (progress reports).
     ///   - onFit: called after each candidate k of an automatic choice is fitted (progress reports).
     ///   - onCandidate: called for each candidate k of an automatic choice once its metrics are known (after all
     ///     fits: the silhouettes of all k are computed together).
@@ -77,7 +78,7 @@ public struct CustomerSegmentation: Sendable {
     ///   O(N log N) profiles (medians).
     public func run(
         features: consuming FeatureMatrix, names: [String], weights: [Double]? = nil, customers: CustomerColumns? = nil,
-        onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in },
+        onIteration: (KMeansIteration) -> Void = { _ in }, onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in },
         onCandidate: (KSelection.Candidate) -> Void = { _ in }
     ) throws(SegmentationError) -> Outcome {
         let scaler = try FeatureScaler.fit(features, names: names, method: scaling, logColumns: logColumns)
@@ -106,7 +107,7 @@ public struct CustomerSegmentation: Sendable {
         var selection: SegmentationReport.Selection?
         if let fixedK {
             configuration.clusterCount = fixedK
-            result = try configuration.fit(scaled, weights: weights)
+            result = try configuration.fit(scaled, weights: weights, onIteration: onIteration)
             if computeMetrics && fixedK >= 2 && result.sizes.filter({ $0 > 0 }).count >= 2 {
                 let silhouette = try ClusterMetrics.silhouette(
                     scaled, labels: result.labels, clusterCount: fixedK, sampleSize: silhouetteSample,
@@ -120,7 +121,7 @@ public struct CustomerSegmentation: Sendable {
         } else {
             let outcome = try KSelection(
                 kMeans: configuration, range: range, rule: rule, silhouetteSample: silhouetteSample
-            ).run(scaled, weights: weights, onFit: onFit, onCandidate: onCandidate)
+            ).run(scaled, weights: weights, onIteration: onIteration, onFit: onFit, onCandidate: onCandidate)
             result = outcome.result
             configuration.clusterCount = outcome.chosenK
             metrics = outcome.candidates.first { $0.k == outcome.chosenK }

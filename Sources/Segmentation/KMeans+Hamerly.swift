@@ -19,7 +19,8 @@ extension KMeans {
     ///   memory: two N-vectors of bounds in addition to Lloyd's.
     static func hamerly(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, maxIterations: Int,
-        tolerance: Double, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best
+        tolerance: Double, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best,
+        onIteration: (_ iteration: Int, _ changed: Int, _ shift: Double) -> Void = { _, _, _ in }
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -84,6 +85,7 @@ extension KMeans {
             }
             iterationSeconds.append(seconds(since: start))
             iterationCPUSeconds.append(ProcessCPUClock.now() - cpuStart)
+            onIteration(iteration, changed, shift)
             if changed == 0 && iteration > 1 {
                 convergence = .labelsStable
                 break

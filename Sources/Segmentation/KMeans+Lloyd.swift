@@ -75,7 +75,8 @@ extension KMeans {
     static func lloyd(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int,
         maxIterations: Int, tolerance: Double, partition: ChunkPartition, threads: Int, single: [Float]? = nil,
-        instructionSet: KernelInstructionSet = .best
+        instructionSet: KernelInstructionSet = .best,
+        onIteration: (_ iteration: Int, _ changed: Int, _ shift: Double) -> Void = { _, _, _ in }
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -120,6 +121,7 @@ extension KMeans {
             }
             iterationSeconds.append(seconds(since: start))
             iterationCPUSeconds.append(ProcessCPUClock.now() - cpuStart)
+            onIteration(iteration, changed, shift)
             if changed == 0 && iteration > 1 {
                 convergence = .labelsStable
                 break

@@ -34,7 +34,7 @@ extension KMeans {
     static func miniBatch(
         _ data: FeatureMatrix, weights: [Double]?, mean: [Double], initial: [Double], k: Int, batch: Int,
         maxEpochs: Int, partition: ChunkPartition, threads: Int, instructionSet: KernelInstructionSet = .best,
-        rng: inout Xoshiro256
+        rng: inout Xoshiro256, onEpoch: (_ epoch: Int) -> Void = { _ in }
     ) -> LloydRun {
         let n = data.rows
         let d = data.columns
@@ -116,6 +116,7 @@ extension KMeans {
                 }
                 counts[c] = total
             }
+            if steps % stepsPerEpoch == 0 { onEpoch(steps / stepsPerEpoch) }
             // Progress: exponentially smoothed mean batch inertia (batches with zero total weight carry no signal).
             if batchWeight > 0 {
                 let value = batchInertia / batchWeight

@@ -146,19 +146,23 @@ public struct KMeans: Sendable {
     /// - Parameters:
     ///   - data: N × d features (finite by construction of ``FeatureMatrix``).
     ///   - weights: optional non-negative sample weights, one per row (at least one positive).
+    ///   - onIteration: called on the calling thread after every iteration of every restart (progress reports).
     /// - Returns: the best run's centroids (input units), labels, inertia and convergence report.
     /// - Throws: ``SegmentationError`` for k outside 1…N, fewer than k distinct rows, bad weights, a wrong
     ///   initial-centroid shape or options outside their domain.
     /// - Complexity: O(N·k·d) per iteration; memory: the data plus labels (4 bytes per row) plus
     ///   O(chunkCount·k·d); k-means++ seeding adds one N-vector of distances; float32 a Float copy (N·d·4 bytes).
-    public func fit(_ data: FeatureMatrix, weights: [Double]? = nil) throws(SegmentationError) -> KMeansResult {
-        try fit(data, weights: weights, moments: nil)
+    public func fit(
+        _ data: FeatureMatrix, weights: [Double]? = nil, onIteration: (KMeansIteration) -> Void = { _ in }
+    ) throws(SegmentationError) -> KMeansResult {
+        try fit(data, weights: weights, moments: nil, onIteration: onIteration)
     }
 
     /// ``fit(_:weights:)`` with the column moments of `data` already computed by ``columnMoments(_:partition:threads:)``
     /// over this configuration's chunks (``KSelection`` fits every k on the same data), or nil to compute them.
     func fit(
-        _ data: FeatureMatrix, weights: [Double]?, moments: (mean: [Double], variance: [Double])?
+        _ data: FeatureMatrix, weights: [Double]?, moments: (mean: [Double], variance: [Double])?,
+        onIteration: (KMeansIteration) -> Void = { _ in }
     ) throws(SegmentationError) -> KMeansResult {
         try validate(data, weights: weights)
         let n = data.rows
@@ -213,22 +217,28 @@ public struct KMeans: Sendable {
             }
             let seedingSeconds = Self.seconds(since: start)
             for c in 0..<k { for j in 0..<d { initial[c * d + j] -= mean[j] } }
+            func report(_ iteration: Int, _ changed: Int?, _ shift: Double?) {
+                onIteration(KMeansIteration(
+                    clusterCount: k, restart: r, restarts: runs, iteration: iteration, maxIterations: maxIterations,
+                    changedLabels: changed, centroidShift: shift))
+            }
             var run: LloydRun
             switch resolvedAlgorithm {
             case .lloyd, .automatic:
                 run = Self.lloyd(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
                     tolerance: absoluteTolerance, partition: partition, threads: threads, single: singleCopy,
-                    instructionSet: instructionSet)
+                    instructionSet: instructionSet, onIteration: { report($0, $1, $2) })
             case .minibatch:
                 run = Self.miniBatch(
                     data, weights: weights, mean: mean, initial: initial, k: k, batch: miniBatchSize,
                     maxEpochs: maxIterations, partition: partition, threads: threads, instructionSet: instructionSet,
-                    rng: &rng)
+                    rng: &rng, onEpoch: { report($0, nil, nil) })
             case .hamerly:
                 run = Self.hamerly(
                     data, weights: weights, mean: mean, initial: initial, k: k, maxIterations: maxIterations,
-                    tolerance: absoluteTolerance, partition: partition, threads: threads, instructionSet: instructionSet)
+                    tolerance: absoluteTolerance, partition: partition, threads: threads, instructionSet: instructionSet,
+                    onIteration: { report($0, $1, $2) })
             }
             run.seedingSeconds = seedingSeconds
             restartInertias.append(run.inertia)

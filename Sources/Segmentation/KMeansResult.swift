@@ -52,3 +52,34 @@ public struct KMeansResult: Sendable {
     /// Whether the best run converged before ``KMeans/maxIterations``.
     public var converged: Bool { convergence.converged }
 }
+
+/// One finished iteration of a k-means run, for progress reports (``KMeans/fit(_:weights:onIteration:)``).
+public struct KMeansIteration: Sendable, Equatable {
+    /// The number of clusters being fitted.
+    public let clusterCount: Int
+    /// The restart (seeding) this iteration belongs to, 0-based, and how many there are.
+    public let restart: Int, restarts: Int
+    /// The iteration number within the restart, from 1 (mini-batch: the epoch, N/batch steps each).
+    public let iteration: Int
+    /// ``KMeans/maxIterations`` (mini-batch: epochs).
+    public let maxIterations: Int
+    /// Rows whose label changed in this iteration (nil for mini-batch, which labels a sample per step).
+    public let changedLabels: Int?
+    /// Σ‖c_new − c_old‖² over the centroids in this iteration (the quantity the tolerance bounds), in scaled
+    /// units (nil for mini-batch).
+    public let centroidShift: Double?
+
+    /// An iteration report (``KMeans`` creates them; public for callers that test their progress handlers).
+    public init(
+        clusterCount: Int, restart: Int, restarts: Int, iteration: Int, maxIterations: Int, changedLabels: Int?,
+        centroidShift: Double?
+    ) {
+        self.clusterCount = clusterCount
+        self.restart = restart
+        self.restarts = restarts
+        self.iteration = iteration
+        self.maxIterations = maxIterations
+        self.changedLabels = changedLabels
+        self.centroidShift = centroidShift
+    }
+}

@@ -82,14 +82,15 @@ public struct KSelection: Sendable {
     /// The silhouettes of all k are computed together at the end, on one sample (``SilhouetteSample``): each pairwise
     /// distance of the sample is computed once for all k instead of once per k, with the same values as one k at a
     /// time. Until then each fitted k is kept with its labels packed to one byte per row (k ≤ 256), N bytes per k.
-    /// `onFit` is called after each k's fit (progress reports), `onCandidate` for each k once its metrics are known.
+    /// `onIteration` is called after every k-means iteration, `onFit` after each k's fit (progress reports),
+    /// `onCandidate` for each k once its metrics are known.
     ///
     /// - Throws: ``SegmentationError`` from k-means or the metrics; `invalidParameter` when the range holds no
     ///   k ≥ 2 that the data allow.
     /// - Complexity: Σ_k O(iterations·N·k·d) + O(m²·(d + K)) for the silhouettes of K candidates on m sampled rows.
     public func run(
-        _ data: FeatureMatrix, weights: [Double]? = nil, onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in },
-        onCandidate: (Candidate) -> Void = { _ in }
+        _ data: FeatureMatrix, weights: [Double]? = nil, onIteration: (KMeansIteration) -> Void = { _ in },
+        onFit: (_ k: Int, _ result: KMeansResult) -> Void = { _, _ in }, onCandidate: (Candidate) -> Void = { _ in }
     ) throws(SegmentationError) -> Outcome {
         let low = max(2, range.lowerBound)
         let distinct = KMeans.distinctRowCount(data, upTo: range.upperBound)
@@ -110,7 +111,7 @@ public struct KSelection: Sendable {
         for k in low...high {
             var model = kMeans
             model.clusterCount = k
-            let result = try model.fit(data, weights: weights, moments: moments)
+            let result = try model.fit(data, weights: weights, moments: moments, onIteration: onIteration)
             try sample.add(labels: result.labels, clusterCount: k)
             let (db, ch) = try ClusterMetrics.daviesBouldinAndCalinskiHarabasz(
                 data, labels: result.labels, clusterCount: k, threads: kMeans.threads)

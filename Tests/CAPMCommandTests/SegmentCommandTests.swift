@@ -175,4 +175,20 @@ struct SegmentCommandTests {
             }
         }
     }
+
+    @Test(
+        "a k-means iteration's progress line",
+        arguments: [
+            (KMeansIteration(
+                clusterCount: 8, restart: 1, restarts: 4, iteration: 37, maxIterations: 300, changedLabels: 1204,
+                centroidShift: 3.1e-5),
+             "k = 8, restart 2/4, iteration 37/300: 1204 labels changed, centroid shift 3.1e-05"),
+            (KMeansIteration(
+                clusterCount: 5, restart: 0, restarts: 1, iteration: 2, maxIterations: 100, changedLabels: nil,
+                centroidShift: nil),
+             "k = 5, epoch 2/100"),
+        ])
+    func iterationLine(step: KMeansIteration, line: String) {
+        #expect(SegmentCommand.describe(step) == line)
+    }
 }

@@ -49,6 +49,41 @@ struct KMeansTests {
         #expect(result.iterationCPUSeconds.allSatisfy { $0 >= 0 } && result.iterationCPUSeconds.reduce(0, +) > 0)
     }
 
+    @Test("onIteration reports every iteration of every restart, in order", arguments: Engine.allCases)
+    func iterationProgress(engine: Engine) throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 500, spread: 3, seed: 9)
+        var steps: [KMeansIteration] = []
+        let result = try engine.configure(KMeans(clusterCount: 6, restarts: 3, maxIterations: 50, seed: 2, threads: 2))
+            .fit(data) { steps.append($0) }
+        #expect(steps.allSatisfy { $0.clusterCount == 6 && $0.restarts == 3 && $0.maxIterations == 50 })
+        for r in 0..<3 {
+            let run = steps.filter { $0.restart == r }
+            #expect(!run.isEmpty && run.map(\.iteration) == Array(1...run.count))
+            // Every label is new in the first iteration.
+            #expect(run.first?.changedLabels == data.rows)
+        }
+        // Restarts in order, and the kept run's count is the result's.
+        #expect(steps.map(\.restart) == steps.map(\.restart).sorted())
+        let kept = steps.filter { $0.restart == result.bestRestart }
+        #expect(kept.count == result.iterations)
+        switch result.convergence {
+        case .labelsStable: #expect(kept.last?.changedLabels == 0)
+        case .centroidShift: #expect((kept.last?.centroidShift ?? .infinity) <= result.absoluteTolerance)
+        default: Issue.record("blobs should converge, stopped by \(result.convergence)")
+        }
+    }
+
+    @Test("mini-batch reports one step per completed epoch, without label counts")
+    func miniBatchProgress() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 500, spread: 3, seed: 9)
+        var steps: [KMeansIteration] = []
+        let model = KMeans(clusterCount: 4, maxIterations: 3, seed: 5, algorithm: .minibatch, miniBatchSize: 256)
+        let result = try model.fit(data) { steps.append($0) }
+        // 2,000 rows in batches of 256: 8 steps per epoch.
+        #expect(steps.map(\.iteration) == Array(stride(from: 1, through: result.iterations / 8, by: 1)))
+        #expect(steps.allSatisfy { $0.changedLabels == nil && $0.centroidShift == nil })
+    }
+
     @Test("a report written before iterationCPUSeconds existed still decodes, with no CPU times")
     func reportWithoutCPUTimes() throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 50, spread: 1, seed: 2)
