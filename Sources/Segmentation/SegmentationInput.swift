@@ -80,8 +80,12 @@ public struct SegmentationInput: Sendable {
         let numeric = try numericColumnNames(url, header: header, excluding: idName.map { [$0] } ?? [])
         let candidateNames = features ?? numeric.filter { $0 != weightColumn }
         if candidateNames.isEmpty { throw .noFeatures }
-        var specs = numeric.map { ColumnSpec(name: $0, type: .double) }
+        // A negative weight is an error at its line and column (the reader checks it while parsing).
+        var specs = numeric.map { ColumnSpec(name: $0, type: .double, nonNegative: $0 == weightColumn) }
         for name in candidateNames where !numeric.contains(name) { specs.append(ColumnSpec(name: name, type: .double)) }
+        if let weightColumn, !numeric.contains(weightColumn), !candidateNames.contains(weightColumn) {
+            specs.append(ColumnSpec(name: weightColumn, type: .double, nonNegative: true))
+        }
         if let idName { specs.append(ColumnSpec(name: idName, type: .identifier)) }
         let table: CSVTable
         do { table = try CSVTable.read(contentsOf: url, columns: specs) } catch { throw .input(error) }

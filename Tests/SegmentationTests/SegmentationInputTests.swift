@@ -103,4 +103,19 @@ struct SegmentationInputTests {
         let unnamed = try SegmentationInput.load(plain)
         #expect(unnamed.identifierColumn == nil && unnamed.id(1) == "1" && unnamed.featureNames == ["a", "b"])
     }
+
+    @Test("a negative sample weight is an error at its line and column")
+    func negativeWeight() throws {
+        let url = try csv("customer_id,a,b,w\nx,1,2,1\ny,1,3,-1\nz,5,9,2\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.input(.invalidValue(
+            path: url.path, line: 3, column: 4, columnName: "w", text: "-1", expected: "a non-negative number"))
+        ) {
+            try SegmentationInput.load(url, weightColumn: "w")
+        }
+        let positive = try csv("customer_id,a,b,w\nx,1,2,1\ny,1,3,0.5\nz,5,9,2\n")
+        defer { try? FileManager.default.removeItem(at: positive.deletingLastPathComponent()) }
+        let good = try SegmentationInput.load(positive, weightColumn: "w")
+        #expect(good.weights == [1, 0.5, 2] && good.featureNames == ["a", "b"])
+    }
 }
