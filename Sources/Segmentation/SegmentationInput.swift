@@ -43,8 +43,8 @@ public struct SegmentationInput: Sendable {
     ///
     /// - Parameters:
     ///   - features: feature column names (CSV); nil for every numeric column but the id and weight columns.
-    ///   - idColumn: the CSV id column; nil for the first of ``identifierColumnNames`` in the header (none when the
-    ///     header has none of them: customers are then identified by row number).
+    ///   - idColumn: the CSV id column; nil for the first of ``identifierColumnNames`` in the header that is not a
+    ///     named feature (none when there is no such column: customers are then identified by row number).
     ///   - weightColumn: a CSV column of non-negative sample weights.
     /// - Throws: ``SegmentationError/input(_:)`` for unreadable files (with file, line, column);
     ///   ``SegmentationError/unknownColumn(name:available:)`` for a feature, weight or id column name not in the
@@ -76,7 +76,8 @@ public struct SegmentationInput: Sendable {
         for name in (features ?? []) + [weightColumn, idColumn].compactMap({ $0 }) where !header.contains(name) {
             throw .unknownColumn(name: name, available: header)
         }
-        let idName = idColumn ?? identifierColumnNames.first { header.contains($0) }
+        // A common id name that is also a named feature stays a feature.
+        let idName = idColumn ?? identifierColumnNames.first { header.contains($0) && !(features ?? []).contains($0) }
         let numeric = try numericColumnNames(url, header: header, excluding: idName.map { [$0] } ?? [])
         let candidateNames = features ?? numeric.filter { $0 != weightColumn }
         if candidateNames.isEmpty { throw .noFeatures }

@@ -97,6 +97,9 @@ struct SegmentationInputTests {
         #expect(throws: SegmentationError.unknownColumn(name: "acount", available: ["id", "account", "x"])) {
             try SegmentationInput.load(url, idColumn: "acount")
         }
+        // A common id name that is a named feature stays a feature (no other common name here: rows are numbered).
+        let both = try SegmentationInput.load(url, features: ["id", "x"])
+        #expect(both.identifierColumn == nil && both.featureNames == ["id", "x"] && both.id(2) == "2")
         // No common name in the header: customers are numbered by row.
         let plain = try csv("a,b\n1,2\n3,5\n")
         defer { try? FileManager.default.removeItem(at: plain.deletingLastPathComponent()) }
