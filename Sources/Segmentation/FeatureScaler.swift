@@ -68,6 +68,7 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
                     logFlags[j]
                     ? meanAndDeviation(try transformedColumn(data, j, log: true, name: names[j])) : moments[j]
                 if !(sd > 0) { throw .constantColumn(column: j, name: names[j]) }
+                if !sd.isFinite || !mean.isFinite { throw .valuesOverflow(column: j, name: names[j]) }
                 centers.append(mean)
                 scales.append(sd)
             case .robust:
@@ -75,8 +76,10 @@ public struct FeatureScaler: Sendable, Equatable, Codable {
                 let sorted = column.sorted()
                 let iqr = percentile(sorted, 0.75) - percentile(sorted, 0.25)
                 if !(sorted[sorted.count - 1] > sorted[0]) { throw .constantColumn(column: j, name: names[j]) }
+                let scale = iqr > 0 ? iqr : meanAndDeviation(column).deviation
+                if !scale.isFinite { throw .valuesOverflow(column: j, name: names[j]) }
                 centers.append(percentile(sorted, 0.5))
-                scales.append(iqr > 0 ? iqr : meanAndDeviation(column).deviation)
+                scales.append(scale)
             }
         }
         return FeatureScaler(method: method, names: names, log1p: logFlags, centers: centers, scales: scales)

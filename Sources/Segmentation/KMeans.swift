@@ -190,6 +190,12 @@ public struct KMeans: Sendable {
             }
             singleCopy = copy
         }
+        // Squared distances between rows stay below about 4·N·Σⱼ varⱼ; past the Double range the fit would return
+        // infinite inertia and empty clusters, so such data is refused (z-scores or log1p bring it back in range).
+        if let j = variance.firstIndex(where: { !$0.isFinite }) { throw .valuesOverflow(column: j, name: nil) }
+        if !(4 * Double(n) * variance.reduce(0, +)).isFinite {
+            throw .valuesOverflow(column: variance.indices.max { variance[$0] < variance[$1] } ?? 0, name: nil)
+        }
         let absoluteTolerance = tolerance * variance.reduce(0, +) / Double(d)
 
         var best: LloydRun?

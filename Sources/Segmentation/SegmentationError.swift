@@ -37,6 +37,9 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
     case undefinedMetric(metric: String, reason: String)
     /// An input file could not be read (the underlying error names file, line and column).
     case input(DataError)
+    /// Feature values so large (about ±1e150 or beyond) that their spread or the squared distances overflow the
+    /// Double range; `name` when the column is known.
+    case valuesOverflow(column: Int, name: String?)
     /// A saved ``SegmentationModel`` file that cannot be read or decoded, or does not fit the input.
     case invalidModel(path: String, reason: String)
 
@@ -77,6 +80,9 @@ public enum SegmentationError: Error, Equatable, Sendable, CustomStringConvertib
             return "\(metric) is undefined: \(reason)"
         case let .input(error):
             return "\(error)"
+        case let .valuesOverflow(column, name):
+            return "feature column \(column)\(name.map { " ('\($0)')" } ?? ""): values so large that squared distances "
+                + "overflow the Double range; rescale the column (divide it, or --log1p for money amounts)"
         case let .invalidModel(path, reason):
             return "\(path): not a usable segmentation model: \(reason)"
         }

@@ -184,6 +184,26 @@ struct KMeansTests {
         #expect(result.iterations == 2)
     }
 
+    @Test("values whose squared distances overflow are a typed error, not infinite inertia and empty clusters")
+    func overflowingValues() throws {
+        let data = try FeatureMatrix([[5, 1e300], [6, -1e300], [1, 1], [2, 3]])
+        #expect(throws: SegmentationError.valuesOverflow(column: 1, name: nil)) {
+            try KMeans(clusterCount: 2, seed: 1).fit(data)
+        }
+        // Each variance finite, but distances of (2e154)² per feature are not; 1e153 still fits.
+        let wide = try FeatureMatrix([[1e154, 0], [-1e154, 1e154], [0, -1e154], [1, 2]])
+        #expect(throws: SegmentationError.self) { try KMeans(clusterCount: 2, seed: 1).fit(wide) }
+        let fits = try FeatureMatrix([[1e153, 0], [-1e153, 1e153], [0, -1e153], [1, 2]])
+        #expect(try KMeans(clusterCount: 2, seed: 1).fit(fits).inertia.isFinite)
+        #expect(throws: SegmentationError.valuesOverflow(column: 1, name: "b")) {
+            try FeatureScaler.fit(data, names: ["a", "b"], method: .zscore)
+        }
+        #expect(SegmentationError.valuesOverflow(column: 1, name: "b").description.hasPrefix("feature column 1 ('b'): "))
+        // Robust scaling brings the column back in range.
+        let scaler = try FeatureScaler.fit(data, names: ["a", "b"], method: .robust)
+        #expect(try KMeans(clusterCount: 2, seed: 1).fit(scaler.transform(data)).inertia.isFinite)
+    }
+
     @Test("weights act like repeated rows", arguments: Engine.allCases)
     func weightsAreMultiplicities(engine: Engine) throws {
         let data = try FeatureMatrix([[0, 0], [1, 0], [10, 10], [11, 10], [10, 11]])
