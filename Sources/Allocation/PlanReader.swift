@@ -1,3 +1,4 @@
+import CAPMData
 import Foundation
 import Yams
 
@@ -140,16 +141,7 @@ public enum PlanReader {
     }
 
     static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type: return "a number"
-        case is Int.Type: return "an integer"
-        case is String.Type: return "a string"
-        default:
-            let name = "\(type)"
-            if name.hasPrefix("Array") { return "a list" }
-            if name.hasPrefix("Dictionary") { return "a mapping" }
-            return "a \(name)"
-        }
+        DecodingFailure.typeName(type, objectName: "a mapping")
     }
 
     /// The keys allowed in each kind of mapping.

@@ -1,3 +1,4 @@
+import CAPMData
 import Foundation
 
 /// A fitted segmentation that can be saved (Codable) and applied to new customers: the feature scaler, the
@@ -56,27 +57,11 @@ public struct SegmentationModel: Sendable, Codable, Equatable {
             throw .invalidModel(path: url.path, reason: "cannot be read (\(error.localizedDescription))")
         }
         do { return try JSONDecoder().decode(SegmentationModel.self, from: data) } catch let error as DecodingError {
-            throw .invalidModel(path: url.path, reason: Self.describe(error))
+            let failure = DecodingFailure(error)
+            throw .invalidModel(
+                path: url.path, reason: failure.keyPath.isEmpty ? failure.reason : "\(failure.keyPath): \(failure.reason)")
         } catch {
             throw .invalidModel(path: url.path, reason: "\(error)")
-        }
-    }
-
-    /// One line for a decoding error: what was wrong and at which key path.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.isEmpty ? "the top level" : keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .dataCorrupted(context):
-            return context.codingPath.isEmpty
-                ? "not valid JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
-        case let .keyNotFound(key, context):
-            return "missing '\(key.stringValue)' at \(path(context.codingPath))"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default:
-            return "\(error)"
         }
     }
 

@@ -1,3 +1,4 @@
+import CAPMData
 import Foundation
 
 /// Decodes the JSON files of a run directory with the same `Codable` types (and float strategy) the CLI
@@ -31,43 +32,9 @@ enum JSONFile {
         }
     }
 
-    /// `codingPath` as `a.b[2].c`.
-    static func keyPath(_ codingPath: [any CodingKey]) -> String {
-        var s = ""
-        for key in codingPath {
-            if let i = key.intValue { s += "[\(i)]" } else { s += s.isEmpty ? key.stringValue : ".\(key.stringValue)" }
-        }
-        return s
-    }
-
+    /// `error` as ``ReportError/invalidJSON(path:keyPath:reason:)`` (see `DecodingFailure`).
     static func describe(_ error: DecodingError, path: String) -> ReportError {
-        switch error {
-        case .keyNotFound(let key, let context):
-            let p = keyPath(context.codingPath)
-            return .invalidJSON(path: path, keyPath: p.isEmpty ? key.stringValue : p + "." + key.stringValue, reason: "missing key")
-        case .typeMismatch(let type, let context):
-            return .invalidJSON(path: path, keyPath: keyPath(context.codingPath), reason: "expected \(typeName(type))")
-        case .valueNotFound(let type, let context):
-            return .invalidJSON(path: path, keyPath: keyPath(context.codingPath), reason: "expected \(typeName(type)), found null")
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return .invalidJSON(path: path, keyPath: keyPath(context.codingPath), reason: underlying ?? context.debugDescription)
-        @unknown default:
-            return .invalidJSON(path: path, keyPath: "", reason: "\(error)")
-        }
-    }
-
-    static func typeName(_ type: Any.Type) -> String {
-        switch type {
-        case is Double.Type: return "a number"
-        case is Int.Type: return "an integer"
-        case is String.Type: return "a string"
-        case is Bool.Type: return "true or false"
-        default:
-            let name = "\(type)"
-            if name.hasPrefix("Array") { return "a list" }
-            if name.hasPrefix("Dictionary") { return "an object" }
-            return "a \(name)"
-        }
+        let failure = DecodingFailure(error)
+        return .invalidJSON(path: path, keyPath: failure.keyPath, reason: failure.reason)
     }
 }
