@@ -163,6 +163,10 @@ public struct SegmentationInput: Sendable {
             bytes = Array(bytes[...lastNewline])
         }
         let text = String(decoding: bytes, as: UTF8.self)
+        // The whole file is only a header (and blank lines): say so, rather than "no numeric column".
+        if prefix.count < 1 << 16, !text.split(whereSeparator: \.isNewline).dropFirst().contains(where: { !$0.allSatisfy(\.isWhitespace) }) {
+            throw .input(.emptyFile(path: url.path))
+        }
         return header.filter { name in
             guard !excluding.contains(name),
                 let sample = try? CSVTable.parse(

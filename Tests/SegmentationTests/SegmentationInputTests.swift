@@ -121,4 +121,14 @@ struct SegmentationInputTests {
         let good = try SegmentationInput.load(positive, weightColumn: "w")
         #expect(good.weights == [1, 0.5, 2] && good.featureNames == ["a", "b"])
     }
+
+    @Test("a header without data rows is reported as such, with or without named features")
+    func headerOnly() throws {
+        let url = try csv("id,a,b\n\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.input(.emptyFile(path: url.path))) { try SegmentationInput.load(url) }
+        #expect(throws: SegmentationError.input(.emptyFile(path: url.path))) {
+            try SegmentationInput.load(url, features: ["a"])
+        }
+    }
 }
