@@ -217,7 +217,7 @@ struct SegmentCommand: ParsableCommand {
                 let now = ContinuousClock.now
                 if let last = lastIterationLine, now - last < .seconds(1) { return }
                 lastIterationLine = now
-                progress.step(Self.describe(step))
+                progress.step(step.description)
             },
             onFit: { k, fit in
                 progress.step(
@@ -293,19 +293,6 @@ struct SegmentCommand: ParsableCommand {
                 try writer.write(labelled ? line + ",\(labels?[Int(segment)]?.rawValue ?? "")\n" : line + "\n")
             }
         }
-    }
-
-    /// One progress line for a k-means iteration, e.g.
-    /// `k = 8, restart 2/4, iteration 37/300: 1204 labels changed, centroid shift 3.1e-05`.
-    static func describe(_ step: KMeansIteration) -> String {
-        var text = "k = \(step.clusterCount)"
-        if step.restarts > 1 { text += ", restart \(step.restart + 1)/\(step.restarts)" }
-        text += step.changedLabels == nil ? ", epoch " : ", iteration "
-        text += "\(step.iteration)/\(step.maxIterations)"
-        if let changed = step.changedLabels, let shift = step.centroidShift {
-            text += String(format: ": %d labels changed, centroid shift %.3g", changed, shift)
-        }
-        return text
     }
 
     /// The report text to `--report` (atomically) or stdout.

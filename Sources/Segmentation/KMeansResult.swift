@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a Lloyd run stopped.
 public enum KMeansConvergence: String, Sendable, Codable, Equatable {
     /// No label changed in the last iteration (the fixed point was reached exactly).
@@ -54,7 +56,7 @@ public struct KMeansResult: Sendable {
 }
 
 /// One finished iteration of a k-means run, for progress reports (``KMeans/fit(_:weights:onIteration:)``).
-public struct KMeansIteration: Sendable, Equatable {
+public struct KMeansIteration: Sendable, Equatable, CustomStringConvertible {
     /// The number of clusters being fitted.
     public let clusterCount: Int
     /// The restart (seeding) this iteration belongs to, 0-based, and how many there are.
@@ -81,5 +83,18 @@ public struct KMeansIteration: Sendable, Equatable {
         self.maxIterations = maxIterations
         self.changedLabels = changedLabels
         self.centroidShift = centroidShift
+    }
+
+    /// One progress line, e.g. `k = 8, restart 2/4, iteration 37/300: 1204 labels changed, centroid shift 3.1e-05`
+    /// (mini-batch: `k = 5, epoch 2/100`; the restart only when there are several).
+    public var description: String {
+        var text = "k = \(clusterCount)"
+        if restarts > 1 { text += ", restart \(restart + 1)/\(restarts)" }
+        text += changedLabels == nil ? ", epoch " : ", iteration "
+        text += "\(iteration)/\(maxIterations)"
+        if let changedLabels, let centroidShift {
+            text += String(format: ": %d labels changed, centroid shift %.3g", changedLabels, centroidShift)
+        }
+        return text
     }
 }

@@ -189,6 +189,6 @@ struct SegmentCommandTests {
              "k = 5, epoch 2/100"),
         ])
     func iterationLine(step: KMeansIteration, line: String) {
-        #expect(SegmentCommand.describe(step) == line)
+        #expect(step.description == line)
     }
 }
