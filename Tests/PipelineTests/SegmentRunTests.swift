@@ -9,6 +9,16 @@ import Testing
 
 @Suite("Segment run: CDNOW, outputs, determinism")
 struct SegmentRunTests {
+    /// The segment step passes k-means iteration lines to the progress callback (the first at once, then at most
+    /// one a second), next to its step lines.
+    @Test func segmentStepReportsIterations() throws {
+        var messages: [PipelineProgress] = []
+        _ = try Fixtures.exampleRun(output: nil).run(progress: { messages.append($0) })
+        let iterations = messages.filter { $0.step == .segment && $0.message.contains(", iteration ") }
+        #expect(iterations.first?.message.contains("iteration 1/") == true)
+        #expect(messages.filter { $0.message.contains(", iteration ") }.allSatisfy { $0.step == .segment })
+    }
+
     /// The run on the raw CDNOW sample transactions (2,357 customers, calibration to 1997-09-30, weeks) reproduces
     /// Fader, Hardie & Lee (2005): BG/NBD r 0.243, α 4.414, a 0.793, b 2.426, LL −9582.4; and Gamma-Gamma p 6.25,
     /// q 3.74, γ 15.44 — to the tolerances of the CustomerValue tests. Its segments add up: sizes to N, customer and
