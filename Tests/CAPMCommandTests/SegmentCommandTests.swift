@@ -26,6 +26,7 @@ struct SegmentCommandTests {
     @Test("k = 3 on a customer table: report JSON, per-customer CSV, model file")
     func fixedK() throws {
         let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
@@ -54,6 +55,7 @@ struct SegmentCommandTests {
     @Test("--k auto over a range reports every candidate")
     func automaticK() throws {
         let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
@@ -72,6 +74,7 @@ struct SegmentCommandTests {
     @Test("bad input: typed errors with one-line messages")
     func badInput() throws {
         let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let unknown = try #require(
@@ -106,6 +109,7 @@ struct SegmentCommandTests {
     @Test("--apply assigns new customers with a saved model: the fitted customers get their fitted segments back")
     func applySavedModel() throws {
         let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let fitted = dir.appendingPathComponent("fitted.csv"), model = dir.appendingPathComponent("model.json")
@@ -141,6 +145,7 @@ struct SegmentCommandTests {
     @Test("--apply: a model that does not fit the input, a broken model file, fitting options — typed errors")
     func applyErrors() throws {
         let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let input = dir.appendingPathComponent("customers.csv")
         try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let model = dir.appendingPathComponent("model.json")

@@ -220,6 +220,52 @@ struct FusedKernelTests {
         }
     }
 
+    /// Near ties: every centroid has a twin a few units in the last place away, so a row's two nearest distances
+    /// differ by about the rounding of the expanded form, and any change in the order of its roundings would show.
+    @Test("rows in lanes (d ≤ 8) and the 4 × 8 tile give the same labels and sums bit for bit on near ties",
+          arguments: [(1, 9), (3, 33), (4, 5), (7, 80), (8, 8), (8, 33), (8, 81)])
+    func rowsInLanesMatchTile(d: Int, k: Int) {
+        guard Self.instructionSets.contains(.avx2) else { return }
+        var rng = Xoshiro256(seed: UInt64(31 * d + k))
+        let n = 1_001
+        let x = (0..<(n * d)).map { _ in 5 + 2 * rng.nextStandardNormal() }
+        let half = (k + 1) / 2
+        let base = (0..<(half * d)).map { _ in 5 + 2 * rng.nextStandardNormal() }
+        var centroids = [Double]()
+        for c in 0..<k {
+            let twin = c % 2 == 1
+            for j in 0..<d {
+                let v = base[(c / 2) * d + j]
+                centroids.append(twin ? v * (1 + Double(j % 3 + 1) * 0x1p-51) : v)
+            }
+        }
+        let mean = [Double](repeating: 5, count: d)
+        let lanes = ReferencePass(x: x, centroids: centroids, mean: mean, weights: nil, n: n, d: d, k: k)
+        // Zero features appended up to d = 9 take the tile and leave every FMA chain's value unchanged
+        // (a zero coefficient adds ±0).
+        let wide = 9
+        let zeros = [Double](repeating: 0, count: wide - d)
+        func padded(_ v: [Double], rows: Int) -> [Double] {
+            var out: [Double] = []
+            for r in 0..<rows { out += v[(r * d)..<((r + 1) * d)] + zeros }
+            return out
+        }
+        let tile = ReferencePass(
+            x: padded(x, rows: n), centroids: padded(centroids, rows: k), mean: padded(mean, rows: 1), weights: nil,
+            n: n, d: wide, k: k)
+        var a = [Int32](repeating: -1, count: n)
+        var b = a
+        let l = kernelPass(lanes, x32: nil, mode: .update, labels: &a, isa: .avx2)
+        let t = kernelPass(tile, x32: nil, mode: .update, labels: &b, isa: .avx2)
+        #expect(a == b)
+        var narrowed: [Double] = []
+        for c in 0..<k { narrowed += t.sums[(c * wide)..<(c * wide + d)] }
+        #expect(l.sums == narrowed)
+        #expect(l.weights == t.weights)
+        // The near ties are real: rows go to both members of the twin pairs.
+        if k > 1 { #expect(a.contains { $0 % 2 == 0 } && a.contains { $0 % 2 == 1 }) }
+    }
+
     @Test("AVX2 and portable C give the same labels and bitwise the same sums on real data")
     func instructionSetsAgree() throws {
         guard Self.instructionSets.count == 2 else { return }
