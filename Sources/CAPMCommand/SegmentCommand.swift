@@ -208,16 +208,12 @@ struct SegmentCommand: ParsableCommand {
             initialCentroids: initial)
         let progress = Progress()
         // Iteration lines at most once a second, so a long fit shows it is moving without flooding the terminal.
-        var lastIterationLine: ContinuousClock.Instant?
+        var throttle = ProgressThrottle()
         // Moved out of `data`, so the segmentation scales the only copy in place.
         let outcome = try segmentation.run(
             features: data.takeFeatures(), names: data.featureNames, weights: data.weights, customers: customers,
             onIteration: { step in
-                guard progress.enabled else { return }
-                let now = ContinuousClock.now
-                if let last = lastIterationLine, now - last < .seconds(1) { return }
-                lastIterationLine = now
-                progress.step(step.description)
+                if progress.enabled && throttle.admits() { progress.step(step.description) }
             },
             onFit: { k, fit in
                 progress.step(

@@ -240,15 +240,12 @@ extension SegmentRun {
             silhouetteSample: silhouetteSample)
         let outcome: CustomerSegmentation.Outcome
         // Iteration lines at most once a second: a long fit shows it is moving without flooding the callback.
-        var lastIterationLine: ContinuousClock.Instant?
+        var throttle = ProgressThrottle()
         do {
             outcome = try segmentation.run(
                 features: matrix, names: names, customers: profileColumns,
                 onIteration: { step in
-                    let now = ContinuousClock.now
-                    if let last = lastIterationLine, now - last < .seconds(1) { return }
-                    lastIterationLine = now
-                    progress(PipelineProgress(step: .segment, message: step.description))
+                    if throttle.admits() { progress(PipelineProgress(step: .segment, message: step.description)) }
                 },
                 onFit: { k, fit in
                     progress(PipelineProgress(
