@@ -5,7 +5,8 @@
 // row and two loads of the panel column −2·c_{·j}, 8 FMAs. The 4 × 8 distance tile is transposed (two 4 × 4
 // transposes) so that each vector holds the 4 rows' distances to one centroid; a tree of vertical compare/min/blend
 // steps gives the group's minimum and its index per row, merged into the running minimum of earlier groups — no
-// horizontal reduction per row. Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose; for k > 8 and
+// horizontal reduction per row; for d ≤ 8 the rows go in the lanes instead (transposed once per 4 rows, no tile
+// transposes; same arithmetic, same labels). Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose; for k > 8 and
 // d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes); for k ≤ 8 and d ≥ 24, 4 rows × 8
 // centroids with two features per FMA (pair tile, interleaved panel). Labels are
 // computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
