@@ -1,3 +1,5 @@
+import CAPMNumerics
+
 /// A dense N × d matrix of customer features in **row-major** order: one customer per row, so a streaming
 /// k-means pass reads each customer's features contiguously.
 ///
@@ -58,9 +60,15 @@ public struct FeatureMatrix: Sendable, Equatable, Hashable, Codable {
         for (j, column) in columnArrays.enumerated() where column.count != n {
             throw .lengthMismatch(what: "feature column \(j)", expected: n, actual: column.count)
         }
-        var flat = [Double](repeating: 0, count: n * d)
-        for (j, column) in columnArrays.enumerated() {
-            for i in 0..<n { flat[i * d + j] = column[i] }
+        let flat = [Double](unsafeUninitializedCapacity: n * d) { out, initialized in
+            // Streamed once per k-means iteration: huge pages, advised before the first write (see `HugePages`).
+            HugePages.advise(UnsafeMutableRawBufferPointer(out))
+            for (j, column) in columnArrays.enumerated() {
+                column.withUnsafeBufferPointer { c in
+                    for i in 0..<n { out[i * d + j] = c[i] }  // Double is trivial: assigning initializes
+                }
+            }
+            initialized = n * d
         }
         try self.init(rows: n, columns: d, elements: flat)
     }

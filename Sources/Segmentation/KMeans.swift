@@ -378,6 +378,7 @@ public struct KMeans: Sendable {
         let count = data.rows * d
         var finite = true
         let copy = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            HugePages.advise(UnsafeMutableRawBufferPointer(out))  // streamed every iteration (see `HugePages`)
             data.elements.withUnsafeBufferPointer { x in
                 mean.withUnsafeBufferPointer { mu in
                     var e = 0

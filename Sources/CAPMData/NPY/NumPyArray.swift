@@ -88,6 +88,8 @@ public struct NumPyArray: Sendable, Equatable {
         let elements = [Double](unsafeUninitializedCapacity: header.count) { buffer, initialized in
             initialized = 0
             guard let base = buffer.baseAddress else { return }
+            // Feature matrices are streamed once per k-means iteration: huge pages, advised before the first write.
+            HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
             do {
                 if header.width == 8 && !header.bigEndian && 1.littleEndian == 1 {
                     let raw = UnsafeMutableRawBufferPointer(start: base, count: header.count * 8)
