@@ -287,6 +287,24 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f32
         v = _mm256_min_pd((vb), (va));                            \
     } while (0)
 
+/// Folds one group of 8 centroids into the running minimum of 4 rows: `tC` holds the 4 rows' distances to centroid
+/// `base` + C. A tree of pairwise steps (latency 3 instead of 8 dependent steps), each keeping the left (lower-index)
+/// operand on ties, then one strict-< step against the minimum of earlier groups — so each row gets the lowest index
+/// of its smallest distance. Shared by the 4 × 8 tile and the rows-in-lanes kernel, whose labels must agree.
+__attribute__((target("avx2,fma"), always_inline)) static inline void fold_group8_pd(
+    __m256d t0, __m256d t1, __m256d t2, __m256d t3, __m256d t4, __m256d t5, __m256d t6, __m256d t7, double base,
+    __m256d *best, __m256d *bestIndex) {
+    __m256d v01, i01, v23, i23, v45, i45, v67, i67, v03, i03, v47, i47, v07, i07;
+    CAPM_PAIR_PD(t0, _mm256_set1_pd(base + 0), t1, _mm256_set1_pd(base + 1), v01, i01);
+    CAPM_PAIR_PD(t2, _mm256_set1_pd(base + 2), t3, _mm256_set1_pd(base + 3), v23, i23);
+    CAPM_PAIR_PD(t4, _mm256_set1_pd(base + 4), t5, _mm256_set1_pd(base + 5), v45, i45);
+    CAPM_PAIR_PD(t6, _mm256_set1_pd(base + 6), t7, _mm256_set1_pd(base + 7), v67, i67);
+    CAPM_PAIR_PD(v01, i01, v23, i23, v03, i03);
+    CAPM_PAIR_PD(v45, i45, v67, i67, v47, i47);
+    CAPM_PAIR_PD(v03, i03, v47, i47, v07, i07);
+    CAPM_PAIR_PD(*best, *bestIndex, v07, i07, *best, *bestIndex);
+}
+
 /// Largest d for which the Double pass puts rows in lanes (`nearest4lanes_f64`), and the largest lane panel (Doubles,
 /// on the stack, within L1) it builds; other shapes take the 4 × 8 tile.
 #define CAPM_LANES_MAX_D 8
@@ -344,15 +362,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
             t7 = _mm256_fmadd_pd(x, _mm256_load_pd(c + 28), t7);
         }
         const double base = (double)(8 * g);
-        __m256d v01, i01, v23, i23, v45, i45, v67, i67, v03, i03, v47, i47, v07, i07;
-        CAPM_PAIR_PD(t0, _mm256_set1_pd(base + 0), t1, _mm256_set1_pd(base + 1), v01, i01);
-        CAPM_PAIR_PD(t2, _mm256_set1_pd(base + 2), t3, _mm256_set1_pd(base + 3), v23, i23);
-        CAPM_PAIR_PD(t4, _mm256_set1_pd(base + 4), t5, _mm256_set1_pd(base + 5), v45, i45);
-        CAPM_PAIR_PD(t6, _mm256_set1_pd(base + 6), t7, _mm256_set1_pd(base + 7), v67, i67);
-        CAPM_PAIR_PD(v01, i01, v23, i23, v03, i03);
-        CAPM_PAIR_PD(v45, i45, v67, i67, v47, i47);
-        CAPM_PAIR_PD(v03, i03, v47, i47, v07, i07);
-        CAPM_PAIR_PD(best, bestIndex, v07, i07, best, bestIndex);
+        fold_group8_pd(t0, t1, t2, t3, t4, t5, t6, t7, base, &best, &bestIndex);
     }
     return _mm256_cvttpd_epi32(bestIndex);
 }
@@ -388,9 +398,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
             a30 = _mm256_fmadd_pd(x, c0, a30);
             a31 = _mm256_fmadd_pd(x, c1, a31);
         }
-        // Transpose the 4 × 4 tiles: the vector for centroid 8g + C holds the 4 rows' distances to it. Then the
-        // group's minimum by a tree of pairwise steps (latency 3 instead of 8 dependent steps), each keeping the
-        // left (lower-index) operand on ties, and one strict-< step against the running minimum of earlier groups.
+        // Transpose the 4 × 4 tiles: the vector for centroid 8g + C holds the 4 rows' distances to it; then fold the
+        // group into the running minimum (`fold_group8_pd`).
         const double base = (double)(8 * g);
         __m256d u0 = _mm256_unpacklo_pd(a00, a10), u1 = _mm256_unpackhi_pd(a00, a10);
         __m256d u2 = _mm256_unpacklo_pd(a20, a30), u3 = _mm256_unpackhi_pd(a20, a30);
@@ -402,15 +411,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
         u3 = _mm256_unpackhi_pd(a21, a31);
         const __m256d t4 = _mm256_permute2f128_pd(u0, u2, 0x20), t5 = _mm256_permute2f128_pd(u1, u3, 0x20);
         const __m256d t6 = _mm256_permute2f128_pd(u0, u2, 0x31), t7 = _mm256_permute2f128_pd(u1, u3, 0x31);
-        __m256d v01, i01, v23, i23, v45, i45, v67, i67, v03, i03, v47, i47, v07, i07;
-        CAPM_PAIR_PD(t0, _mm256_set1_pd(base + 0), t1, _mm256_set1_pd(base + 1), v01, i01);
-        CAPM_PAIR_PD(t2, _mm256_set1_pd(base + 2), t3, _mm256_set1_pd(base + 3), v23, i23);
-        CAPM_PAIR_PD(t4, _mm256_set1_pd(base + 4), t5, _mm256_set1_pd(base + 5), v45, i45);
-        CAPM_PAIR_PD(t6, _mm256_set1_pd(base + 6), t7, _mm256_set1_pd(base + 7), v67, i67);
-        CAPM_PAIR_PD(v01, i01, v23, i23, v03, i03);
-        CAPM_PAIR_PD(v45, i45, v67, i67, v47, i47);
-        CAPM_PAIR_PD(v03, i03, v47, i47, v07, i07);
-        CAPM_PAIR_PD(best, bestIndex, v07, i07, best, bestIndex);
+        fold_group8_pd(t0, t1, t2, t3, t4, t5, t6, t7, base, &best, &bestIndex);
     }
     // Padding lanes hold +∞ and never pass the strict <; a row whose distances are all +∞ or NaN keeps index 0.
     return _mm256_cvttpd_epi32(bestIndex);
