@@ -148,6 +148,8 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <cpuid.h>
 #include <immintrin.h>
+
+#include "transpose_avx2.h"
 #define CAPM_KMEANS_HAVE_AVX2_CODE 1
 
 /// Rows whose labels are computed before any of them is recorded (a multiple of 8; the batch stays in L1).
@@ -330,16 +332,9 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
     const size_t stride = (d + 1) * 32;
     __m256d xt[CAPM_LANES_MAX_D];
     size_t j = 0;
-    for (; j + 4 <= d; j += 4) {
-        const __m256d a = _mm256_loadu_pd(r0 + j), b = _mm256_loadu_pd(r1 + j);
-        const __m256d c = _mm256_loadu_pd(r2 + j), e = _mm256_loadu_pd(r3 + j);
-        const __m256d u0 = _mm256_unpacklo_pd(a, b), u1 = _mm256_unpackhi_pd(a, b);
-        const __m256d u2 = _mm256_unpacklo_pd(c, e), u3 = _mm256_unpackhi_pd(c, e);
-        xt[j] = _mm256_permute2f128_pd(u0, u2, 0x20);
-        xt[j + 1] = _mm256_permute2f128_pd(u1, u3, 0x20);
-        xt[j + 2] = _mm256_permute2f128_pd(u0, u2, 0x31);
-        xt[j + 3] = _mm256_permute2f128_pd(u1, u3, 0x31);
-    }
+    for (; j + 4 <= d; j += 4)
+        capm_transpose4_pd(_mm256_loadu_pd(r0 + j), _mm256_loadu_pd(r1 + j), _mm256_loadu_pd(r2 + j),
+                           _mm256_loadu_pd(r3 + j), xt + j);
     for (; j < d; j++) xt[j] = _mm256_setr_pd(r0[j], r1[j], r2[j], r3[j]);
     __m256d best = _mm256_set1_pd(INFINITY);
     __m256d bestIndex = _mm256_setzero_pd();
@@ -401,17 +396,10 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest
         // Transpose the 4 × 4 tiles: the vector for centroid 8g + C holds the 4 rows' distances to it; then fold the
         // group into the running minimum (`fold_group8_pd`).
         const double base = (double)(8 * g);
-        __m256d u0 = _mm256_unpacklo_pd(a00, a10), u1 = _mm256_unpackhi_pd(a00, a10);
-        __m256d u2 = _mm256_unpacklo_pd(a20, a30), u3 = _mm256_unpackhi_pd(a20, a30);
-        const __m256d t0 = _mm256_permute2f128_pd(u0, u2, 0x20), t1 = _mm256_permute2f128_pd(u1, u3, 0x20);
-        const __m256d t2 = _mm256_permute2f128_pd(u0, u2, 0x31), t3 = _mm256_permute2f128_pd(u1, u3, 0x31);
-        u0 = _mm256_unpacklo_pd(a01, a11);
-        u1 = _mm256_unpackhi_pd(a01, a11);
-        u2 = _mm256_unpacklo_pd(a21, a31);
-        u3 = _mm256_unpackhi_pd(a21, a31);
-        const __m256d t4 = _mm256_permute2f128_pd(u0, u2, 0x20), t5 = _mm256_permute2f128_pd(u1, u3, 0x20);
-        const __m256d t6 = _mm256_permute2f128_pd(u0, u2, 0x31), t7 = _mm256_permute2f128_pd(u1, u3, 0x31);
-        fold_group8_pd(t0, t1, t2, t3, t4, t5, t6, t7, base, &best, &bestIndex);
+        __m256d t[8];
+        capm_transpose4_pd(a00, a10, a20, a30, t);
+        capm_transpose4_pd(a01, a11, a21, a31, t + 4);
+        fold_group8_pd(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], base, &best, &bestIndex);
     }
     // Padding lanes hold +∞ and never pass the strict <; a row whose distances are all +∞ or NaN keeps index 0.
     return _mm256_cvttpd_epi32(bestIndex);

@@ -59,6 +59,8 @@ static double update_portable(const capm_kmeans_seed_pass *p) {
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
+
+#include "transpose_avx2.h"
 #define CAPM_SEED_HAVE_AVX2_CODE 1
 
 /// Row i's candidate distances, lanes (l0, l1) into (acc0, acc1), each lane Σⱼ in feature order.
@@ -182,20 +184,17 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256d distanc
     __m256d acc = _mm256_setzero_pd();
     size_t j = 0;
     for (; j + 4 <= d; j += 4) {
-        // 4 × 4 transpose: t_q holds feature j + q of the 4 rows.
-        const __m256d a = _mm256_loadu_pd(r0 + j), b = _mm256_loadu_pd(r1 + j);
-        const __m256d c = _mm256_loadu_pd(r2 + j), e = _mm256_loadu_pd(r3 + j);
-        const __m256d ab0 = _mm256_unpacklo_pd(a, b), ab1 = _mm256_unpackhi_pd(a, b);
-        const __m256d ce0 = _mm256_unpacklo_pd(c, e), ce1 = _mm256_unpackhi_pd(c, e);
-        const __m256d t0 = _mm256_permute2f128_pd(ab0, ce0, 0x20), t1 = _mm256_permute2f128_pd(ab1, ce1, 0x20);
-        const __m256d t2 = _mm256_permute2f128_pd(ab0, ce0, 0x31), t3 = _mm256_permute2f128_pd(ab1, ce1, 0x31);
-        __m256d u = _mm256_sub_pd(t0, _mm256_broadcast_sd(center + j));
+        // 4 × 4 transpose: t[q] holds feature j + q of the 4 rows.
+        __m256d t[4];
+        capm_transpose4_pd(_mm256_loadu_pd(r0 + j), _mm256_loadu_pd(r1 + j), _mm256_loadu_pd(r2 + j),
+                           _mm256_loadu_pd(r3 + j), t);
+        __m256d u = _mm256_sub_pd(t[0], _mm256_broadcast_sd(center + j));
         acc = _mm256_add_pd(acc, _mm256_mul_pd(u, u));
-        u = _mm256_sub_pd(t1, _mm256_broadcast_sd(center + j + 1));
+        u = _mm256_sub_pd(t[1], _mm256_broadcast_sd(center + j + 1));
         acc = _mm256_add_pd(acc, _mm256_mul_pd(u, u));
-        u = _mm256_sub_pd(t2, _mm256_broadcast_sd(center + j + 2));
+        u = _mm256_sub_pd(t[2], _mm256_broadcast_sd(center + j + 2));
         acc = _mm256_add_pd(acc, _mm256_mul_pd(u, u));
-        u = _mm256_sub_pd(t3, _mm256_broadcast_sd(center + j + 3));
+        u = _mm256_sub_pd(t[3], _mm256_broadcast_sd(center + j + 3));
         acc = _mm256_add_pd(acc, _mm256_mul_pd(u, u));
     }
     for (; j < d; j++) {

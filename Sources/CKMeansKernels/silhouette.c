@@ -37,6 +37,8 @@ static void silhouette_portable(const capm_silhouette_pass *p) {
 #define CAPM_SILHOUETTE_HAVE_AVX2_CODE 1
 #include <immintrin.h>
 
+#include "transpose_avx2.h"
+
 /// Rows a in groups of 4 (a group's missing rows duplicate its first) against the 4 rows b of every block: adds each
 /// distance to the a row's sum for b's cluster, in each clustering. The group's sums are kept slot-major (`acc`, the
 /// 4 rows of a slot side by side), so after a 4 × 4 transpose one vector add per b row and clustering adds its
@@ -74,13 +76,8 @@ __attribute__((target("avx2,fma"))) static void silhouette_avx2(const capm_silho
             s1 = _mm256_sqrt_pd(s1);
             s2 = _mm256_sqrt_pd(s2);
             s3 = _mm256_sqrt_pd(s3);
-            const __m256d u0 = _mm256_unpacklo_pd(s0, s1), u1 = _mm256_unpackhi_pd(s0, s1);
-            const __m256d u2 = _mm256_unpacklo_pd(s2, s3), u3 = _mm256_unpackhi_pd(s2, s3);
             __m256d column[4];
-            column[0] = _mm256_permute2f128_pd(u0, u2, 0x20);
-            column[1] = _mm256_permute2f128_pd(u1, u3, 0x20);
-            column[2] = _mm256_permute2f128_pd(u0, u2, 0x31);
-            column[3] = _mm256_permute2f128_pd(u1, u3, 0x31);
+            capm_transpose4_pd(s0, s1, s2, s3, column);
             const size_t lanes = m - 4 * q < 4 ? m - 4 * q : 4;
             for (size_t l = 0; l < lanes; l++) {
                 for (size_t g = 0; g < p->labelings; g++) {
