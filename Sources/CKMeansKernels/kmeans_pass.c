@@ -571,13 +571,17 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void step4x8_f3
 /// The running minimum keeps lanes 0–3 over centroids ≡ 0…3 (mod 8) and lanes 4–7 over ≡ 4…7; the two halves are
 /// merged at the end (smaller distance, then lower index).
 ///
-/// For 17 ≤ k ≤ 32 the steps are written out with constant group offsets instead of the loop (perf: 1M rows,
-/// k = 32, interleaved standalone runs: d = 16 16.3 → 15.1 ns per row, d = 32 28.1 → 27.0; k = 24, d = 16
-/// 14.4 → 13.6; the compiler does not unroll a loop this large by itself). Same steps in the same order: same labels.
+/// For 9 ≤ k ≤ 32 the steps are written out with constant group offsets instead of the loop (perf: 1M rows,
+/// interleaved standalone runs, ns per row: k = 32, d = 16 16.3 → 15.1, d = 32 28.1 → 27.0; k = 24, d = 16
+/// 14.4 → 13.6; k = 16, d = 16 11.5 → 11.0, d = 32 16.1 → 15.6; the compiler does not unroll a loop this large by
+/// itself). Same steps in the same order: same labels.
 __attribute__((target("avx2,fma"), always_inline)) static inline __m128i nearest4x16_f32(
     const float *r0, const float *r1, const float *r2, const float *r3, const float *panel, size_t d, size_t groups) {
     __m256 best = _mm256_set1_ps(INFINITY), bestIndex = _mm256_setzero_ps();
     switch (groups) {
+    case 2:
+        step4x16_f32(r0, r1, r2, r3, panel, d, 0, &best, &bestIndex);
+        break;
     case 3:
         step4x16_f32(r0, r1, r2, r3, panel, d, 0, &best, &bestIndex);
         step4x8_f32(r0, r1, r2, r3, panel, d, 2, &best, &bestIndex);

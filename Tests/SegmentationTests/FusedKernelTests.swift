@@ -11,8 +11,8 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
 
     /// d ∈ {1, 3, 7, 8, 9, 16, 24, 33, 64} (3, 8 and 16 take the kernels compiled for a fixed d, the others the
     /// generic one; the Float pass runs its pair tile for k ≤ 8 at d = 24, 33 (odd: a single last feature) and 64)
-    /// × k ∈ {1, 5, 8, 9, 20, 32, 33} (20 and 32: the Float 4 × 16 kernel's written-out steps for 3 and 4 groups of 8
-    /// centroids; 9 and 33 its loop); N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three batches of
+    /// × k ∈ {1, 5, 8, 9, 20, 32, 33} (9, 20 and 32: the Float 4 × 16 kernel's written-out steps for 2, 3 and 4 groups
+    /// of 8 centroids; 33 its loop); N not a multiple of the kernel's 4-, 8- or 64-row blocks (130 rows span three batches of
     /// the software pipeline; 600 rows span ten, and three windows of the Float pass's partial sums).
     static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 24, 33, 64].flatMap { d in
         [1, 5, 8, 9, 20, 32, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
