@@ -192,7 +192,7 @@ def capm_cpu_seconds(capm, npy, k, init, iterations, extra):
 
 
 def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=None, capm_iters=20,
-              precisions=("f64", "f32"), statistic="median"):
+              precisions=("f64", "f32"), statistic="median", measure_hardware=None):
     """CPU milliseconds per Lloyd iteration on one thread, capm vs scikit-learn, float64 and float32 (scikit-learn
     on float32 data, capm with --precision float32). On a shared machine CPU time is far less noisy than wall time.
     Both are measured the same way: the process CPU time (CLOCK_PROCESS_CPUTIME_ID, all threads) around each
@@ -201,15 +201,23 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
     I = max(`capm_iters`, iterations worth about 3 s at twice scikit-learn's speed; at most 600).
     Cross-check (`capm_diff_*`): the CPU time of that whole capm process minus one of 2 iterations, per extra
     iteration — it also counts the system time of reading the .npy, which varies by hundreds of ms between identical
-    runs (1 GB: 0.9–3.1 s measured), so it is the noisier of the two. Interleaved, best of `repeats`. With `hardware`
+    runs (1 GB: 0.9–3.1 s measured), so it is the noisier of the two; at 4M × 32, k = 32 float32 it came out at 75 ms in
+    three runs, below the SGEMM bound, against 115 ms per iteration timed inside the run: there the 2-iteration run's
+    fixed costs were the larger by about a second. Interleaved, best of `repeats`. With `hardware`
     (peak DGEMM/SGEMM flop rates and read bandwidth on 1 thread), also the bound
-    max(2·N·k·d / peak GEMM, N·d·bytes / bandwidth) of each cell. `statistic`: "median" (of each run's iterations,
+    max(2·N·k·d / peak GEMM, N·d·bytes / bandwidth) of each cell. With `measure_hardware` (a function returning such
+    a dict), the hardware is measured again before each (N, d) block and the bound uses the highest rate of each
+    kind seen in the run: on this VM a single measurement can land in a slow spell (SGEMM 61.5 against 93.4 GFLOP/s
+    in another run), which would understate the bound. Returns the rows and the hardware used. `statistic`: "median" (of each run's iterations,
     the smallest over the runs) or "min" (the fastest single iteration of all runs, for both sides: on a machine that
     switches between fast and slow states for tens of seconds, the time of the work itself)."""
     pick = np.median if statistic == "median" else np.min
     rows = []
     for n in sizes:
         for d in dims:
+            if measure_hardware:
+                again = measure_hardware()
+                hardware = {key: max(hardware[key], again[key]) for key in hardware} if hardware else again
             x = rng.standard_normal((n, d))
             xp = os.path.join(workdir, f"cpu_{n}_{d}.npy")
             np.save(xp, x)
@@ -242,17 +250,20 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
                     row[f"capm_diff_{label}"] = diff_best
                     row[f"sklearn_{label}"] = sk_best
                     row[f"ratio_{label}"] = sk_best / capm_best
-                    if hardware:
-                        peak = hardware["dgemm" if label == "f64" else "sgemm"]
-                        size = 8 if label == "f64" else 4
-                        bound = max(2 * n * k * d / peak, n * d * size / hardware["bandwidth"])
-                        row[f"bound_{label}"] = bound
-                        row[f"over_bound_{label}"] = capm_best / bound
                 rows.append(row)
                 print(f"  cpu N={n} d={d} k={k}: {row}", file=sys.stderr, flush=True)
             del x32
             os.unlink(xp)
-    return rows
+    if hardware:
+        for row in rows:
+            n, d, k = row["n"], row["d"], row["k"]
+            for label in precisions:
+                peak = hardware["dgemm" if label == "f64" else "sgemm"]
+                size = 8 if label == "f64" else 4
+                bound = max(2 * n * k * d / peak, n * d * size / hardware["bandwidth"])
+                row[f"bound_{label}"] = bound
+                row[f"over_bound_{label}"] = row[f"capm_{label}"] / bound
+    return rows, hardware
 
 
 def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024, epochs=100):
@@ -445,14 +456,17 @@ def main():
                       f"{r['sklearn_lloyd'] / r['capm_lloyd']:.2f} | "
                       f"{r['capm_hamerly_inertia'] / r['sklearn_lloyd_inertia']:.9f} |")
         if "cpu" not in a.skip:
-            hw = dict(dgemm=peak_gemm(1), sgemm=peak_gemm(1, dtype=np.float32), bandwidth=read_bandwidth())
+            def measure():
+                return dict(dgemm=peak_gemm(1), sgemm=peak_gemm(1, dtype=np.float32), bandwidth=read_bandwidth())
+            results["cpu"], hw = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations,
+                                           precisions=a.precisions, repeats=a.cpu_repeats,
+                                           statistic=a.cpu_statistic, measure_hardware=measure)
             results["cpu_hardware"] = hw
-            results["cpu"] = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations, hardware=hw,
-                                       precisions=a.precisions, repeats=a.cpu_repeats, statistic=a.cpu_statistic)
             print(f"\n## CPU ms per Lloyd iteration, 1 thread ({a.cpu_statistic}, best of {a.cpu_repeats}, interleaved); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
                   f"load average {os.getloadavg()[0]:.1f}")
             print(f"Peak DGEMM {hw['dgemm']/1e9:.1f} GFLOP/s, SGEMM {hw['sgemm']/1e9:.1f} GFLOP/s, read bandwidth "
-                  f"{hw['bandwidth']/1e9:.1f} GB/s (1 thread, NumPy/OpenBLAS)")
+                  f"{hw['bandwidth']/1e9:.1f} GB/s (1 thread, NumPy/OpenBLAS; the highest of the measurements before "
+                  f"each (N, d) block)")
             print("| N | d | k | capm f64 | (process diff) | sklearn f64 | sklearn/capm f64 | bound f64 | capm/bound f64 | "
                   "capm f32 | (process diff) | sklearn f32 | sklearn/capm f32 | bound f32 | capm/bound f32 |")
             print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
