@@ -223,10 +223,14 @@ struct FusedKernelTests {
 
     /// Near ties: every centroid has a twin a few units in the last place away, so a row's two nearest distances
     /// differ by about the rounding of the expanded form, and any change in the order of its roundings would show.
-    @Test("rows in lanes (d ≤ 8) and the 4 × 8 tile give the same labels and sums bit for bit on near ties",
-          arguments: [(1, 9), (3, 33), (4, 5), (7, 80), (8, 8), (8, 33), (8, 81)])
-    func rowsInLanesMatchTile(d: Int, k: Int) {
+    /// Double: rows in lanes against the 4 × 8 tile (k = 81 at d = 8: the lane panel does not fit, both take the tile).
+    /// Float (`single`): rows in lanes for k > 8 against the 8 × 8 tile (k ≤ 8: both take the tile); the twins are a
+    /// few Float units in the last place apart.
+    @Test("rows in lanes (d ≤ 8) and the tiles give the same labels and sums bit for bit on near ties",
+          arguments: [(1, 9), (3, 33), (4, 5), (7, 80), (8, 8), (8, 33), (8, 81)], [false, true])
+    func rowsInLanesMatchTile(shape: (d: Int, k: Int), single: Bool) {
         guard Self.instructionSets.contains(.avx2) else { return }
+        let (d, k) = shape
         var rng = Xoshiro256(seed: UInt64(31 * d + k))
         let n = 1_001
         let x = (0..<(n * d)).map { _ in 5 + 2 * rng.nextStandardNormal() }
@@ -237,7 +241,7 @@ struct FusedKernelTests {
             let twin = c % 2 == 1
             for j in 0..<d {
                 let v = base[(c / 2) * d + j]
-                centroids.append(twin ? v * (1 + Double(j % 3 + 1) * 0x1p-51) : v)
+                centroids.append(twin ? v * (1 + Double(j % 3 + 1) * (single ? 0x1p-21 : 0x1p-51)) : v)
             }
         }
         let mean = [Double](repeating: 5, count: d)
@@ -256,8 +260,12 @@ struct FusedKernelTests {
             n: n, d: wide, k: k)
         var a = [Int32](repeating: -1, count: n)
         var b = a
-        let l = kernelPass(lanes, x32: nil, mode: .update, labels: &a, isa: .avx2)
-        let t = kernelPass(tile, x32: nil, mode: .update, labels: &b, isa: .avx2)
+        let l = single
+            ? kernelPass(lanes.centred(), x32: lanes.centred().x.map { Float($0) }, mode: .update, labels: &a, isa: .avx2)
+            : kernelPass(lanes, x32: nil, mode: .update, labels: &a, isa: .avx2)
+        let t = single
+            ? kernelPass(tile.centred(), x32: tile.centred().x.map { Float($0) }, mode: .update, labels: &b, isa: .avx2)
+            : kernelPass(tile, x32: nil, mode: .update, labels: &b, isa: .avx2)
         #expect(a == b)
         var narrowed: [Double] = []
         for c in 0..<k { narrowed += t.sums[(c * wide)..<(c * wide + d)] }
