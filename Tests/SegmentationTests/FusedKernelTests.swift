@@ -176,6 +176,15 @@ struct FusedKernelTests {
                     // Same centroids again: nothing changes.
                     let again = kernelPass(pass, x32: x32, mode: .update, labels: &labels, isa: isa)
                     #expect(again.changed == 0 && labels == expected)
+                    // Some rows start from another label: exactly those count as changed (labels are stored and
+                    // compared eight rows at a time, so the perturbed rows fall inside and across such blocks).
+                    if shape.k > 1 {
+                        let moved = (0..<shape.n).filter { $0 % 3 == 0 || $0 % 8 == 7 }
+                        for i in moved { labels[i] = (labels[i] + 1) % Int32(shape.k) }
+                        let some = kernelPass(pass, x32: x32, mode: .update, labels: &labels, isa: isa)
+                        #expect(some.changed == moved.count && labels == expected)
+                        #expect(some.sums == sums && some.weights == weights)
+                    }
                 }
                 var labels = [Int32](repeating: 0, count: shape.n)
                 let final = kernelPass(ref, x32: nil, mode: .final, labels: &labels, isa: isa)
