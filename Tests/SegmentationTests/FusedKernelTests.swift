@@ -316,6 +316,27 @@ struct FusedKernelTests {
         }
     }
 
+    /// Each instruction set runs its own arithmetic: on a row exactly halfway between centroid 0 (the origin) and
+    /// centroid 1 (2x), the portable multiply-then-add gives both the expanded value 0 (so the lower index wins),
+    /// while the FMA chain keeps the product exact and sees centroid 1 smaller by the rounding of ‖c₁‖²
+    /// (Float: x = 1 + 2⁻²³, −2⁻⁴⁴; Double: x = 1 + 2⁻⁵², −2⁻¹⁰²). A pass asked for portable C that ran the AVX2
+    /// kernel would label these rows 1.
+    @Test("each instruction set is the one asked for: FMA and multiply-add split an exact tie differently",
+          arguments: [false, true])
+    func instructionSetIsHonoured(single: Bool) {
+        let x = single ? 1 + 0x1p-23 : 1 + 0x1p-52
+        let n = 9  // one 8-row step and a tail
+        let ref = ReferencePass(
+            x: [Double](repeating: x, count: n), centroids: [0, 2 * x], mean: [0], weights: nil, n: n, d: 1, k: 2)
+        let x32 = single ? ref.x.map { Float($0) } : nil
+        for isa in Self.instructionSets {
+            var labels = [Int32](repeating: -1, count: n)
+            _ = kernelPass(ref, x32: x32, mode: .update, labels: &labels, isa: isa)
+            let expected: Int32 = isa == .portable ? 0 : 1
+            #expect(labels == [Int32](repeating: expected, count: n), "\(isa) float32 \(single)")
+        }
+    }
+
     @Test("a full Lloyd fit is identical on both instruction sets for blobs")
     func fitAgrees() throws {
         guard Self.instructionSets.count == 2 else { return }
