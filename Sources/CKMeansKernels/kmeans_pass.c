@@ -913,14 +913,19 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
                 /* Prefetch the rows CAPM_PREFETCH bytes ahead into L1: the hardware prefetcher alone left the pass   \
-                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). */            \
+                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). A prefetch     \
+                   never faults, so past the last row it needs no test (the address is formed as an integer). */     \
                 {                                                                                                  \
-                    const char *ahead = (const char *)(x + i0 * d) + CAPM_PREFETCH;                                \
-                    const char *end = (const char *)(x + rows * d);                                                \
+                    const uintptr_t ahead = (uintptr_t)(x + i0 * d) + CAPM_PREFETCH;                               \
                     for (size_t o_ = 0; o_ < STEP * d * sizeof(T); o_ += 64)                                       \
-                        if (ahead + o_ < end) _mm_prefetch(ahead + o_, _MM_HINT_T0);                               \
+                        _mm_prefetch((const char *)(ahead + o_), _MM_HINT_T0);                                     \
                 }                                                                                                  \
-                for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + (t < n ? t : 0)) * d;                          \
+                /* A full step's rows without the per-row test (that and the prefetch test: 1M × 16, k = 8, Float    \
+                   6.23 → 5.95 ns per row). A short last step repeats its first row. */                             \
+                if (n == STEP)                                                                                     \
+                    for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + t) * d;                                    \
+                else                                                                                               \
+                    for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + (t < n ? t : 0)) * d;                      \
                 STORE(labels[cur] + (i0 - b0), NEAREST);                                                           \
                 const size_t until = done + STEP < pendingCount ? done + STEP : pendingCount;                      \
                 for (; done < until; done++)                                                                       \
