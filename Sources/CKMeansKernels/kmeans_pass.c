@@ -9,8 +9,9 @@
 // transposes; same arithmetic, same labels). Float: 8 rows × 8 centroids (8 accumulators), one 8 × 8 transpose; for k > 8 and
 // d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes); for k ≤ 8 and d ≥ 24, 4 rows × 8
 // centroids with two features per FMA (pair tile, interleaved panel). Labels are
-// computed a 64-row batch ahead of the sum updates (software pipelining), rows are prefetched 16 KB ahead, and the
-// unweighted update pass is compiled for common feature counts (see Docs/segmentation.md, "The fused Lloyd pass").
+// computed a 64-row batch ahead of the sum updates (software pipelining) and stored eight at a time once the batch is
+// recorded, rows are prefetched 16 KB ahead, the unweighted update pass is compiled for common feature counts and, for
+// k ≤ 8, counts its rows in a register (see Docs/segmentation.md, "The fused Lloyd pass").
 // For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
 // centred and rounded on the fly, with a rigorous error bound; undecided rows go to the Double tile), which leaves
 // every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
