@@ -899,30 +899,30 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
 /// batch b are computed, the rows of batch b − 1 (labels known, rows still in L1/L2) are recorded in row order, a
 /// few per micro-kernel call. Recording a row right after its label stalled on the label's latency chain, and a
 /// separate record loop per batch ran the FMA and load/store ports in turn instead of together (perf).
-#define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD, WINDOWED, PACKING)                                    \
+#define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD, WINDOWED, MAY_PACK)            \
     __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_mode(               \
-        const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D, const int packed) {                          \
+        const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D, const int packed) {         \
         const size_t d = D ? D : p->d, groups = (p->k + 7) / 8, rows = p->rows;                                    \
         const T *x = p->XFIELD;                                                                                    \
         sink o = make_sink(p);                                                                                     \
         int32_t labels[2][CAPM_BATCH];                                                                             \
         size_t pendingStart = 0, pendingCount = 0, cur = 0;                                                        \
         for (size_t b0 = 0; b0 < rows; b0 += CAPM_BATCH, cur ^= 1) {                                               \
-            const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                      \
+            const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                     \
             size_t done = 0; /* pending rows recorded so far */                                                    \
             for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
-                /* Prefetch the rows CAPM_PREFETCH bytes ahead into L1: the hardware prefetcher alone left the pass   \
-                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). A prefetch     \
-                   never faults, so past the last row it needs no test (the address is formed as an integer). */     \
+                /* Prefetch the rows CAPM_PREFETCH bytes ahead into L1: the hardware prefetcher alone left the pass \
+                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). A prefetch  \
+                   never faults, so past the last row it needs no test (the address is formed as an integer). */   \
                 {                                                                                                  \
                     const uintptr_t ahead = (uintptr_t)(x + i0 * d) + CAPM_PREFETCH;                               \
                     for (size_t o_ = 0; o_ < STEP * d * sizeof(T); o_ += 64)                                       \
                         _mm_prefetch((const char *)(ahead + o_), _MM_HINT_T0);                                     \
                 }                                                                                                  \
-                /* A full step's rows without the per-row test (that and the prefetch test: 1M × 16, k = 8, Float    \
-                   6.23 → 5.95 ns per row). A short last step repeats its first row. */                             \
+                /* A full step's rows without the per-row test (that and the prefetch test: 1M × 16, k = 8, Float  \
+                   6.23 → 5.95 ns per row). A short last step repeats its first row. */                            \
                 if (n == STEP)                                                                                     \
                     for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + t) * d;                                    \
                 else                                                                                               \
@@ -930,15 +930,15 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                 STORE(labels[cur] + (i0 - b0), NEAREST);                                                           \
                 const size_t until = done + STEP < pendingCount ? done + STEP : pendingCount;                      \
                 for (; done < until; done++)                                                                       \
-                    RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,  \
-                           weighted, d, packed);                                                                              \
+                    RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,    \
+                           weighted, d, packed);                                                                   \
             }                                                                                                      \
             for (; done < pendingCount; done++)                                                                    \
-                RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,      \
-                       weighted, d, packed);                                                                                  \
+                RECORD(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode,        \
+                       weighted, d, packed);                                                                       \
             commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);                                        \
-            flush_counts(&o, p->k, packed);                                                                                \
-            /* Windows are multiples of the batch: a window ends exactly when a batch's last row is recorded. */  \
+            flush_counts(&o, p->k, packed);                                                                        \
+            /* Windows are multiples of the batch: a window ends exactly when a batch's last row is recorded. */   \
             if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount &&                                    \
                 (pendingStart + pendingCount) % CAPM_KMEANS_WINDOW == 0)                                           \
                 flush_partials(o.sums, o.partial, p->k * d);                                                       \
@@ -946,9 +946,9 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
             pendingCount = bn;                                                                                     \
         }                                                                                                          \
         for (size_t t = 0; t < pendingCount; t++)                                                                  \
-            RECORD(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d, packed);     \
+            RECORD(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d, packed); \
         commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);                                            \
-        flush_counts(&o, p->k, packed);                                                                                    \
+        flush_counts(&o, p->k, packed);                                                                            \
         if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount) flush_partials(o.sums, o.partial, p->k * d); \
         return (capm_kmeans_result){o.changed, o.inertia};                                                         \
     }                                                                                                              \
@@ -971,9 +971,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
     }                                                                                                              \
     __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
         const int weighted = p->weights != NULL;                                                                   \
-        /* PACKING 1: the pass only runs with k ≤ 8; 2: either (see count_row); 0: only with k > 8. */             \
-        if (p->sums && !weighted)                                                                                  \
-            return (PACKING) == 1 || ((PACKING) == 2 && p->k <= 8) ? NAME##_update(p, 1) : NAME##_update(p, 0);    \
+        /* MAY_PACK: the kernel can run with k ≤ 8, so it is also compiled with packed counts (count_row). */      \
+        if (p->sums && !weighted) return (MAY_PACK) && p->k <= 8 ? NAME##_update(p, 1) : NAME##_update(p, 0);      \
         if (p->sums) return NAME##_mode(p, CAPM_UPDATE, 1, 0, 0);                                                  \
         if (p->centroids)                                                                                          \
             return weighted ? NAME##_mode(p, CAPM_EXACT, 1, 0, 0) : NAME##_mode(p, CAPM_EXACT, 0, 0, 0);           \
@@ -989,9 +988,9 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
 #define CAPM_NEAREST4X16 nearest4x16_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d, groups)
 #define CAPM_NEAREST4PAIR ((void)groups, nearest4pair_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d))
 
-CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64, 0, 2)
-CAPM_DEFINE_AVX2_PASS(pass_f64_avx2_lanes_panel, double, x64, panel64, 4, CAPM_NEAREST4LANES, CAPM_STORE4, record_f64, 0, 2)
-CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32, 1, 2)
+CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64, 0, 1)
+CAPM_DEFINE_AVX2_PASS(pass_f64_avx2_lanes_panel, double, x64, panel64, 4, CAPM_NEAREST4LANES, CAPM_STORE4, record_f64, 0, 1)
+CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM_STORE8, record_f32, 1, 1)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_lanes_panel, float, x32, panel32, 8, CAPM_NEAREST8LANES, CAPM_STORE8, record_f32, 1, 0)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_wide, float, x32, panel32, 4, CAPM_NEAREST4X16, CAPM_STORE4, record_f32, 1, 0)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_pair_panel, float, x32, panel32, 4, CAPM_NEAREST4PAIR, CAPM_STORE4, record_f32, 1, 1)
