@@ -1087,14 +1087,12 @@ __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_res
             record_f64(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode, weighted,
                        d, 0);
         commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);
-        flush_counts(&o, p->k, 0);
         pendingStart = b0;
         pendingCount = bn;
     }
     for (size_t t = 0; t < pendingCount; t++)
         record_f64(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d, 0);
     commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);
-    flush_counts(&o, p->k, 0);
     return (capm_kmeans_result){o.changed, o.inertia, fallbacks};
 }
 
