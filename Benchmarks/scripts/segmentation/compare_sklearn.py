@@ -8,19 +8,19 @@ Three checks (see Docs/segmentation.md, "Measured"):
 2. quality: with k-means++ and restarts (same k, same n_init), capm's inertia must be no worse than sklearn's on
    Gaussian blobs and on CDNOW-derived RFM features (mean over `--quality-seeds` seeds: the random streams differ,
    so the means are compared with the standard error of their difference);
-3. speed: seconds per Lloyd iteration for capm and sklearn on the same .npy file and thread count, the ratio, and
-   the ratio to the hardware bound max(2·N·k·d / peak DGEMM rate, N·d·8 bytes / read bandwidth), both measured in
-   this run with NumPy (same OpenBLAS).
+3. speed (wall time, the `--threads` counts) and cpu (CPU time, 1 thread): seconds per Lloyd iteration for capm
+   and sklearn on the same .npy file, float64 and float32, the ratio, and the ratio to the hardware bound
+   max(2·N·k·d / peak GEMM rate, N·d·bytes / read bandwidth), the rates measured in this run with NumPy (same
+   OpenBLAS) on the cell's thread count.
 
 Usage (from the repository root, after `swift build -c release`):
     pip install scikit-learn threadpoolctl
     python3 Benchmarks/scripts/segmentation/compare_sklearn.py [--quick] [--sizes 1000000] [--dims 8 16 32]
         [--ks 8 32] [--threads 1 2] [--iterations 8] [--json results.json]
 
-sklearn's time per iteration is obtained by differencing two fits (max_iter = 2 + I and max_iter = 2, best of
-two each) so that its
-fixed costs (copying/centring X, the final assignment) cancel; capm reports per-iteration wall time itself
-(`run.iterationSeconds` in its JSON): the median over iterations, best of two runs.
+sklearn's time per iteration is that of its own iteration kernel (`lloyd_iter_chunked_dense`, as KMeans.fit calls
+it, on centred data); capm reports per-iteration wall and CPU time itself (`run.iterationSeconds`,
+`run.iterationCPUSeconds` in its JSON). Each side's first iteration is dropped.
 """
 import argparse
 import json
@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -61,11 +62,31 @@ def peak_gemm(threads, n=2000, repeats=3, dtype=np.float64):
     return 2 * n ** 3 / best
 
 
-def read_bandwidth(nbytes=1 << 29, repeats=3):
+def read_bandwidth(nbytes=1 << 29, repeats=3, threads=1):
+    """Bytes per second of a streaming read (NumPy sum of `nbytes`) on `threads` threads, each summing its own
+    contiguous slice (NumPy releases the GIL inside the reduction: 19.2 GB/s on 1 thread, 32.3 on 2 here)."""
     x = np.ones(nbytes // 8)
-    x.sum()
-    best = min(timed(x.sum) for _ in range(repeats))
+    parts = np.array_split(x, threads)
+    with ThreadPoolExecutor(threads) as pool:
+        def read():
+            list(pool.map(np.sum, parts))
+        read()
+        best = min(timed(read) for _ in range(repeats))
     return nbytes / best
+
+
+def measure_hardware(threads):
+    """Peak DGEMM and SGEMM rates and the read bandwidth on `threads` threads."""
+    return dict(dgemm=peak_gemm(threads), sgemm=peak_gemm(threads, dtype=np.float32),
+                bandwidth=read_bandwidth(threads=threads))
+
+
+def hardware_bound(n, d, k, label, hardware):
+    """max(2·N·k·d / peak GEMM, N·d·bytes / read bandwidth): the time one Lloyd iteration cannot beat (the issue's
+    bound), with the GEMM of the precision (`label`: "f64" or "f32") and its element size."""
+    peak = hardware["dgemm" if label == "f64" else "sgemm"]
+    size = 8 if label == "f64" else 4
+    return max(2 * n * k * d / peak, n * d * size / hardware["bandwidth"])
 
 
 def timed(fn):
@@ -147,13 +168,6 @@ def quality(capm, workdir, rng, restarts=4, seed_count=5):
                              strictly_no_worse=bool(np.mean(capm_runs) <= np.mean(sk_runs) * (1 + 1e-9)),
                              ok=bool(z <= 2)))
     return rows
-
-
-def sklearn_iteration_seconds(x, init, threads, iters):
-    """Times scikit-learn's own Lloyd iteration kernel (`lloyd_iter_chunked_dense`, what KMeans.fit calls once per
-    iteration, on centred data, BLAS at 1 thread inside) directly: (median, min) seconds over `iters` calls."""
-    times, _ = sklearn_iteration_times(x, init, threads, iters)
-    return float(np.median(times)), float(min(times))
 
 
 def sklearn_iteration_times(x, init, threads, iters):
@@ -258,9 +272,7 @@ def cpu_speed(capm, workdir, rng, sizes, dims, ks, iters, repeats=3, hardware=No
         for row in rows:
             n, d, k = row["n"], row["d"], row["k"]
             for label in precisions:
-                peak = hardware["dgemm" if label == "f64" else "sgemm"]
-                size = 8 if label == "f64" else 4
-                bound = max(2 * n * k * d / peak, n * d * size / hardware["bandwidth"])
+                bound = hardware_bound(n, d, k, label, hardware)
                 row[f"bound_{label}"] = bound
                 row[f"over_bound_{label}"] = row[f"capm_{label}"] / bound
     return rows, hardware
@@ -295,51 +307,65 @@ def minibatch(capm, workdir, rng, n, d, k, threads, seeds=(1, 2, 3), batch=1024,
     return rows
 
 
-def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, gemm_peaks, bandwidth, repeats=1):
-    """Seconds per Lloyd iteration, capm vs scikit-learn's iteration kernel, on one Gaussian cloud (Lloyd keeps
-    moving for many iterations, so no run stops early). With `repeats` > 1 each side is run that many times,
-    interleaved, and the smallest median is kept (wall time on a shared machine)."""
+def speed(capm, workdir, rng, sizes, dims, ks, threads_list, iters, repeats=1, statistic="median"):
+    """Wall seconds per Lloyd iteration on 1 and more threads, capm vs scikit-learn's iteration kernel, float64 and
+    float32, on one Gaussian cloud (Lloyd keeps moving for many iterations, so no run stops early). capm's times are
+    its own per-iteration wall times (`run.iterationSeconds`, the first iteration dropped), scikit-learn's those of
+    `iters` calls of its iteration kernel. With `repeats` > 1 each side is run that many times, interleaved;
+    `statistic` "median" keeps the smallest median over the runs, "min" the fastest single iteration (both sides
+    alike; on a machine that switches between fast and slow states, the time of the work itself). The bound of a
+    cell uses the hardware measured on the cell's thread count (peak DGEMM/SGEMM and the read bandwidth with that
+    many reading threads), measured again before each (N, d) block, the highest rate of each kind seen in the run.
+    Returns the rows and the hardware per thread count."""
+    pick = np.median if statistic == "median" else np.min
+    hardware = {}
     rows = []
     for n in sizes:
         for d in dims:
+            for t in threads_list:
+                again = measure_hardware(t)
+                hardware[t] = {key: max(hardware[t][key], again[key]) for key in again} if t in hardware else again
             x = rng.standard_normal((n, d))
             xp = os.path.join(workdir, f"speed_{n}_{d}.npy")
             np.save(xp, x)
+            x32 = x.astype(np.float32)
             for k in ks:
                 init = x[rng.choice(n, k, replace=False)]
                 ip = os.path.join(workdir, "speed_init.npy")
                 np.save(ip, init)
                 for t in threads_list:
-                    row = dict(n=n, d=d, k=k, threads=t, repeats=repeats)
-                    x32 = x.astype(np.float32)
-                    for key in ["capm", "capm_min", "capm_f32", "sklearn", "sklearn_min", "sklearn_f32"]:
-                        row[key] = float("inf")
+                    row = dict(n=n, d=d, k=k, threads=t, repeats=repeats, statistic=statistic)
+                    for label in ("f64", "f32"):
+                        row[f"capm_{label}"] = row[f"sklearn_{label}"] = float("inf")
                     for _ in range(repeats):
-                        out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
-                                                           "--max-iterations", str(iters)])
-                        per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
-                        row["capm"] = min(row["capm"], float(np.median(per)))
-                        row["capm_min"] = min(row["capm_min"], float(min(per)))
-                        out32, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm", "lloyd",
-                                                             "--max-iterations", str(iters), "--precision", "float32"])
-                        per32 = out32["run"]["iterationSeconds"][1:] or out32["run"]["iterationSeconds"]
-                        row["capm_f32"] = min(row["capm_f32"], float(np.median(per32)))
-                        row["f32_inertia_rel_diff"] = abs(out32["inertia"] - out["inertia"]) / out["inertia"]
-                        med, fastest = sklearn_iteration_seconds(x, init, t, iters)
-                        row["sklearn"], row["sklearn_min"] = min(row["sklearn"], med), min(row["sklearn_min"], fastest)
-                        row["sklearn_f32"] = min(row["sklearn_f32"], sklearn_iteration_seconds(x32, init, t, iters)[0])
-                    del x32
-                    bound = max(2 * n * k * d / gemm_peaks[t], n * d * 8 / bandwidth)
-                    row["bound"] = bound
-                    row["speedup_vs_sklearn"] = row["sklearn"] / row["capm"]
-                    row["speedup_vs_sklearn_f32"] = row["sklearn_f32"] / row["capm_f32"]
-                    row["over_bound"] = row["capm"] / bound
+                        for label, extra, data in [("f64", [], x), ("f32", ["--precision", "float32"], x32)]:
+                            out, _ = run_capm(capm, xp, k, t, ["--init", ip, "--tolerance", "0", "--algorithm",
+                                                               "lloyd", "--max-iterations", str(iters)] + extra)
+                            per = out["run"]["iterationSeconds"][1:] or out["run"]["iterationSeconds"]
+                            row[f"capm_{label}"] = min(row[f"capm_{label}"], float(pick(per)))
+                            if label == "f64":
+                                inertia64 = out["inertia"]
+                            else:
+                                row["f32_inertia_rel_diff"] = abs(out["inertia"] - inertia64) / inertia64
+                            times, _ = sklearn_iteration_times(data, init, t, iters)
+                            row[f"sklearn_{label}"] = min(row[f"sklearn_{label}"], float(pick(times[1:])))
+                    for label in ("f64", "f32"):
+                        bound = hardware_bound(n, d, k, label, hardware[t])
+                        row[f"bound_{label}"] = bound
+                        row[f"ratio_{label}"] = row[f"sklearn_{label}"] / row[f"capm_{label}"]
+                        row[f"over_bound_{label}"] = row[f"capm_{label}"] / bound
                     rows.append(row)
-                    print(f"  N={n} d={d} k={k} T={t}: capm {row['capm']*1e3:.1f} ms (f32 {row['capm_f32']*1e3:.1f}), "
-                          f"sklearn {row['sklearn']*1e3:.1f} ms (f32 {row['sklearn_f32']*1e3:.1f}), bound "
-                          f"{bound*1e3:.1f} ms", file=sys.stderr, flush=True)
+                    print(f"  N={n} d={d} k={k} T={t}: capm {row['capm_f64']*1e3:.1f} ms (f32 "
+                          f"{row['capm_f32']*1e3:.1f}), sklearn {row['sklearn_f64']*1e3:.1f} ms (f32 "
+                          f"{row['sklearn_f32']*1e3:.1f})", file=sys.stderr, flush=True)
+            del x32
             os.unlink(xp)
-    return rows
+    # The bound of every cell with the highest rates of the whole run.
+    for row in rows:
+        for label in ("f64", "f32"):
+            row[f"bound_{label}"] = hardware_bound(row["n"], row["d"], row["k"], label, hardware[row["threads"]])
+            row[f"over_bound_{label}"] = row[f"capm_{label}"] / row[f"bound_{label}"]
+    return rows, hardware
 
 
 def convergence(capm, workdir, rng, n, threads, cells=((8, 8), (8, 32), (16, 32))):
@@ -395,7 +421,10 @@ def main():
     p.add_argument("--minibatch-rows", type=int, default=4_000_000)
     p.add_argument("--quality-seeds", type=int, default=5, help="seeds per cell of the k-means++ quality check")
     p.add_argument("--speed-repeats", type=int, default=1,
-                   help="interleaved runs per cell of the wall-time section (the smallest median is kept)")
+                   help="interleaved runs per cell of the wall-time section")
+    p.add_argument("--speed-statistic", choices=["median", "min"], default="median",
+                   help="wall-time section, per side and cell: the smallest median over the runs, or the fastest "
+                        "single iteration")
     p.add_argument("--convergence-cells", nargs="+", default=["8:8", "8:32", "16:32"], metavar="D:K",
                    help="feature and cluster counts of the whole-fit comparison")
     p.add_argument("--minibatch-seeds", type=int, nargs="+", default=[1, 2, 3])
@@ -425,22 +454,25 @@ def main():
                       f"{r['ratio']:.6f} | {r['z']:+.2f} | {r['capm_best']:.7g} | {r['sklearn_best']:.7g} | "
                       f"{r['strictly_no_worse']} | {r['ok']} |")
         if "speed" not in a.skip:
-            peaks = {t: peak_gemm(t) for t in a.threads}
-            bw = read_bandwidth()
-            results["hardware"] = dict(dgemm_flops={str(t): v for t, v in peaks.items()}, read_bytes_per_s=bw)
-            results["speed"] = speed(a.capm, work, rng, a.sizes, a.dims, a.ks, a.threads, a.iterations, peaks, bw,
-                                     repeats=a.speed_repeats)
-            print("\n## Seconds per Lloyd iteration, same data and threads")
-            print("Peak DGEMM " + ", ".join(f"{v/1e9:.1f} GFLOP/s ({t} thr)" for t, v in peaks.items())
-                  + f"; read bandwidth {bw/1e9:.1f} GB/s (NumPy sum, 1 thread)")
-            print("| N | d | k | thr | capm ms | sklearn ms | sklearn/capm | capm f32 ms | sklearn f32 ms | "
-                  "sklearn/capm f32 | bound ms | capm/bound |")
-            print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+            results["speed"], hw = speed(a.capm, work, rng, a.sizes, a.dims, a.ks, a.threads, a.iterations,
+                                         repeats=a.speed_repeats, statistic=a.speed_statistic)
+            results["hardware"] = {str(t): v for t, v in hw.items()}
+            print(f"\n## Wall ms per Lloyd iteration, same data and threads ({a.speed_statistic}, best of "
+                  f"{a.speed_repeats}, interleaved); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            print("; ".join(f"{t} thr: DGEMM {v['dgemm']/1e9:.1f}, SGEMM {v['sgemm']/1e9:.1f} GFLOP/s, read "
+                            f"{v['bandwidth']/1e9:.1f} GB/s" for t, v in hw.items())
+                  + " (NumPy/OpenBLAS on that many threads; the highest of the measurements before each (N, d) block)")
+            print("| N | d | k | thr | capm f64 | sklearn f64 | sklearn/capm f64 | bound f64 | capm/bound f64 | "
+                  "capm f32 | sklearn f32 | sklearn/capm f32 | bound f32 | capm/bound f32 |")
+            print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
             for r in results["speed"]:
-                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | {r['capm']*1e3:.1f} | "
-                      f"{r['sklearn']*1e3:.1f} | {r['speedup_vs_sklearn']:.2f} | {r['capm_f32']*1e3:.1f} | "
-                      f"{r['sklearn_f32']*1e3:.1f} | {r['speedup_vs_sklearn_f32']:.2f} | {r['bound']*1e3:.1f} | "
-                      f"{r['over_bound']:.2f} |")
+                cells = []
+                for label in ("f64", "f32"):
+                    cells += [f"{r[f'capm_{label}']*1e3:.1f}", f"{r[f'sklearn_{label}']*1e3:.1f}",
+                              f"{r[f'ratio_{label}']:.2f}", f"{r[f'bound_{label}']*1e3:.1f}",
+                              f"{r[f'over_bound_{label}']:.2f}"]
+                print(f"| {r['n']} | {r['d']} | {r['k']} | {r['threads']} | " + " | ".join(cells) + " |", flush=True)
         if "convergence" not in a.skip:
             cells = [tuple(int(v) for v in c.split(":")) for c in a.convergence_cells]
             results["convergence"] = convergence(a.capm, work, rng, a.sizes[0], a.threads[-1], cells)
@@ -456,11 +488,9 @@ def main():
                       f"{r['sklearn_lloyd'] / r['capm_lloyd']:.2f} | "
                       f"{r['capm_hamerly_inertia'] / r['sklearn_lloyd_inertia']:.9f} |")
         if "cpu" not in a.skip:
-            def measure():
-                return dict(dgemm=peak_gemm(1), sgemm=peak_gemm(1, dtype=np.float32), bandwidth=read_bandwidth())
             results["cpu"], hw = cpu_speed(a.capm, work, rng, a.cpu_sizes, a.dims, a.ks, a.iterations,
                                            precisions=a.precisions, repeats=a.cpu_repeats,
-                                           statistic=a.cpu_statistic, measure_hardware=measure)
+                                           statistic=a.cpu_statistic, measure_hardware=lambda: measure_hardware(1))
             results["cpu_hardware"] = hw
             print(f"\n## CPU ms per Lloyd iteration, 1 thread ({a.cpu_statistic}, best of {a.cpu_repeats}, interleaved); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
                   f"load average {os.getloadavg()[0]:.1f}")
