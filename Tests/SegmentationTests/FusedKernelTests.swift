@@ -17,6 +17,12 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
     static let awkward: [KernelShape] = [1, 3, 7, 8, 9, 16, 24, 33, 64].flatMap { d in
         [1, 5, 8, 9, 20, 32, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
     }
+
+    /// The Double update pass that records cluster by cluster (k ≤ 8, d ∈ {8, 12, 16, 32}): full 64-row batches
+    /// (their cluster masks built from one-hot bytes) and a short last one (masks row by row).
+    static let grouped: [KernelShape] = [8, 12, 16, 32].flatMap { d in
+        [1, 3, 8].map { k in KernelShape(n: [64, 357][(d / 4 + k) % 2], d: d, k: k) }
+    }
 }
 
 /// The straightforward reference: difference-form distances, the first index of the minimum, sums of centred rows
@@ -154,7 +160,7 @@ struct FusedKernelTests {
     }
 
     @Test("labels, sums, weights and changes equal the reference on integer data (ties: lowest index)",
-          arguments: KernelShape.awkward)
+          arguments: KernelShape.awkward + KernelShape.grouped)
     func integerData(shape: KernelShape) {
         for isa in Self.instructionSets {
             for weighted in [false, true] {
@@ -282,6 +288,26 @@ struct FusedKernelTests {
         #expect(l.weights == t.weights)
         // The near ties are real: rows go to both members of the twin pairs.
         if k > 1 { #expect(a.contains { $0 % 2 == 0 } && a.contains { $0 % 2 == 1 }) }
+    }
+
+    @Test("a pass recording cluster by cluster adds each cluster's rows in row order: bitwise the portable sums",
+          arguments: KernelShape.grouped)
+    func groupedRecordKeepsRowOrder(shape: KernelShape) {
+        guard Self.instructionSets.count == 2 else { return }
+        // Values with long mantissas, so that any other order of additions would round differently.
+        var rng = Xoshiro256(seed: UInt64(shape.d * 100 + shape.k))
+        let x = (0..<(shape.n * shape.d)).map { _ in Double(rng.next() % 1_000_003) / 7919 + 100 }
+        let ref = ReferencePass(
+            x: x, centroids: Array(x[0..<(shape.k * shape.d)]), mean: (0..<shape.d).map { 226 + Double($0) / 3 },
+            weights: nil, n: shape.n, d: shape.d, k: shape.k)
+        var a = [Int32](repeating: -1, count: shape.n)
+        var b = a
+        let avx = kernelPass(ref, x32: nil, mode: .update, labels: &a, isa: .avx2)
+        let portable = kernelPass(ref, x32: nil, mode: .update, labels: &b, isa: .portable)
+        #expect(a == b)
+        #expect(avx.changed == portable.changed)
+        #expect(avx.sums == portable.sums && avx.weights == portable.weights)
+        #expect(avx.sums == ref.sums(labels: a) { i in Array(x[(i * shape.d)..<((i + 1) * shape.d)]) }.sums)
     }
 
     @Test("AVX2 and portable C give the same labels and bitwise the same sums on real data")
