@@ -1142,11 +1142,12 @@ __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_res
         for (size_t i0 = b0; i0 < b0 + bn; i0 += 4) {
             const size_t n = b0 + bn - i0 < 4 ? b0 + bn - i0 : 4, at = i0 - b0;
             {
-                // Ahead of the rows being centred (batch b + 1), which are the first to read them.
-                const char *ahead = (const char *)(x + (i0 + CAPM_BATCH) * d) + CAPM_PREFETCH;
-                const char *end = (const char *)(x + rows * d);
+                // Ahead of the rows being centred (batch b + 1), which are the first to read them. As in the plain
+                // pass, no test for the end of the data: a prefetch never faults, and the address is an integer.
+                const uintptr_t ahead =
+                    (uintptr_t)(x + i0 * d) + CAPM_BATCH * d * sizeof(double) + CAPM_PREFETCH;
                 for (size_t o_ = 0; o_ < 4 * d * sizeof(double); o_ += 64)
-                    if (ahead + o_ < end) _mm_prefetch(ahead + o_, _MM_HINT_T0);
+                    _mm_prefetch((const char *)(ahead + o_), _MM_HINT_T0);
             }
             const float *r0 = here + at * d, *r1 = here + (at + (n > 1)) * d,
                         *r2 = here + (at + (n > 2 ? 2 : 0)) * d, *r3 = here + (at + (n > 3 ? 3 : 0)) * d;
