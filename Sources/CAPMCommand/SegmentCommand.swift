@@ -63,7 +63,7 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Seeding: k-means++ or random.")
     var initMethod: InitMethod = .kmeansPlusPlus
 
-    @Option(name: [.customLong("init"), .customLong("init-centroids")], help: "k × d initial centroids (.npy, input units).")
+    @Option(name: [.customLong("init"), .customLong("init-centroids")], help: "k × d initial centroids in input units: .npy, or CSV with a header naming each feature (or centroid_<feature>, as in a --format csv profile).")
     var initFile: String?
 
     @Option(help: "Random seed.")
@@ -182,16 +182,9 @@ struct SegmentCommand: ParsableCommand {
             clusterCount: 1, initialization: initMethod == .random ? .random : .kMeansPlusPlus, restarts: restarts,
             maxIterations: maxIterations, tolerance: tolerance, seed: seed, threads: threads, algorithm: algorithm, kernel: kernel,
             precision: precision, miniBatchSize: batchSize)
-        var initial: FeatureMatrix?
-        if let initFile {
-            let array = try NumPyArray.read(contentsOf: URL(fileURLWithPath: initFile))
-            let rows = array.shape.first ?? 0
-            let columns = array.shape.count == 2 ? array.shape[1] : (array.shape.count == 1 ? 1 : 0)
-            if array.shape.count != 2 {
-                throw SegmentationError.initialCentroidsShape(
-                    expectedRows: Int(k) ?? rows, expectedColumns: data.features.columns, rows: rows, columns: columns)
-            }
-            initial = try FeatureMatrix(rows: rows, columns: columns, elements: array.elements)
+        let initial = try initFile.map { (path) throws(SegmentationError) in
+            try SegmentationInput.initialCentroids(
+                URL(fileURLWithPath: path), featureNames: data.featureNames, clusterCount: Int(k))
         }
         var customers: CustomerColumns?
         if let clv = data.column("clv") {

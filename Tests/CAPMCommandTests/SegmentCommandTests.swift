@@ -52,6 +52,39 @@ struct SegmentCommandTests {
         #expect(saved.clusterCount == 3)
     }
 
+    @Test("--init takes a CSV whose header names the features; k is its row count; the centroids stay in input units")
+    func initialCentroidsFromCSV() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let input = dir.appendingPathComponent("customers.csv")
+        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
+        let initFile = dir.appendingPathComponent("init.csv")
+        try "monetary,frequency\n0,0\n110,5.5\n".write(to: initFile, atomically: true, encoding: .utf8)
+        let report = dir.appendingPathComponent("report.json")
+        let command = try #require(
+            try CAPMTool.parseAsRoot([
+                "segment", "--input", input.path, "--features", "frequency,monetary", "--init", initFile.path,
+                "--scale", "none", "--report", report.path,
+            ]) as? SegmentCommand)
+        try command.run()
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Any])
+        #expect(json["k"] as? Int == 2)
+        // Customers d, e, g (frequency 4–6, monetary 90–120) are the second centroid's; the rest the first's.
+        let centroids = try #require(json["centroids"] as? [[Double]])
+        #expect(centroids[1] == [5, 310.0 / 3])
+        #expect((json["sizes"] as? [Int]) == [5, 3])
+        let misnamed = dir.appendingPathComponent("misnamed.csv")
+        try "monetary,freq\n0,0\n110,5.5\n".write(to: misnamed, atomically: true, encoding: .utf8)
+        let wrong = try #require(
+            try CAPMTool.parseAsRoot([
+                "segment", "--input", input.path, "--features", "frequency,monetary", "--init", misnamed.path,
+            ]) as? SegmentCommand)
+        #expect(throws: SegmentationError.unknownColumn(name: "frequency", available: ["monetary", "freq"])) {
+            try wrong.run()
+        }
+    }
+
     @Test("--k auto over a range reports every candidate")
     func automaticK() throws {
         let dir = try Self.temporaryDirectory()

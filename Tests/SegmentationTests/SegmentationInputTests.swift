@@ -1,3 +1,4 @@
+import CAPMData
 import Foundation
 import Testing
 
@@ -130,5 +131,65 @@ struct SegmentationInputTests {
         #expect(throws: SegmentationError.input(.emptyFile(path: url.path))) {
             try SegmentationInput.load(url, features: ["a"])
         }
+    }
+
+    @Test("initial centroids from CSV: features by name in any order, other columns ignored, dropped features unread")
+    func initialCentroidsByName() throws {
+        let url = try csv("segment,m,note,x,T\n0,5,a,1,30\n1,9,b,4,31\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let initial = try SegmentationInput.initialCentroids(url, featureNames: ["x", "m"])
+        #expect(initial.rows == 2 && initial.columns == 2 && initial.elements == [1, 5, 4, 9])
+        #expect(throws: SegmentationError.unknownColumn(name: "r", available: ["segment", "m", "note", "x", "T"])) {
+            try SegmentationInput.initialCentroids(url, featureNames: ["x", "r"])
+        }
+        let bad = try csv("x,m\n1,5\n4,nine\n")
+        defer { try? FileManager.default.removeItem(at: bad.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.input(.invalidValue(
+            path: bad.path, line: 3, column: 2, columnName: "m", text: "nine", expected: "a number"))
+        ) {
+            try SegmentationInput.initialCentroids(bad, featureNames: ["x", "m"])
+        }
+        let empty = try csv("x,m\n")
+        defer { try? FileManager.default.removeItem(at: empty.deletingLastPathComponent()) }
+        #expect(throws: SegmentationError.input(.emptyFile(path: empty.path))) {
+            try SegmentationInput.initialCentroids(empty, featureNames: ["x", "m"])
+        }
+    }
+
+    @Test("initial centroids from .npy: k × d in feature order; another shape is a shape error")
+    func initialCentroidsFromNumPy() throws {
+        let url = try csv("")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        let npy = url.deletingLastPathComponent().appendingPathComponent("init.npy")
+        try NumPyArray(shape: [2, 3], elements: [1, 2, 3, 4, 5, 6]).write(to: npy)
+        #expect(try SegmentationInput.initialCentroids(npy, featureNames: ["a", "b", "c"]).elements == [1, 2, 3, 4, 5, 6])
+        #expect(throws: SegmentationError.initialCentroidsShape(expectedRows: 2, expectedColumns: 2, rows: 2, columns: 3)) {
+            try SegmentationInput.initialCentroids(npy, featureNames: ["a", "b"], clusterCount: 2)
+        }
+        try NumPyArray(shape: [6], elements: [1, 2, 3, 4, 5, 6]).write(to: npy)
+        #expect(throws: SegmentationError.initialCentroidsShape(expectedRows: 3, expectedColumns: 3, rows: 6, columns: 1)) {
+            try SegmentationInput.initialCentroids(npy, featureNames: ["a", "b", "c"], clusterCount: 3)
+        }
+    }
+
+    @Test("the profile CSV of a fit seeds a new fit: its centroid_ columns read back exactly, and the fit stays put")
+    func initialCentroidsFromProfileCSV() throws {
+        let url = try csv("customer_id,x,m,clv\na,1,5,10\nb,2,7,30\nc,9,1,5\nd,8,2,7\ne,1,6,12\nf,9,2,6\n")
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var input = try SegmentationInput.load(url, features: ["x", "m"])
+        let segmentation = CustomerSegmentation(
+            kMeans: KMeans(clusterCount: 2, seed: 3, threads: 1), clusterCount: .fixed(2), computeMetrics: false)
+        let first = try segmentation.run(features: input.takeFeatures(), names: input.featureNames)
+        let profile = url.deletingLastPathComponent().appendingPathComponent("profile.csv")
+        try Data(first.report.profileCSV().utf8).write(to: profile)
+        let initial = try SegmentationInput.initialCentroids(profile, featureNames: ["x", "m"])
+        #expect(initial.elements == first.report.centroids.flatMap { $0 })
+        var seeded = segmentation
+        seeded.initialCentroids = initial
+        var again = try SegmentationInput.load(url, features: ["x", "m"])
+        let second = try seeded.run(features: again.takeFeatures(), names: again.featureNames)
+        #expect(second.result.labels == first.result.labels)
+        #expect(second.report.centroids == first.report.centroids)
+        #expect(second.result.iterations <= 2)
     }
 }
