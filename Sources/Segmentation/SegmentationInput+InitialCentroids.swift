@@ -47,16 +47,12 @@ extension SegmentationInput {
                 throw .unknownColumn(name: name, available: header)
             }
         }
+        let columns: [[Double]]
         do {
             let table = try CSVTable.read(
                 contentsOf: url, columns: sources.map { ColumnSpec(name: $0, type: .double) })
-            return try FeatureMatrix(columns: try sources.map { (name) throws(DataError) in try table.doubles(name) })
-        } catch let error as DataError {
-            throw .input(error)
-        } catch let error as SegmentationError {
-            throw error
-        } catch {
-            throw .invalidParameter(name: "init", value: url.path, reason: "\(error)")
-        }
+            columns = try sources.map { (name) throws(DataError) in try table.doubles(name) }
+        } catch { throw .input(error) }
+        return try FeatureMatrix(columns: columns)
     }
 }
