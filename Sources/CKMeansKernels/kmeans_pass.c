@@ -976,7 +976,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
         for (size_t b0 = 0; b0 < rows; b0 += CAPM_BATCH, cur ^= 1) {                                               \
             const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                     \
             size_t done = 0; /* pending rows (or clusters, grouped) recorded so far */                             \
-            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, masks);                                \
+            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, masks);                                      \
             for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
@@ -1020,7 +1020,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
             pendingCount = bn;                                                                                     \
         }                                                                                                          \
         if (grouped) {                                                                                             \
-            cluster_masks(labels[cur ^ 1], pendingCount, masks);                                             \
+            cluster_masks(labels[cur ^ 1], pendingCount, masks);                                                   \
             for (size_t c = 0; c < p->k; c++) GROUP(&o, c, masks[c], x + pendingStart * d, d);                     \
         } else {                                                                                                   \
             for (size_t t = 0; t < pendingCount; t++)                                                              \
