@@ -11,6 +11,14 @@ struct SegmentCommandTests {
         return url
     }
 
+    /// A fresh temporary directory holding `customers.csv` (``customers``).
+    static func customersFile() throws -> (directory: URL, file: URL) {
+        let dir = try temporaryDirectory()
+        let input = dir.appendingPathComponent("customers.csv")
+        try customers.write(to: input, atomically: true, encoding: .utf8)
+        return (dir, input)
+    }
+
     static let customers = """
         customer_id,frequency,recency,T,monetary,clv,p_alive
         a,1,10,30,20,15,0.9
@@ -25,10 +33,8 @@ struct SegmentCommandTests {
 
     @Test("k = 3 on a customer table: report JSON, per-customer CSV, model file")
     func fixedK() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
         let output = dir.appendingPathComponent("segments.csv")
         let model = dir.appendingPathComponent("model.json")
@@ -54,10 +60,8 @@ struct SegmentCommandTests {
 
     @Test("--init takes a CSV whose header names the features; k is its row count; the centroids stay in input units")
     func initialCentroidsFromCSV() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let initFile = dir.appendingPathComponent("init.csv")
         try "monetary,frequency\n0,0\n110,5.5\n".write(to: initFile, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
@@ -87,10 +91,8 @@ struct SegmentCommandTests {
 
     @Test("--k auto over a range reports every candidate")
     func automaticK() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("report.json")
         let command = try #require(
             try CAPMTool.parseAsRoot([
@@ -106,10 +108,8 @@ struct SegmentCommandTests {
 
     @Test("bad input: typed errors with one-line messages")
     func badInput() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let unknown = try #require(
             try CAPMTool.parseAsRoot(["segment", "--input", input.path, "--k", "2", "--features", "nope"])
                 as? SegmentCommand)
@@ -141,10 +141,8 @@ struct SegmentCommandTests {
 
     @Test("--apply assigns new customers with a saved model: the fitted customers get their fitted segments back")
     func applySavedModel() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let fitted = dir.appendingPathComponent("fitted.csv"), model = dir.appendingPathComponent("model.json")
         let fit = try #require(
             try CAPMTool.parseAsRoot([
@@ -177,10 +175,8 @@ struct SegmentCommandTests {
 
     @Test("--apply: a model that does not fit the input, a broken model file, fitting options — typed errors")
     func applyErrors() throws {
-        let dir = try Self.temporaryDirectory()
+        let (dir, input) = try Self.customersFile()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let input = dir.appendingPathComponent("customers.csv")
-        try Self.customers.write(to: input, atomically: true, encoding: .utf8)
         let model = dir.appendingPathComponent("model.json")
         try #require(
             try CAPMTool.parseAsRoot([
