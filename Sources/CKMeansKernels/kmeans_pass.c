@@ -11,8 +11,8 @@
 // centroids with two features per FMA (pair tile, interleaved panel). Labels are
 // computed a 64-row batch ahead of the sum updates (software pipelining) and stored eight at a time once the batch is
 // recorded, rows are prefetched 16 KB ahead, the unweighted update pass is compiled for common feature counts and, for
-// k ≤ 8, counts its rows in a register — or, Double with d ≥ 8, records each cluster's rows of a batch with the
-// cluster's sums in registers (see Docs/segmentation.md, "The fused Lloyd pass").
+// k ≤ 8, counts its rows in a register — or, Double with d ≥ 8 and k ≤ 16, records each cluster's rows of a batch
+// with the cluster's sums in registers (see Docs/segmentation.md, "The fused Lloyd pass").
 // For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
 // centred and rounded on the fly, with a rigorous error bound; undecided rows go to the Double tile), which leaves
 // every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
@@ -320,43 +320,62 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f32
 /// Largest vectors per row a grouped record keeps in registers (`record_group_f64`).
 #define CAPM_GROUP_MAX_VECTORS 8
 
+/// Most clusters a grouped record handles (`cluster_masks`, `record_group_f64`).
+#define CAPM_GROUP_MAX_K 16
+
+/// One bit per row of a full batch for each of 8 clusters: `hot` holds 1 << (label − first) per row as 32-bit lanes
+/// (0 for rows of other clusters); packed to 64 bytes in row order, each cluster's bits are one byte-sign mask:
+/// bit 7 of every byte is cluster first + 7's, and adding each byte to itself brings the next lower cluster's bit
+/// up.
+__attribute__((target("avx2,fma"), always_inline)) static inline void byte_masks(const __m256i hot[8],
+                                                                               uint64_t masks[8]) {
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i bytes[2];
+    for (size_t half = 0; half < 2; half++) {
+        const __m256i *h = hot + 4 * half;
+        // Packing works per 128-bit lane: the dwords (4 rows each) come out as row groups 0 2 4 6 1 3 5 7.
+        const __m256i packed = _mm256_packus_epi16(_mm256_packus_epi32(h[0], h[1]), _mm256_packus_epi32(h[2], h[3]));
+        bytes[half] = _mm256_permutevar8x32_epi32(packed, order);
+    }
+    for (size_t c = 8; c-- > 0;) {
+        masks[c] = (uint64_t)(uint32_t)_mm256_movemask_epi8(bytes[0]) |
+                   (uint64_t)(uint32_t)_mm256_movemask_epi8(bytes[1]) << 32;
+        bytes[0] = _mm256_add_epi8(bytes[0], bytes[0]);
+        bytes[1] = _mm256_add_epi8(bytes[1], bytes[1]);
+    }
+}
+
 /// The rows of each cluster in a batch of `n` ≤ CAPM_BATCH labels: bit r of `masks[c]` is set when row r has label
-/// c (labels < 8). A full batch takes each label's one-hot byte (1 << label, packed to 64 bytes in row order), then
-/// per cluster one byte-sign mask: bit 7 of every byte is cluster 7's, and adding each byte to itself brings the next
-/// lower cluster's bit up (16 byte masks per batch instead of a compare per label and cluster).
+/// c (labels < k ≤ CAPM_GROUP_MAX_K). A full batch takes each label's one-hot bits, 1 << label, eight clusters per
+/// byte (`byte_masks`): a few vector operations per batch instead of a compare per label and cluster.
 __attribute__((target("avx2,fma"), always_inline)) static inline void cluster_masks(const int32_t *labels, size_t n,
-                                                                                  uint64_t masks[8]) {
+                                                                                  size_t k,
+                                                                                  uint64_t masks[CAPM_GROUP_MAX_K]) {
     if (n == CAPM_BATCH) {
-        const __m256i one = _mm256_set1_epi32(1), order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-        __m256i bytes[2];
-        for (size_t half = 0; half < 2; half++) {
-            const int32_t *l = labels + 32 * half;
-            __m256i h[4];
-            for (size_t b = 0; b < 4; b++)
-                h[b] = _mm256_sllv_epi32(one, _mm256_loadu_si256((const __m256i *)(l + 8 * b)));
-            // Packing works per 128-bit lane: the dwords (4 rows each) come out as row groups 0 2 4 6 1 3 5 7.
-            const __m256i packed = _mm256_packus_epi16(_mm256_packus_epi32(h[0], h[1]), _mm256_packus_epi32(h[2], h[3]));
-            bytes[half] = _mm256_permutevar8x32_epi32(packed, order);
-        }
-        for (size_t c = 8; c-- > 0;) {
-            masks[c] = (uint64_t)(uint32_t)_mm256_movemask_epi8(bytes[0]) |
-                       (uint64_t)(uint32_t)_mm256_movemask_epi8(bytes[1]) << 32;
-            bytes[0] = _mm256_add_epi8(bytes[0], bytes[0]);
-            bytes[1] = _mm256_add_epi8(bytes[1], bytes[1]);
+        const __m256i one = _mm256_set1_epi32(1), low = _mm256_set1_epi32(0xff);
+        __m256i hot[8], part[8];
+        for (size_t b = 0; b < 8; b++)
+            hot[b] = _mm256_sllv_epi32(one, _mm256_loadu_si256((const __m256i *)(labels + 8 * b)));
+        for (size_t b = 0; b < 8; b++) part[b] = _mm256_and_si256(hot[b], low);
+        byte_masks(part, masks);
+        if (k > 8) {
+            for (size_t b = 0; b < 8; b++) part[b] = _mm256_srli_epi32(hot[b], 8);
+            byte_masks(part, masks + 8);
         }
         return;
     }
-    for (size_t c = 0; c < 8; c++) masks[c] = 0;
+    for (size_t c = 0; c < CAPM_GROUP_MAX_K; c++) masks[c] = 0;
     for (size_t t = 0; t < n; t++) masks[labels[t]] |= (uint64_t)1 << t;
 }
 
 /// Records the rows `mask` selects (bit r: the row `base` + r·d) for cluster `c` of an unweighted update pass, in
 /// row order, with the cluster's sums held in registers: each sum vector is loaded and stored once per batch
 /// instead of once per row, and the count is the mask's population. The additions are the same as `record_f64`'s,
-/// in the same order (a cluster's sums see only its own rows), so the bits are the same. Used for d ≥ 8 (perf,
-/// 1M-row update pass, k = 8, ns per row: d = 8 6.74 → 5.96, d = 16 10.55 → 9.14, d = 32 20.1 → 17.6; d = 4 4.22 →
-/// 4.31). The cluster's loop ends on a data-dependent branch, which is why the Float pass, whose row record is two
-/// vector adds, measured slower with it.
+/// in the same order (a cluster's sums see only its own rows), so the bits are the same. Used for k ≤ 16 and
+/// d ≥ 8 (perf, 1M-row update pass, ns per row: k = 8, d = 8 6.74 → 5.96, d = 16 10.55 → 9.14, d = 32 20.1 → 17.6;
+/// k = 12, d = 8 11.86 → 10.12, d = 16 19.56 → 17.19; k = 16, d = 16 18.12 → 17.12, d = 32 32.52 → 29.58; not at
+/// d = 4: 4.22 → 4.31). The cluster's loop ends on a data-dependent branch, which is why the Float pass, whose row
+/// record is two vector adds, measured slower with it.
 __attribute__((target("avx2,fma"), always_inline)) static inline void record_group_f64(sink *o, size_t c, uint64_t mask,
                                                                                      const double *base,
                                                                                      const size_t d) {
@@ -962,21 +981,23 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
 #define CAPM_DEFINE_AVX2_PASS(NAME, T, XFIELD, PANEL, STEP, NEAREST, STORE, RECORD, GROUP, GROUP_MIN_D, LANES,    \
                               WINDOWED, MAY_PACK)                                                                  \
     __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_mode(               \
-        const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D, const int packed) {         \
+        const capm_kmeans_pass *p, const int mode, const int weighted, const size_t D, const int small) {          \
         const size_t d = D ? D : p->d, groups = (p->k + 7) / 8, rows = p->rows;                                    \
         const T *x = p->XFIELD;                                                                                    \
         sink o = make_sink(p);                                                                                     \
         int32_t labels[2][CAPM_BATCH];                                                                             \
         size_t pendingStart = 0, pendingCount = 0, cur = 0;                                                        \
-        /* k ≤ 8 and a feature count known at compile time, at least GROUP_MIN_D (0: never) and whole vectors: \
-           record cluster by cluster (GROUP, see `record_group_f64`). */                                           \
-        const int grouped = packed && (GROUP_MIN_D) && D >= (GROUP_MIN_D) && D % LANES == 0 &&                     \
+        /* `small`: 1 for k ≤ 8 (counts packed in a register), 2 for 9 ≤ k ≤ CAPM_GROUP_MAX_K (grouped kernels \
+           only). With a feature count known at compile time, at least GROUP_MIN_D (0: never) and whole vectors, \
+           such a pass records cluster by cluster (GROUP, see `record_group_f64`). */                            \
+        const int packed = small == 1;                                                                             \
+        const int grouped = small && (GROUP_MIN_D) && D >= (GROUP_MIN_D) && D % LANES == 0 &&                      \
                             D / LANES <= CAPM_GROUP_MAX_VECTORS;                                                   \
-        uint64_t masks[8];                                                                                         \
+        uint64_t masks[CAPM_GROUP_MAX_K];                                                                          \
         for (size_t b0 = 0; b0 < rows; b0 += CAPM_BATCH, cur ^= 1) {                                               \
             const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                     \
             size_t done = 0; /* pending rows (or clusters, grouped) recorded so far */                             \
-            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, masks);                                      \
+            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, p->k, masks);                                      \
             for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
@@ -1020,7 +1041,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
             pendingCount = bn;                                                                                     \
         }                                                                                                          \
         if (grouped) {                                                                                             \
-            cluster_masks(labels[cur ^ 1], pendingCount, masks);                                                   \
+            cluster_masks(labels[cur ^ 1], pendingCount, p->k, masks);                                                   \
             for (size_t c = 0; c < p->k; c++) GROUP(&o, c, masks[c], x + pendingStart * d, d);                     \
         } else {                                                                                                   \
             for (size_t t = 0; t < pendingCount; t++)                                                              \
@@ -1049,10 +1070,27 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
         default: return NAME##_mode(p, CAPM_UPDATE, 0, 0, packed);                                                 \
         }                                                                                                          \
     }                                                                                                              \
+    /* 9 ≤ k ≤ CAPM_GROUP_MAX_K in a grouped kernel, for the feature counts it groups (`grouped` in _mode). */     \
+    __attribute__((target("avx2,fma"), always_inline)) static inline int NAME##_groups(size_t d) {                 \
+        return (GROUP_MIN_D) && d >= (GROUP_MIN_D) && (d == 8 || d == 12 || d == 16 || d == 32);                   \
+    }                                                                                                              \
+    __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_update_grouped(     \
+        const capm_kmeans_pass *p) {                                                                               \
+        switch (p->d) {                                                                                            \
+        case 8: return NAME##_mode(p, CAPM_UPDATE, 0, 8, 2);                                                       \
+        case 12: return NAME##_mode(p, CAPM_UPDATE, 0, 12, 2);                                                     \
+        case 16: return NAME##_mode(p, CAPM_UPDATE, 0, 16, 2);                                                     \
+        default: return NAME##_mode(p, CAPM_UPDATE, 0, 32, 2);                                                     \
+        }                                                                                                          \
+    }                                                                                                              \
     __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
         const int weighted = p->weights != NULL;                                                                   \
         /* MAY_PACK: the kernel can run with k ≤ 8, so it is also compiled with packed counts (count_row). */      \
-        if (p->sums && !weighted) return (MAY_PACK) && p->k <= 8 ? NAME##_update(p, 1) : NAME##_update(p, 0);      \
+        if (p->sums && !weighted) {                                                                                \
+            if ((MAY_PACK) && p->k <= 8) return NAME##_update(p, 1);                                               \
+            if ((GROUP_MIN_D) && p->k <= CAPM_GROUP_MAX_K && NAME##_groups(p->d)) return NAME##_update_grouped(p); \
+            return NAME##_update(p, 0);                                                                            \
+        }                                                                                                          \
         if (p->sums) return NAME##_mode(p, CAPM_UPDATE, 1, 0, 0);                                                  \
         if (p->centroids)                                                                                          \
             return weighted ? NAME##_mode(p, CAPM_EXACT, 1, 0, 0) : NAME##_mode(p, CAPM_EXACT, 0, 0, 0);           \

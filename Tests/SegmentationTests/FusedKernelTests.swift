@@ -18,10 +18,11 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
         [1, 5, 8, 9, 20, 32, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
     }
 
-    /// The Double update pass that records cluster by cluster (k ≤ 8, d ∈ {8, 12, 16, 32}): full 64-row batches
-    /// (their cluster masks built from one-hot bytes) and a short last one (masks row by row).
+    /// The Double update pass that records cluster by cluster (k ≤ 16, d ∈ {8, 12, 16, 32}; k = 17 does not):
+    /// full 64-row batches (their cluster masks built from one-hot bytes, a second byte for clusters 8–15) and a
+    /// short last one (masks row by row).
     static let grouped: [KernelShape] = [8, 12, 16, 32].flatMap { d in
-        [1, 3, 8].map { k in KernelShape(n: [64, 357][(d / 4 + k) % 2], d: d, k: k) }
+        [1, 3, 8, 9, 16, 17].map { k in KernelShape(n: [64, 357][(d / 4 + k) % 2], d: d, k: k) }
     }
 }
 
