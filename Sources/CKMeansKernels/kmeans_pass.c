@@ -994,10 +994,11 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
         const int grouped = small && (GROUP_MIN_D) && D >= (GROUP_MIN_D) && D % LANES == 0 &&                      \
                             D / LANES <= CAPM_GROUP_MAX_VECTORS;                                                   \
         uint64_t masks[CAPM_GROUP_MAX_K];                                                                          \
-        for (size_t b0 = 0; b0 < rows; b0 += CAPM_BATCH, cur ^= 1) {                                               \
-            const size_t bn = rows - b0 < CAPM_BATCH ? rows - b0 : CAPM_BATCH;                                     \
+        /* One more batch than the rows fill: its iteration computes no labels and records the last batch. */      \
+        for (size_t b0 = 0; b0 < rows || pendingCount; b0 += CAPM_BATCH, cur ^= 1) {                               \
+            const size_t left = b0 < rows ? rows - b0 : 0, bn = left < CAPM_BATCH ? left : CAPM_BATCH;                    \
             size_t done = 0; /* pending rows (or clusters, grouped) recorded so far */                             \
-            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, p->k, masks);                                      \
+            if (grouped) cluster_masks(labels[cur ^ 1], pendingCount, p->k, masks);                                \
             for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
@@ -1033,24 +1034,14 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                            weighted, d, packed);                                                                   \
             commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);                                        \
             if (!grouped) flush_counts(&o, p->k, packed);                                                          \
-            /* Windows are multiples of the batch: a window ends exactly when a batch's last row is recorded. */   \
+            /* Windows are multiples of the batch: a window ends exactly when a batch's last row is recorded; the  \
+               last window with the last row. */                                                                   \
             if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount &&                                    \
-                (pendingStart + pendingCount) % CAPM_KMEANS_WINDOW == 0)                                           \
+                ((pendingStart + pendingCount) % CAPM_KMEANS_WINDOW == 0 || pendingStart + pendingCount == rows))  \
                 flush_partials(o.sums, o.partial, p->k * d);                                                       \
             pendingStart = b0;                                                                                     \
             pendingCount = bn;                                                                                     \
         }                                                                                                          \
-        if (grouped) {                                                                                             \
-            cluster_masks(labels[cur ^ 1], pendingCount, p->k, masks);                                                   \
-            for (size_t c = 0; c < p->k; c++) GROUP(&o, c, masks[c], x + pendingStart * d, d);                     \
-        } else {                                                                                                   \
-            for (size_t t = 0; t < pendingCount; t++)                                                              \
-                RECORD(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d,    \
-                       packed);                                                                                    \
-        }                                                                                                          \
-        commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);                                            \
-        if (!grouped) flush_counts(&o, p->k, packed);                                                              \
-        if (WINDOWED && mode == CAPM_UPDATE && !weighted && pendingCount) flush_partials(o.sums, o.partial, p->k * d); \
         return (capm_kmeans_result){o.changed, o.inertia};                                                         \
     }                                                                                                              \
     /* The unweighted update pass with the feature count known at compile time for common small d: the feature     \
