@@ -158,6 +158,13 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
 #define CAPM_BATCH 64
 /// How far ahead of the micro-kernel rows are prefetched, in bytes (16 KB: measured alike for 4–64 KB at d ≥ 16).
 #define CAPM_PREFETCH 16384
+/// Where the prefetched rows go: L2 (T1). Into L1 (T0) they had helped on the Zen 3 machine this was first tuned on,
+/// but on the Zen 4 machine (32 KB L1D, 1 MB L2) they made the Double update pass twice as slow at d = 32 — a batch
+/// of 64 rows is 16 KB, so the batch being labelled, the one being recorded and the prefetched rows no longer fit
+/// in L1 together. Standalone harness, 1M-row update pass, interleaved, ns per row, T0 → T1: Double d = 32, k = 8
+/// 29–31 → 15–16.5; d = 16, k = 8 9.9–10.2 → 8.1–9.4; Float d = 32, k = 8 11.9–12.8 → 9.6–10.9; d = 16, k = 8
+/// 5.9–7.8 → 5.1–7.3; k = 32 alike (compute-bound). With T1 the distance mattered little (8–24 KB alike).
+#define CAPM_PREFETCH_HINT _MM_HINT_T1
 
 static int detect_avx2(void) {
     unsigned a, b, c, d;
@@ -1002,13 +1009,14 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
             for (size_t i0 = b0; i0 < b0 + bn; i0 += STEP) {                                                       \
                 const size_t n = b0 + bn - i0 < STEP ? b0 + bn - i0 : STEP;                                        \
                 const T *rp[STEP];                                                                                 \
-                /* Prefetch the rows CAPM_PREFETCH bytes ahead into L1: the hardware prefetcher alone left the pass \
-                   stalled on memory for d ≥ 16 (1M × 32, k = 8: 30 → 26 ms Double, 20 → 16 ms Float). A prefetch  \
-                   never faults, so past the last row it needs no test (the address is formed as an integer). */   \
+                /* Prefetch the rows CAPM_PREFETCH bytes ahead (into L2, CAPM_PREFETCH_HINT): the hardware         \
+                   prefetcher alone left the pass stalled on memory for d ≥ 16 (Zen 3, 1M × 32, k = 8: 30 → 26 ms    \
+                   Double, 20 → 16 ms Float). A prefetch never faults, so past the last row it needs no test (the    \
+                   address is formed as an integer). */                                                             \
                 {                                                                                                  \
                     const uintptr_t ahead = (uintptr_t)(x + i0 * d) + CAPM_PREFETCH;                               \
                     for (size_t o_ = 0; o_ < STEP * d * sizeof(T); o_ += 64)                                       \
-                        _mm_prefetch((const char *)(ahead + o_), _MM_HINT_T0);                                     \
+                        _mm_prefetch((const char *)(ahead + o_), CAPM_PREFETCH_HINT);                                     \
                 }                                                                                                  \
                 /* A full step's rows without the per-row test (that and the prefetch test: 1M × 16, k = 8, Float  \
                    6.23 → 5.95 ns per row). A short last step repeats its first row. */                            \
@@ -1176,7 +1184,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_res
                 const uintptr_t ahead =
                     (uintptr_t)(x + i0 * d) + CAPM_BATCH * d * sizeof(double) + CAPM_PREFETCH;
                 for (size_t o_ = 0; o_ < 4 * d * sizeof(double); o_ += 64)
-                    _mm_prefetch((const char *)(ahead + o_), _MM_HINT_T0);
+                    _mm_prefetch((const char *)(ahead + o_), CAPM_PREFETCH_HINT);
             }
             const float *r0 = here + at * d, *r1 = here + (at + (n > 1)) * d,
                         *r2 = here + (at + (n > 2 ? 2 : 0)) * d, *r3 = here + (at + (n > 3 ? 3 : 0)) * d;

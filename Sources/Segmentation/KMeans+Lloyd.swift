@@ -29,9 +29,11 @@ enum PassMode: Sendable, Equatable {
 ///
 /// Each chunk's sums and weights start ``sumStride`` and ``weightStride`` elements apart: the slot rounded up to
 /// whole 64-byte cache lines plus one more line, so two chunks never write the same line whatever the array's
-/// alignment. Packed slots shared lines between neighbouring chunks, which two workers claim together and then
-/// advance through in step: every row's `weights[label] += 1` then bounced the line between the cores (1M × 8,
-/// k = 8: a second thread took the iteration from 8.6 to 8.5 ms while burning 2.7× the CPU time).
+/// alignment. Packed slots shared lines between neighbouring chunks, which two workers claimed together (when they
+/// took chunks in turn from one counter) and then advanced through in step: every row's `weights[label] += 1` then
+/// bounced the line between the cores (1M × 8, k = 8: a second thread took the iteration from 8.6 to 8.5 ms while
+/// burning 2.7× the CPU time). Workers now start on runs of chunks far apart, but a stolen chunk can still neighbour
+/// one in progress.
 struct PassPartials {
     /// Elements from one chunk's sums to the next: k·d rounded up to 8 Doubles, plus 8.
     let sumStride: Int
