@@ -158,10 +158,10 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
 #define CAPM_BATCH 64
 /// How far ahead of the micro-kernel rows are prefetched, in bytes (16 KB: measured alike for 4–64 KB at d ≥ 16).
 #define CAPM_PREFETCH 16384
-/// Where the prefetched rows go: L2 (T1). Into L1 (T0) they had helped on the Zen 3 machine this was first tuned on,
-/// but on the Zen 4 machine (32 KB L1D, 1 MB L2) they made the Double update pass twice as slow at d = 32 — a batch
-/// of 64 rows is 16 KB, so the batch being labelled, the one being recorded and the prefetched rows no longer fit
-/// in L1 together. Standalone harness, 1M-row update pass, interleaved, ns per row, T0 → T1: Double d = 32, k = 8
+/// Where the prefetched rows go: L2 (T1). Into L1 (T0) they had helped on the Zen 3 machine this was first tuned on
+/// (against no prefetch), but on the Zen 4 machine (32 KB L1D, 1 MB L2) they made the Double update pass nearly
+/// twice as slow at d = 32, where a batch of 64 rows is 16 KB (why exactly was not established: without a PMU the
+/// misses cannot be counted; the record step re-reading the previous batch is the part that slowed). Standalone harness, 1M-row update pass, interleaved, ns per row, T0 → T1: Double d = 32, k = 8
 /// 29–31 → 15–16.5; d = 16, k = 8 9.9–10.2 → 8.1–9.4; Float d = 32, k = 8 11.9–12.8 → 9.6–10.9; d = 16, k = 8
 /// 5.9–7.8 → 5.1–7.3; k = 32 alike (compute-bound). With T1 the distance mattered little (8–24 KB alike).
 #define CAPM_PREFETCH_HINT _MM_HINT_T1
