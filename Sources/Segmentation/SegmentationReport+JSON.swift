@@ -75,7 +75,7 @@ extension SegmentationReport {
     /// A human-readable summary: k, inertia, convergence, validity indices and the profile table
     /// (`capm segment --format table`).
     public func profileTable() -> String {
-        func f(_ x: Double) -> String { String(format: "%.4g", x) }
+        let f = Self.tableNumber
         var out = "k = \(k), inertia = \(f(inertia)), iterations = \(iterations)"
         out += converged ? " (converged: \(convergence.rawValue))\n" : " (not converged)\n"
         if let m = metrics {
@@ -96,10 +96,29 @@ extension SegmentationReport {
         }
         let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
         for row in cells {
-            out += row.enumerated().map { j, cell in
+            var line = row.enumerated().map { j, cell in
                 cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
+            }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            out += line + "\n"
         }
         return out
+    }
+
+    /// A number as the table shows it: a whole number below 10¹⁵ in full (sizes: `10140`, not `1.014e+04`), other
+    /// magnitudes from 10⁻³ to 10⁹ in plain decimals with four significant digits (trailing zeros dropped: `74.14`,
+    /// `0.02645`, `191634`), anything else (and ±∞, NaN) as `%.4g`.
+    static func tableNumber(_ x: Double) -> String {
+        if x == 0 { return "0" }
+        if x.isFinite && x == x.rounded() && abs(x) < 1e15 { return String(format: "%.0f", x) }
+        let magnitude = abs(x)
+        guard x.isFinite, magnitude >= 1e-3, magnitude < 1e9 else { return String(format: "%.4g", x) }
+        let decimals = max(0, 3 - Int(log10(magnitude).rounded(.down)))
+        var text = String(format: "%.\(decimals)f", x)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
     }
 }

@@ -120,6 +120,17 @@ struct KMeansTests {
         #expect(report.profileCSV().contains("-2.132e-14"))
     }
 
+    @Test(
+        "table numbers: whole numbers in full, plain decimals with four significant digits, %.4g outside 1e-3 ..< 1e9",
+        arguments: [
+            (10140.0, "10140"), (-0.0, "0"), (48, "48"), (191634.42, "191634"), (74.1351, "74.14"), (0.4305, "0.4305"),
+            (0.026449, "0.02645"), (1e-3, "0.001"), (0.99999, "1"), (-5.3426, "-5.343"), (2.5e-4, "0.00025"),
+            (3.2e9 + 0.5, "3.2e+09"), (1e15, "1e+15"), (.infinity, "inf"), (.nan, "nan"),
+        ])
+    func tableNumbers(value: Double, shown: String) {
+        #expect(SegmentationReport.tableNumber(value) == shown)
+    }
+
     @Test("inertia equals a direct recomputation", arguments: Engine.allCases)
     func inertiaMatchesDirect(engine: Engine) throws {
         let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 80, spread: 3, seed: 3)
