@@ -382,7 +382,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void cluster_ma
 /// d ≥ 8 (perf, 1M-row update pass, ns per row: k = 8, d = 8 6.74 → 5.96, d = 16 10.55 → 9.14, d = 32 20.1 → 17.6;
 /// k = 12, d = 8 11.86 → 10.12, d = 16 19.56 → 17.19; k = 16, d = 16 18.12 → 17.12, d = 32 32.52 → 29.58; not at
 /// d = 4: 4.22 → 4.31). The cluster's loop ends on a data-dependent branch, which is why the Float pass, whose row
-/// record is two vector adds, measured slower with it.
+/// record is two vector adds at d = 16, measured slower with it below d = 32 (`record_group_f32`).
 __attribute__((target("avx2,fma"), always_inline)) static inline void record_group_f64(sink *o, size_t c, uint64_t mask,
                                                                                      const double *base,
                                                                                      const size_t d) {
@@ -400,6 +400,30 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_gro
             acc[v] = _mm256_add_pd(acc[v], _mm256_sub_pd(_mm256_loadu_pd(row + 4 * v), _mm256_loadu_pd(m + 4 * v)));
     }
     for (size_t v = 0; v < vectors; v++) _mm256_storeu_pd(s + 4 * v, acc[v]);
+}
+
+/// The Float counterpart of `record_group_f64` for an unweighted update pass: the rows `mask` selects are added in
+/// row order to cluster `c`'s Float partial sums of the window (see `capm_kmeans_pass_f32`), held in registers for
+/// the batch; the same additions in the same order as `record_f32`, so the same bits. Used at d = 32 only (the pair
+/// tile for k ≤ 8, the 4 × 16 tile for 9 ≤ k ≤ 16): standalone harness on the Zen 4 machine, 1M-row update pass,
+/// interleaved, ns per row: d = 32, k = 8 10.1–10.4 → 8.8–9.7; k = 12 14.96–17.8 → 14.0–17.6 (fastest 14.96 →
+/// 13.99); k = 16 14.8–18.2 → 14.5–19.6 (fastest 14.79 → 14.54); slower at d = 16, k = 8 (5.1–5.5 → 5.5–5.8) and
+/// d = 8 (3.5 → 4.0), where a row's record is one or two adds and each cluster's loop ends on a mispredicted branch.
+__attribute__((target("avx2,fma"), always_inline)) static inline void record_group_f32(sink *o, size_t c, uint64_t mask,
+                                                                                     const float *base,
+                                                                                     const size_t d) {
+    if (!mask) return;
+    float *s = o->partial + c * d;
+    const size_t vectors = d / 8;
+    __m256 acc[CAPM_GROUP_MAX_VECTORS];
+    for (size_t v = 0; v < vectors; v++) acc[v] = _mm256_loadu_ps(s + 8 * v);
+    o->counts[c] += (double)__builtin_popcountll(mask);
+    while (mask) {
+        const float *row = base + (size_t)__builtin_ctzll(mask) * d;
+        mask &= mask - 1;
+        for (size_t v = 0; v < vectors; v++) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(row + 8 * v));
+    }
+    for (size_t v = 0; v < vectors; v++) _mm256_storeu_ps(s + 8 * v, acc[v]);
 }
 
 /// Folds one distance vector (lanes = rows, all to centroid `index`) into the running minimum: strict <, so on
@@ -1075,12 +1099,14 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
     }                                                                                                              \
     __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_update_grouped(     \
         const capm_kmeans_pass *p) {                                                                               \
+        /* Only the feature counts NAME##_groups accepts are compiled (GROUP_MIN_D is a constant). */              \
         switch (p->d) {                                                                                            \
-        case 8: return NAME##_mode(p, CAPM_UPDATE, 0, 8, 2);                                                       \
-        case 12: return NAME##_mode(p, CAPM_UPDATE, 0, 12, 2);                                                     \
-        case 16: return NAME##_mode(p, CAPM_UPDATE, 0, 16, 2);                                                     \
-        default: return NAME##_mode(p, CAPM_UPDATE, 0, 32, 2);                                                     \
+        case 8: if ((GROUP_MIN_D) <= 8) return NAME##_mode(p, CAPM_UPDATE, 0, 8, 2); break;                        \
+        case 12: if ((GROUP_MIN_D) <= 12) return NAME##_mode(p, CAPM_UPDATE, 0, 12, 2); break;                     \
+        case 16: if ((GROUP_MIN_D) <= 16) return NAME##_mode(p, CAPM_UPDATE, 0, 16, 2); break;                     \
+        default: break;                                                                                            \
         }                                                                                                          \
+        return NAME##_mode(p, CAPM_UPDATE, 0, 32, 2);                                                              \
     }                                                                                                              \
     __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
         const int weighted = p->weights != NULL;                                                                   \
@@ -1105,7 +1131,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
 #define CAPM_NEAREST4X16 nearest4x16_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d, groups)
 #define CAPM_NEAREST4PAIR ((void)groups, nearest4pair_f32(rp[0], rp[1], rp[2], rp[3], p->panel32, d))
 
-/// A Float pass records row by row: grouping by cluster measured slower there (see `record_group_f64`).
+/// The Float passes below d = 32 record row by row: grouping by cluster measured slower there (`record_group_f32`).
 #define CAPM_NO_GROUP(o, c, mask, base, d) ((void)0)
 
 CAPM_DEFINE_AVX2_PASS(pass_f64_avx2, double, x64, panel64, 4, CAPM_NEAREST4, CAPM_STORE4, record_f64, record_group_f64, 8,
@@ -1117,9 +1143,9 @@ CAPM_DEFINE_AVX2_PASS(pass_f32_avx2, float, x32, panel32, 8, CAPM_NEAREST8, CAPM
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_lanes_panel, float, x32, panel32, 8, CAPM_NEAREST8LANES, CAPM_STORE8, record_f32,
                       CAPM_NO_GROUP, 0, 8, 1, 0)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_wide, float, x32, panel32, 4, CAPM_NEAREST4X16, CAPM_STORE4, record_f32,
-                      CAPM_NO_GROUP, 0, 8, 1, 0)
+                      record_group_f32, 32, 8, 1, 0)
 CAPM_DEFINE_AVX2_PASS(pass_f32_avx2_pair_panel, float, x32, panel32, 4, CAPM_NEAREST4PAIR, CAPM_STORE4, record_f32,
-                      CAPM_NO_GROUP, 0, 8, 1, 1)
+                      record_group_f32, 32, 8, 1, 1)
 
 /// The Double pass with rows in lanes (d ≤ CAPM_LANES_MAX_D, lane panel ≤ CAPM_LANES_MAX_PANEL Doubles): builds
 /// the lane panel on the stack and runs the pass with it in place of `panel64`.

@@ -18,7 +18,8 @@ struct KernelShape: CustomTestStringConvertible, Sendable {
         [1, 5, 8, 9, 20, 32, 33].map { k in KernelShape(n: [1, 3, 130, 600][(d + k) % 4], d: d, k: k) }
     }
 
-    /// The Double update pass that records cluster by cluster (k ≤ 16, d ∈ {8, 12, 16, 32}; k = 17 does not):
+    /// The update passes that record cluster by cluster (Double: k ≤ 16, d ∈ {8, 12, 16, 32}; Float: d = 32, the pair
+    /// tile for k ≤ 8 and the 4 × 16 tile for 9 ≤ k ≤ 16; k = 17 does not):
     /// full 64-row batches (their cluster masks built from one-hot bytes, a second byte for clusters 8–15) and a
     /// short last one (masks row by row).
     static let grouped: [KernelShape] = [8, 12, 16, 32].flatMap { d in
@@ -309,6 +310,15 @@ struct FusedKernelTests {
         #expect(avx.changed == portable.changed)
         #expect(avx.sums == portable.sums && avx.weights == portable.weights)
         #expect(avx.sums == ref.sums(labels: a) { i in Array(x[(i * shape.d)..<((i + 1) * shape.d)]) }.sums)
+        // The Float pass groups at d = 32 (its window sums, added per cluster in row order): the portable bits too.
+        let centred = ref.centred()
+        let x32 = centred.x.map { Float($0) }
+        var a32 = [Int32](repeating: -1, count: shape.n)
+        var b32 = a32
+        let avx32 = kernelPass(centred, x32: x32, mode: .update, labels: &a32, isa: .avx2)
+        let portable32 = kernelPass(centred, x32: x32, mode: .update, labels: &b32, isa: .portable)
+        #expect(a32 == b32)
+        #expect(avx32.sums == portable32.sums && avx32.weights == portable32.weights)
     }
 
     @Test("AVX2 and portable C give the same labels and bitwise the same sums on real data")
