@@ -10,9 +10,10 @@
 // d ≥ 16, 4 rows × 16 centroids (two groups, 8 accumulators, half transposes); for k ≤ 8 and d ≥ 24, 4 rows × 8
 // centroids with two features per FMA (pair tile, interleaved panel). Labels are
 // computed a 64-row batch ahead of the sum updates (software pipelining) and stored eight at a time once the batch is
-// recorded, rows are prefetched 16 KB ahead, the unweighted update pass is compiled for common feature counts and, for
-// k ≤ 8, counts its rows in a register — or, Double with d ≥ 8 and k ≤ 16, records each cluster's rows of a batch
-// with the cluster's sums in registers (see Docs/segmentation.md, "The fused Lloyd pass").
+// recorded, rows are prefetched 16 KB ahead (into L2), the unweighted update pass is compiled for common feature counts
+// and, for k ≤ 8, counts its rows in a register — or, Double with d ≥ 8 and k ≤ 16 (Float: d = 32 and k ≤ 16), records
+// each cluster's rows of a batch with the cluster's sums in registers (see Docs/segmentation.md, "The fused Lloyd
+// pass").
 // For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
 // centred and rounded on the fly, with a rigorous error bound; undecided rows go to the Double tile), which leaves
 // every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
@@ -161,9 +162,10 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
 /// Where the prefetched rows go: L2 (T1). Into L1 (T0) they had helped on the Zen 3 machine this was first tuned on
 /// (against no prefetch), but on the Zen 4 machine (32 KB L1D, 1 MB L2) they made the Double update pass nearly
 /// twice as slow at d = 32, where a batch of 64 rows is 16 KB (why exactly was not established: without a PMU the
-/// misses cannot be counted; the record step re-reading the previous batch is the part that slowed). Standalone harness, 1M-row update pass, interleaved, ns per row, T0 → T1: Double d = 32, k = 8
-/// 29–31 → 15–16.5; d = 16, k = 8 9.9–10.2 → 8.1–9.4; Float d = 32, k = 8 11.9–12.8 → 9.6–10.9; d = 16, k = 8
-/// 5.9–7.8 → 5.1–7.3; k = 32 alike (compute-bound). With T1 the distance mattered little (8–24 KB alike).
+/// misses cannot be counted; the record step re-reading the previous batch is the part that slowed). Standalone
+/// harness, 1M-row update pass, interleaved, ns per row, T0 → T1: Double d = 32, k = 8 29–31 → 15–16.5; d = 16,
+/// k = 8 9.9–10.2 → 8.1–9.4; Float d = 32, k = 8 11.9–12.8 → 9.6–10.9; d = 16, k = 8 5.9–7.8 → 5.1–7.3; k = 32
+/// alike (compute-bound). With T1 the distance mattered little (8–24 KB alike).
 #define CAPM_PREFETCH_HINT _MM_HINT_T1
 
 static int detect_avx2(void) {
@@ -1040,7 +1042,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                 {                                                                                                  \
                     const uintptr_t ahead = (uintptr_t)(x + i0 * d) + CAPM_PREFETCH;                               \
                     for (size_t o_ = 0; o_ < STEP * d * sizeof(T); o_ += 64)                                       \
-                        _mm_prefetch((const char *)(ahead + o_), CAPM_PREFETCH_HINT);                                     \
+                        _mm_prefetch((const char *)(ahead + o_), CAPM_PREFETCH_HINT);                              \
                 }                                                                                                  \
                 /* A full step's rows without the per-row test (that and the prefetch test: 1M × 16, k = 8, Float  \
                    6.23 → 5.95 ns per row). A short last step repeats its first row. */                            \
