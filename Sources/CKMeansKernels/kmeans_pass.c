@@ -377,6 +377,26 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void cluster_ma
     for (size_t t = 0; t < n; t++) masks[labels[t]] |= (uint64_t)1 << t;
 }
 
+/// The body of `record_group_f64` and `record_group_f32`, in a function with parameters `o`, `c`, `mask`, `base`
+/// and `d`: the rows `mask` selects are added in row order to cluster `c`'s sums `SUMS` (T, LANES per vector VEC),
+/// held in registers for the batch; `TERM(row, v)` is what vector v of a row adds. The count is the mask's
+/// population.
+#define CAPM_RECORD_GROUP(T, VEC, LANES, SUMS, LOADU, STOREU, ADD, TERM)                                            \
+    do {                                                                                                           \
+        if (!mask) return;                                                                                         \
+        T *sums_ = (SUMS) + c * d;                                                                                 \
+        const size_t vectors_ = d / (LANES);                                                                       \
+        VEC acc_[CAPM_GROUP_MAX_VECTORS];                                                                          \
+        for (size_t v = 0; v < vectors_; v++) acc_[v] = LOADU(sums_ + (LANES) * v);                                \
+        o->counts[c] += (double)__builtin_popcountll(mask);                                                        \
+        while (mask) {                                                                                             \
+            const T *row_ = base + (size_t)__builtin_ctzll(mask) * d;                                              \
+            mask &= mask - 1;                                                                                      \
+            for (size_t v = 0; v < vectors_; v++) acc_[v] = ADD(acc_[v], TERM(row_, v));                           \
+        }                                                                                                          \
+        for (size_t v = 0; v < vectors_; v++) STOREU(sums_ + (LANES) * v, acc_[v]);                                \
+    } while (0)
+
 /// Records the rows `mask` selects (bit r: the row `base` + r·d) for cluster `c` of an unweighted update pass, in
 /// row order, with the cluster's sums held in registers: each sum vector is loaded and stored once per batch
 /// instead of once per row, and the count is the mask's population. The additions are the same as `record_f64`'s,
@@ -388,20 +408,11 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void cluster_ma
 __attribute__((target("avx2,fma"), always_inline)) static inline void record_group_f64(sink *o, size_t c, uint64_t mask,
                                                                                      const double *base,
                                                                                      const size_t d) {
-    if (!mask) return;
-    double *s = o->sums + c * d;
     const double *m = o->mean;
-    const size_t vectors = d / 4;
-    __m256d acc[CAPM_GROUP_MAX_VECTORS];
-    for (size_t v = 0; v < vectors; v++) acc[v] = _mm256_loadu_pd(s + 4 * v);
-    o->counts[c] += (double)__builtin_popcountll(mask);
-    while (mask) {
-        const double *row = base + (size_t)__builtin_ctzll(mask) * d;
-        mask &= mask - 1;
-        for (size_t v = 0; v < vectors; v++)
-            acc[v] = _mm256_add_pd(acc[v], _mm256_sub_pd(_mm256_loadu_pd(row + 4 * v), _mm256_loadu_pd(m + 4 * v)));
-    }
-    for (size_t v = 0; v < vectors; v++) _mm256_storeu_pd(s + 4 * v, acc[v]);
+#define CAPM_CENTRED_ROW_PD(row, v) _mm256_sub_pd(_mm256_loadu_pd((row) + 4 * (v)), _mm256_loadu_pd(m + 4 * (v)))
+    CAPM_RECORD_GROUP(double, __m256d, 4, o->sums, _mm256_loadu_pd, _mm256_storeu_pd, _mm256_add_pd,
+                      CAPM_CENTRED_ROW_PD);
+#undef CAPM_CENTRED_ROW_PD
 }
 
 /// The Float counterpart of `record_group_f64` for an unweighted update pass: the rows `mask` selects are added in
@@ -414,18 +425,9 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_gro
 __attribute__((target("avx2,fma"), always_inline)) static inline void record_group_f32(sink *o, size_t c, uint64_t mask,
                                                                                      const float *base,
                                                                                      const size_t d) {
-    if (!mask) return;
-    float *s = o->partial + c * d;
-    const size_t vectors = d / 8;
-    __m256 acc[CAPM_GROUP_MAX_VECTORS];
-    for (size_t v = 0; v < vectors; v++) acc[v] = _mm256_loadu_ps(s + 8 * v);
-    o->counts[c] += (double)__builtin_popcountll(mask);
-    while (mask) {
-        const float *row = base + (size_t)__builtin_ctzll(mask) * d;
-        mask &= mask - 1;
-        for (size_t v = 0; v < vectors; v++) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(row + 8 * v));
-    }
-    for (size_t v = 0; v < vectors; v++) _mm256_storeu_ps(s + 8 * v, acc[v]);
+#define CAPM_ROW_PS(row, v) _mm256_loadu_ps((row) + 8 * (v))
+    CAPM_RECORD_GROUP(float, __m256, 8, o->partial, _mm256_loadu_ps, _mm256_storeu_ps, _mm256_add_ps, CAPM_ROW_PS);
+#undef CAPM_ROW_PS
 }
 
 /// Folds one distance vector (lanes = rows, all to centroid `index`) into the running minimum: strict <, so on
