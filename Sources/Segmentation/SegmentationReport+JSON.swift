@@ -72,8 +72,16 @@ extension SegmentationReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A human-readable summary: k, inertia, convergence, validity indices and the profile table
-    /// (`capm segment --format table`).
+    /// A human-readable summary (`capm segment --format table`): k, inertia, convergence and validity indices, then
+    /// up to three aligned tables, one row per segment —
+    /// - *profiles* (with CAPM profiles): label, size, customer and CLV shares, mean, median and total CLV, mean
+    ///   P(alive);
+    /// - *centroids (input units)*: one column per feature, headed by its name (without profiles, with the size);
+    /// - *means*: with profiles, the arithmetic means of the numeric columns the centroids do not show — columns
+    ///   that are not features, and `log1p` features, whose centroid expm1(mean log1p x) is not their mean.
+    ///
+    /// The rows are built from the values, not from ``profileCSV()``, so a feature name holding a comma stays one
+    /// column.
     public func profileTable() -> String {
         let f = Self.tableNumber
         var out = "k = \(k), inertia = \(f(inertia)), iterations = \(iterations)"
@@ -82,22 +90,49 @@ extension SegmentationReport {
             out += "silhouette \(f(m.silhouette)), Davies–Bouldin \(f(m.daviesBouldin)), "
             out += "Calinski–Harabasz \(f(m.calinskiHarabasz))\n"
         }
+        if let profiles {
+            let header = [
+                "segment", "label", "size", "customer_share", "clv_share", "mean_clv", "median_clv", "total_clv",
+                "mean_p_alive",
+            ]
+            let rows = profiles.map { p in
+                ["\(p.segment)", p.label?.rawValue ?? "-", "\(p.size)", f(p.customerShare), f(p.clvShare), f(p.meanCLV),
+                 f(p.medianCLV), f(p.totalCLV), p.meanPAlive.map(f) ?? "-"]
+            }
+            out += "\nprofiles\n" + Self.alignedTable(header: header, rows: rows)
+        }
         // A centroid coordinate below 1e-12 of its column's largest is shown as 0: centroids are computed in centred
         // coordinates, so a cluster whose rows all hold 0 comes back as 0 ± a few ulps of the column mean (-2e-14).
         let d = features.count
         let scale = (0..<d).map { j in centroids.map { abs($0[j]) }.max() ?? 0 }
-        let cells = profileCSV().split(separator: "\n").enumerated().map { row, line in
-            line.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { column, field in
-                guard let value = Double(field) else { return String(field) }
-                let j = column - 2
-                if row > 0 && j >= 0 && j < d && abs(value) < 1e-12 * scale[j] { return f(0) }
-                return f(value)
+        let withSize = profiles == nil
+        let centroidRows = (0..<k).map { c in
+            ["\(c)"] + (withSize ? ["\(sizes[c])"] : [])
+                + (0..<d).map { j in abs(centroids[c][j]) < 1e-12 * scale[j] ? f(0) : f(centroids[c][j]) }
+        }
+        out += "\ncentroids (input units)\n"
+        out += Self.alignedTable(header: ["segment"] + (withSize ? ["size"] : []) + features, rows: centroidRows)
+        if let profiles, let first = profiles.first {
+            let shown = Set(features.indices.filter { !scaling.log1p.indices.contains($0) || !scaling.log1p[$0] }
+                .map { features[$0] })
+            let columns = first.means.indices.filter { !shown.contains(first.means[$0].name) }
+            if !columns.isEmpty {
+                let rows = profiles.map { p in ["\(p.segment)"] + columns.map { f(p.means[$0].value) } }
+                out += "\nmeans (columns not shown as centroids: non-features and log1p features)\n"
+                out += Self.alignedTable(header: ["segment"] + columns.map { first.means[$0].name }, rows: rows)
             }
         }
-        let widths = (0..<(cells.first?.count ?? 0)).map { j in cells.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        for row in cells {
+        return out
+    }
+
+    /// `header` and `rows` as left-aligned columns two spaces apart, one line each (no trailing blanks).
+    static func alignedTable(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { j in all.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
+        var out = ""
+        for row in all {
             var line = row.enumerated().map { j, cell in
-                cell.padding(toLength: max(widths[j], cell.count), withPad: " ", startingAt: 0)
+                cell.padding(toLength: max(j < widths.count ? widths[j] : 0, cell.count), withPad: " ", startingAt: 0)
             }.joined(separator: "  ")
             while line.hasSuffix(" ") { line.removeLast() }
             out += line + "\n"

@@ -115,9 +115,59 @@ struct KMeansTests {
         report.centroids[0][0] = -2.132e-14
         report.centroids[1][0] = 48
         report.centroids[2][0] = 1e-3
-        let rows = report.profileTable().split(separator: "\n").dropFirst().map { $0.split(separator: " ") }
-        #expect(rows[1][2] == "0" && rows[2][2] == "48" && rows[3][2] == "0.001")
+        let lines = report.profileTable().split(separator: "\n", omittingEmptySubsequences: false)
+        let title = try #require(lines.firstIndex(of: "centroids (input units)"))
+        // Title, header (segment, size, a, b, c), then segments 0, 1, 2.
+        let rows = lines[(title + 2)...].map { $0.split(separator: " ") }
+        #expect(rows[0][2] == "0" && rows[1][2] == "48" && rows[2][2] == "0.001")
         #expect(report.profileCSV().contains("-2.132e-14"))
+    }
+
+    /// The cells of the table titled `title` in `table`: its header and rows, split at runs of two or more blanks.
+    static func tableSection(_ title: String, in table: String) -> [[String]]? {
+        let lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(of: title) else { return nil }
+        return lines[(start + 1)...].prefix { !$0.isEmpty }.map { line in
+            line.replacingOccurrences(of: "  +", with: "\t", options: .regularExpression)
+                .split(separator: "\t").map(String.init)
+        }
+    }
+
+    @Test("the table: profiles, centroids headed by the feature names, means only of columns without a centroid")
+    func tableSections() throws {
+        let (data, _) = try gaussianBlobs(centers: Self.blobCenters, perCluster: 50, spread: 1, seed: 2)
+        let configuration = KMeans(clusterCount: 4, seed: 3)
+        let result = try configuration.fit(data)
+        let names = ["a", "b,x", "c"]
+        let clv = data.column(0).map { abs($0) }
+        let customers = CustomerColumns(
+            clv: clv, pAlive: clv.map { 1 / (1 + $0) },
+            numeric: [("b,x", data.column(1)), ("c", data.column(2)), ("extra", data.column(0))])
+        let profiles = try SegmentProfile.profiles(labels: result.labels, clusterCount: 4, customers: customers)
+        var report = try SegmentationReport(
+            result: result, configuration: configuration,
+            scaler: try FeatureScaler.fit(data, names: names, method: .none), metrics: nil, selection: nil,
+            profiles: profiles)
+        let table = report.profileTable()
+        let profileRows = try #require(Self.tableSection("profiles", in: table))
+        #expect(profileRows.first == [
+            "segment", "label", "size", "customer_share", "clv_share", "mean_clv", "median_clv", "total_clv",
+            "mean_p_alive",
+        ])
+        #expect(profileRows.dropFirst().map { $0[2] } == result.sizes.map { "\($0)" })
+        #expect(profileRows.dropFirst().map { $0[1] } == profiles.map { $0.label?.rawValue ?? "-" })
+        let centroidRows = try #require(Self.tableSection("centroids (input units)", in: table))
+        // A comma in a feature name keeps it one column (the rows are not parsed back from the CSV).
+        #expect(centroidRows.first == ["segment", "a", "b,x", "c"])
+        #expect(centroidRows.count == 5 && centroidRows.allSatisfy { $0.count == 4 })
+        let title = "means (columns not shown as centroids: non-features and log1p features)"
+        #expect(Self.tableSection(title, in: table)?.first == ["segment", "extra"])
+        // A log1p feature's centroid is expm1(mean log1p x), not its mean: its mean is listed too.
+        report.scaling = FeatureScaler(
+            method: .none, names: names, log1p: [false, false, true], centers: [0, 0, 0], scales: [1, 1, 1])
+        let means = try #require(Self.tableSection(title, in: report.profileTable()))
+        #expect(means.first == ["segment", "c", "extra"])
+        #expect(means[1][1] == SegmentationReport.tableNumber(profiles[0].means[1].value))
     }
 
     @Test(
