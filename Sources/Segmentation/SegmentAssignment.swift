@@ -45,18 +45,12 @@ public struct SegmentAssignment: Sendable, Equatable {
 
     /// A human-readable table of the segments (size, share in %, label).
     public func summaryTable() -> String {
-        var text = "\(customerCount) customers assigned to \(sizes.count) segments (features: "
+        let text = "\(customerCount) customers assigned to \(sizes.count) segments (features: "
             + features.joined(separator: ", ") + ")\n"
         let rows = sizes.enumerated().map { s, size in
-            [String(s), String(size), String(format: "%.1f%%", 100 * share(size)), labels?[s]?.rawValue ?? ""]
+            [String(s), String(size), TextTable.percent(share(size))] + (labels.map { [$0[s]?.rawValue ?? "-"] } ?? [])
         }
-        let header = ["segment", "size", "share", labels == nil ? "" : "label"]
-        let widths = (0..<4).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        for row in [header] + rows {
-            text += zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
-        }
-        return text
+        return text + TextTable.aligned(header: ["segment", "size", "share"] + (labels == nil ? [] : ["label"]), rows: rows)
     }
 
     private func share(_ size: Int) -> Double {

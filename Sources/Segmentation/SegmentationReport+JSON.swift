@@ -74,8 +74,8 @@ extension SegmentationReport {
 
     /// A human-readable summary (`capm segment --format table`): k, inertia, convergence and validity indices, then
     /// up to three aligned tables, one row per segment —
-    /// - *profiles* (with CAPM profiles): label, size, customer and CLV shares, mean, median and total CLV, mean
-    ///   P(alive);
+    /// - *profiles* (with CAPM profiles): label, size, customer and CLV shares (in %), mean, median and total CLV,
+    ///   mean P(alive);
     /// - *centroids (input units)*: one column per feature, headed by its name (without profiles, with the size);
     /// - *means*: with profiles, the arithmetic means of the numeric columns the centroids do not show — columns
     ///   that are not features, and `log1p` features, whose centroid expm1(mean log1p x) is not their mean.
@@ -83,7 +83,7 @@ extension SegmentationReport {
     /// The rows are built from the values, not from ``profileCSV()``, so a feature name holding a comma stays one
     /// column.
     public func profileTable() -> String {
-        let f = Self.tableNumber
+        let f = TextTable.number
         var out = "k = \(k), inertia = \(f(inertia)), iterations = \(iterations)"
         out += converged ? " (converged: \(convergence.rawValue))\n" : " (not converged)\n"
         if let m = metrics {
@@ -96,10 +96,10 @@ extension SegmentationReport {
                 "mean_p_alive",
             ]
             let rows = profiles.map { p in
-                ["\(p.segment)", p.label?.rawValue ?? "-", "\(p.size)", f(p.customerShare), f(p.clvShare), f(p.meanCLV),
+                ["\(p.segment)", p.label?.rawValue ?? "-", "\(p.size)", TextTable.percent(p.customerShare), TextTable.percent(p.clvShare), f(p.meanCLV),
                  f(p.medianCLV), f(p.totalCLV), p.meanPAlive.map(f) ?? "-"]
             }
-            out += "\nprofiles\n" + Self.alignedTable(header: header, rows: rows)
+            out += "\nprofiles\n" + TextTable.aligned(header: header, rows: rows)
         }
         // A centroid coordinate below 1e-12 of its column's largest is shown as 0: centroids are computed in centred
         // coordinates, so a cluster whose rows all hold 0 comes back as 0 ± a few ulps of the column mean (-2e-14).
@@ -111,7 +111,7 @@ extension SegmentationReport {
                 + (0..<d).map { j in abs(centroids[c][j]) < 1e-12 * scale[j] ? f(0) : f(centroids[c][j]) }
         }
         out += "\ncentroids (input units)\n"
-        out += Self.alignedTable(header: ["segment"] + (withSize ? ["size"] : []) + features, rows: centroidRows)
+        out += TextTable.aligned(header: ["segment"] + (withSize ? ["size"] : []) + features, rows: centroidRows)
         if let profiles, let first = profiles.first {
             let shown = Set(features.indices.filter { !scaling.log1p.indices.contains($0) || !scaling.log1p[$0] }
                 .map { features[$0] })
@@ -119,41 +119,9 @@ extension SegmentationReport {
             if !columns.isEmpty {
                 let rows = profiles.map { p in ["\(p.segment)"] + columns.map { f(p.means[$0].value) } }
                 out += "\nmeans (columns not shown as centroids: non-features and log1p features)\n"
-                out += Self.alignedTable(header: ["segment"] + columns.map { first.means[$0].name }, rows: rows)
+                out += TextTable.aligned(header: ["segment"] + columns.map { first.means[$0].name }, rows: rows)
             }
         }
         return out
-    }
-
-    /// `header` and `rows` as left-aligned columns two spaces apart, one line each (no trailing blanks).
-    static func alignedTable(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { j in all.map { j < $0.count ? $0[j].count : 0 }.max() ?? 0 }
-        var out = ""
-        for row in all {
-            var line = row.enumerated().map { j, cell in
-                cell.padding(toLength: max(j < widths.count ? widths[j] : 0, cell.count), withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
-    }
-
-    /// A number as the table shows it: a whole number below 10¹⁵ in full (sizes: `10140`, not `1.014e+04`), other
-    /// magnitudes from 10⁻³ to 10⁹ in plain decimals with four significant digits (trailing zeros dropped: `74.14`,
-    /// `0.02645`, `191634`), anything else (and ±∞, NaN) as `%.4g`.
-    static func tableNumber(_ x: Double) -> String {
-        if x == 0 { return "0" }
-        if x.isFinite && x == x.rounded() && abs(x) < 1e15 { return String(format: "%.0f", x) }
-        let magnitude = abs(x)
-        guard x.isFinite, magnitude >= 1e-3, magnitude < 1e9 else { return String(format: "%.4g", x) }
-        let decimals = max(0, 3 - Int(log10(magnitude).rounded(.down)))
-        var text = String(format: "%.\(decimals)f", x)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return text
     }
 }

@@ -156,6 +156,7 @@ struct KMeansTests {
         ])
         #expect(profileRows.dropFirst().map { $0[2] } == result.sizes.map { "\($0)" })
         #expect(profileRows.dropFirst().map { $0[1] } == profiles.map { $0.label?.rawValue ?? "-" })
+        #expect(profileRows.dropFirst().allSatisfy { $0[3].hasSuffix("%") && $0[4].hasSuffix("%") })
         let centroidRows = try #require(Self.tableSection("centroids (input units)", in: table))
         // A comma in a feature name keeps it one column (the rows are not parsed back from the CSV).
         #expect(centroidRows.first == ["segment", "a", "b,x", "c"])
@@ -167,7 +168,7 @@ struct KMeansTests {
             method: .none, names: names, log1p: [false, false, true], centers: [0, 0, 0], scales: [1, 1, 1])
         let means = try #require(Self.tableSection(title, in: report.profileTable()))
         #expect(means.first == ["segment", "c", "extra"])
-        #expect(means[1][1] == SegmentationReport.tableNumber(profiles[0].means[1].value))
+        #expect(means[1][1] == TextTable.number(profiles[0].means[1].value))
     }
 
     @Test(
@@ -178,7 +179,14 @@ struct KMeansTests {
             (3.2e9 + 0.5, "3.2e+09"), (1e15, "1e+15"), (.infinity, "inf"), (.nan, "nan"),
         ])
     func tableNumbers(value: Double, shown: String) {
-        #expect(SegmentationReport.tableNumber(value) == shown)
+        #expect(TextTable.number(value) == shown)
+    }
+
+    @Test(
+        "table shares: percent with the numbers' four significant digits",
+        arguments: [(0.5071, "50.71%"), (0.00635, "0.635%"), (1.0, "100%"), (0.0, "0%"), (0.115, "11.5%")])
+    func tableShares(fraction: Double, shown: String) {
+        #expect(TextTable.percent(fraction) == shown)
     }
 
     @Test("inertia equals a direct recomputation", arguments: Engine.allCases)

@@ -210,6 +210,9 @@ struct ModelFileTests {
         #expect(a.segments == [0, 1, 1, 0, 1] && a.sizes == [2, 3])
         #expect(a.label(ofCustomer: 1) == .champions && a.label(ofCustomer: 3) == .dormant)
         #expect(a.summaryCSV() == "segment,size,share,label\n0,2,0.4,dormant\n1,3,0.6,champions\n")
+        #expect(a.summaryTable().split(separator: "\n").dropFirst() == [
+            "segment  size  share  label", "0        2     40%    dormant", "1        3     60%    champions",
+        ])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(a.summaryJSON().utf8)) as? [String: Any])
         #expect(json["k"] as? Int == 2 && json["customers"] as? Int == 5 && json["sizes"] as? [Int] == [2, 3])
         // No customers: sizes and shares 0, no division by zero.
