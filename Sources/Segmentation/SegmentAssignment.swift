@@ -50,7 +50,8 @@ public struct SegmentAssignment: Sendable, Equatable {
         let rows = sizes.enumerated().map { s, size in
             [String(s), String(size), TextTable.percent(share(size))] + (labels.map { [$0[s]?.rawValue ?? "-"] } ?? [])
         }
-        return text + TextTable.aligned(header: ["segment", "size", "share"] + (labels == nil ? [] : ["label"]), rows: rows)
+        let header = ["segment", "size", "share"] + (labels == nil ? [] : ["label"])
+        return text + TextTable.aligned(header: header, rows: rows)
     }
 
     private func share(_ size: Int) -> Double {

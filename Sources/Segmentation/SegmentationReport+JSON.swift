@@ -96,8 +96,10 @@ extension SegmentationReport {
                 "mean_p_alive",
             ]
             let rows = profiles.map { p in
-                ["\(p.segment)", p.label?.rawValue ?? "-", "\(p.size)", TextTable.percent(p.customerShare), TextTable.percent(p.clvShare), f(p.meanCLV),
-                 f(p.medianCLV), f(p.totalCLV), p.meanPAlive.map(f) ?? "-"]
+                [
+                    "\(p.segment)", p.label?.rawValue ?? "-", "\(p.size)", TextTable.percent(p.customerShare),
+                    TextTable.percent(p.clvShare), f(p.meanCLV), f(p.medianCLV), f(p.totalCLV), p.meanPAlive.map(f) ?? "-",
+                ]
             }
             out += "\nprofiles\n" + TextTable.aligned(header: header, rows: rows)
         }
@@ -113,8 +115,8 @@ extension SegmentationReport {
         out += "\ncentroids (input units)\n"
         out += TextTable.aligned(header: ["segment"] + (withSize ? ["size"] : []) + features, rows: centroidRows)
         if let profiles, let first = profiles.first {
-            let shown = Set(features.indices.filter { !scaling.log1p.indices.contains($0) || !scaling.log1p[$0] }
-                .map { features[$0] })
+            let logged = zip(features, scaling.log1p).filter { $0.1 }.map { $0.0 }
+            let shown = Set(features).subtracting(logged)
             let columns = first.means.indices.filter { !shown.contains(first.means[$0].name) }
             if !columns.isEmpty {
                 let rows = profiles.map { p in ["\(p.segment)"] + columns.map { f(p.means[$0].value) } }
