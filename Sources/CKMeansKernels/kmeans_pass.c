@@ -41,11 +41,35 @@ static inline double record_exact(const double *c, const double *row, size_t d, 
     return w * dist;
 }
 
+/// A changes-only update pass (`changes_only`): moves row i's term `term(j)` from the sums of `old` (when a cluster
+/// index) to those of `label`, element by element (subtract, then add), and its unit weight likewise. Nothing for a
+/// row whose label stays.
+#define CAPM_MOVE_ROW(sums, weights, d, k, old, label, term)                                                       \
+    do {                                                                                                           \
+        if ((old) == (label)) break;                                                                               \
+        double *to_ = (sums) + (size_t)(label) * (d);                                                              \
+        double *from_ = (uint32_t)(old) < (k) ? (sums) + (size_t)(old) * (d) : NULL;                               \
+        for (size_t j = 0; j < (d); j++) {                                                                         \
+            const double t_ = term(j);                                                                             \
+            if (from_) from_[j] -= t_;                                                                             \
+            to_[j] += t_;                                                                                          \
+        }                                                                                                          \
+        if (from_) (weights)[old] -= 1.0;                                                                          \
+        (weights)[label] += 1.0;                                                                                   \
+    } while (0)
+
 /// Adds row `i` (label `label`) to the update-pass sums, or returns its weighted exact squared distance.
 static inline double record_scalar_f64(const capm_kmeans_pass *p, size_t i, const double *row, int32_t label,
                                        int64_t *changed) {
     const size_t d = p->d;
     *changed += p->labels[i] != label;
+    if (p->sums && p->changes_only) {
+#define CAPM_CENTRED_TERM(j) (row[j] - p->mean[j])
+        CAPM_MOVE_ROW(p->sums, p->cluster_weights, d, p->k, p->labels[i], label, CAPM_CENTRED_TERM);
+#undef CAPM_CENTRED_TERM
+        p->labels[i] = label;
+        return 0;
+    }
     p->labels[i] = label;
     const double w = p->weights ? p->weights[i] : 1.0;
     if (p->sums) {
@@ -66,6 +90,13 @@ static inline double record_scalar_f32(const capm_kmeans_pass *p, size_t i, cons
                                        int64_t *changed) {
     const size_t d = p->d;
     *changed += p->labels[i] != label;
+    if (p->sums && p->changes_only) {
+#define CAPM_FLOAT_TERM(j) ((double)row[j])
+        CAPM_MOVE_ROW(p->sums, p->cluster_weights, d, p->k, p->labels[i], label, CAPM_FLOAT_TERM);
+#undef CAPM_FLOAT_TERM
+        p->labels[i] = label;
+        return 0;
+    }
     p->labels[i] = label;
     const double w = p->weights ? p->weights[i] : 1.0;
     if (p->sums) {
@@ -139,7 +170,7 @@ static capm_kmeans_result pass_f32_portable(const capm_kmeans_pass *p) {
             }
         }
         r.inertia += record_scalar_f32(p, i, x, label, &r.changed);
-        if (p->sums && !p->weights && ((i + 1) % CAPM_KMEANS_WINDOW == 0 || i + 1 == p->rows))
+        if (p->sums && !p->weights && !p->changes_only && ((i + 1) % CAPM_KMEANS_WINDOW == 0 || i + 1 == p->rows))
             flush_partials(p->sums, p->partial32, k * d);
     }
     return r;
@@ -203,10 +234,12 @@ typedef struct sink {
     uint64_t packed;
     int64_t changed;
     double inertia;
+    /// Number of clusters (a changes-only pass checks a row's label on entry against it).
+    size_t k;
 } sink;
 
 static inline sink make_sink(const capm_kmeans_pass *p) {
-    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, p->partial32, 0, 0, 0};
+    sink s = {p->labels, p->mean, p->weights, p->centroids, p->sums, p->cluster_weights, p->partial32, 0, 0, 0, p->k};
     return s;
 }
 
@@ -251,8 +284,36 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void commit_lab
     }
 }
 
-/// What a pass does with a row once its label is known.
-enum { CAPM_ASSIGN = 0, CAPM_EXACT = 1, CAPM_UPDATE = 2 };
+/// What a pass does with a row once its label is known (CAPM_CHANGES: an unweighted changes-only update pass, see
+/// `changes_only`).
+enum { CAPM_ASSIGN = 0, CAPM_EXACT = 1, CAPM_UPDATE = 2, CAPM_CHANGES = 3 };
+
+/// A changes-only pass's record of a row whose label goes from `old` to `label` (see `changes_only`): its term —
+/// x − μ from the Double row `x64`, or the centred Float row `x32` in Double — subtracted from the sums of `old`
+/// (when a cluster index) and added to those of `label`, vector-wise with the same roundings per element as
+/// `CAPM_MOVE_ROW` in the portable pass; the unit weight likewise.
+__attribute__((target("avx2,fma"), always_inline)) static inline void move_row(sink *o, int32_t old, int32_t label,
+                                                                            const double *x64, const float *x32,
+                                                                            const size_t d) {
+    if (old == label) return;
+    double *to = o->sums + (size_t)label * d;
+    double *from = (uint32_t)old < o->k ? o->sums + (size_t)old * d : NULL;
+    const double *m = o->mean;
+    size_t j = 0;
+    for (; j + 4 <= d; j += 4) {
+        const __m256d t = x64 ? _mm256_sub_pd(_mm256_loadu_pd(x64 + j), _mm256_loadu_pd(m + j))
+                              : _mm256_cvtps_pd(_mm_loadu_ps(x32 + j));
+        if (from) _mm256_storeu_pd(from + j, _mm256_sub_pd(_mm256_loadu_pd(from + j), t));
+        _mm256_storeu_pd(to + j, _mm256_add_pd(_mm256_loadu_pd(to + j), t));
+    }
+    for (; j < d; j++) {
+        const double t = x64 ? x64[j] - m[j] : (double)x32[j];
+        if (from) from[j] -= t;
+        to[j] += t;
+    }
+    if (from) o->counts[old] -= 1.0;
+    o->counts[label] += 1.0;
+}
 
 /// Records row `i` with label `label`: add it to the sums (CAPM_UPDATE), optionally weighted (`weighted`), or add
 /// its exact squared distance to the inertia (CAPM_EXACT), or nothing (CAPM_ASSIGN); the labels themselves are
@@ -266,6 +327,11 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f64
     if (mode == CAPM_ASSIGN) return;
     if (mode == CAPM_EXACT) {
         o->inertia += record_exact(o->centroids + (size_t)label * d, row, d, weighted ? o->weights[i] : 1.0);
+        return;
+    }
+    if (mode == CAPM_CHANGES) {
+        // The label on entry is still in `labels` (they are stored after the batch is recorded, `commit_labels`).
+        move_row(o, o->labels[i], label, row, NULL, d);
         return;
     }
     double *s = o->sums + (size_t)label * d;
@@ -295,6 +361,10 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f32
                                                                               const int weighted, const size_t d,
                                                                               const int packed) {
     if (mode == CAPM_ASSIGN) return;
+    if (mode == CAPM_CHANGES) {
+        move_row(o, o->labels[i], label, NULL, row, d);
+        return;
+    }
     if (mode == CAPM_EXACT) {
         const double *c = o->centroids + (size_t)label * d;
         double dist = 0;
@@ -1097,6 +1167,17 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
         default: return NAME##_mode(p, CAPM_UPDATE, 0, 0, packed);                                                 \
         }                                                                                                          \
     }                                                                                                              \
+    /* The changes-only pass (`changes_only`), compiled for the same feature counts: its labels cost what an      \
+       update pass's do, and few rows are recorded. */                                                             \
+    __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_result NAME##_changes(            \
+        const capm_kmeans_pass *p) {                                                                               \
+        switch (p->d) {                                                                                            \
+        case 8: return NAME##_mode(p, CAPM_CHANGES, 0, 8, 0);                                                      \
+        case 16: return NAME##_mode(p, CAPM_CHANGES, 0, 16, 0);                                                    \
+        case 32: return NAME##_mode(p, CAPM_CHANGES, 0, 32, 0);                                                    \
+        default: return NAME##_mode(p, CAPM_CHANGES, 0, 0, 0);                                                     \
+        }                                                                                                          \
+    }                                                                                                              \
     /* 9 ≤ k ≤ CAPM_GROUP_MAX_K in a grouped kernel, for the feature counts it groups (`grouped` in _mode). */     \
     __attribute__((target("avx2,fma"), always_inline)) static inline int NAME##_groups(size_t d) {                 \
         return (GROUP_MIN_D) && d >= (GROUP_MIN_D) && (d == 8 || d == 12 || d == 16 || d == 32);                   \
@@ -1114,6 +1195,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
     }                                                                                                              \
     __attribute__((target("avx2,fma"))) static capm_kmeans_result NAME(const capm_kmeans_pass *p) {                \
         const int weighted = p->weights != NULL;                                                                   \
+        if (p->sums && p->changes_only) return NAME##_changes(p);                                                  \
         /* MAY_PACK: the kernel can run with k ≤ 8, so it is also compiled with packed counts (count_row). */      \
         if (p->sums && !weighted) {                                                                                \
             if ((MAY_PACK) && p->k <= 8) return NAME##_update(p, 1);                                               \
@@ -1256,6 +1338,7 @@ __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_res
 __attribute__((target("avx2,fma"))) static capm_kmeans_result pass_f64_screened_with(const capm_kmeans_pass *p,
                                                                                      float *ys) {
     const int weighted = p->weights != NULL;
+    if (p->sums && p->changes_only) return pass_f64_screened_mode(p, ys, CAPM_CHANGES, 0, 0);
     if (p->sums && !weighted) {
         switch (p->d) {
         case 16: return pass_f64_screened_mode(p, ys, CAPM_UPDATE, 0, 16);
@@ -1297,6 +1380,7 @@ int capm_kmeans_avx2_available(void) { return 0; }
 
 static capm_kmeans_result run(const capm_kmeans_pass *pass, capm_kmeans_result (*kernel)(const capm_kmeans_pass *)) {
     if (pass->sums && (!pass->cluster_weights || !pass->mean)) return (capm_kmeans_result){-1, NAN};
+    if (pass->sums && pass->changes_only && pass->weights) return (capm_kmeans_result){-1, NAN};
     return kernel(pass);
 }
 
@@ -1304,6 +1388,7 @@ static capm_kmeans_result run_f32(const capm_kmeans_pass *pass,
                                   capm_kmeans_result (*kernel)(const capm_kmeans_pass *)) {
     if (pass->sums && (!pass->cluster_weights || (!pass->weights && !pass->partial32)))
         return (capm_kmeans_result){-1, NAN};
+    if (pass->sums && pass->changes_only && pass->weights) return (capm_kmeans_result){-1, NAN};
     return kernel(pass);
 }
 

@@ -51,9 +51,10 @@ func runFusedKernel(
     pass.mean = mean
     pass.weights = weights
     pass.labels = labels
-    if mode == .update {
+    if mode.updatesSums {
         pass.sums = sums
         pass.cluster_weights = clusterWeights
+        pass.changes_only = mode == .changes ? 1 : 0
     }
     let screen = panel.screen?.expanded32 ?? []
     let result: capm_kmeans_result = panel.expanded.withUnsafeBufferPointer { p64 in
@@ -75,7 +76,7 @@ func runFusedKernel(
                         return capm_kmeans_pass_f64(&pass, instructionSet.c)
                     case .float(let p):
                         pass.x32 = p
-                        guard mode == .update && weights == nil else { return capm_kmeans_pass_f32(&pass, instructionSet.c) }
+                        guard mode.updatesSums && weights == nil else { return capm_kmeans_pass_f32(&pass, instructionSet.c) }
                         // The window's Float partial sums (k × d, zero on entry; the kernel leaves them zero).
                         return withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, panel.k * panel.d)) {
                             scratch in

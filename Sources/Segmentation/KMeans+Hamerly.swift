@@ -3,7 +3,7 @@ import Foundation
 
 extension KMeans {
     /// Hamerly's accelerated Lloyd iteration (Hamerly 2010, "Making k-means even faster", SIAM SDM): the same fixed
-    /// point as ``lloyd(_:weights:mean:initial:k:maxIterations:tolerance:partition:threads:single:instructionSet:)``
+    /// point as ``lloyd(_:weights:mean:initial:k:maxIterations:tolerance:partition:threads:single:instructionSet:sumsRefresh:)``
     /// (up to floating-point ties), skipping distance computations with two bounds per row.
     ///
     /// Per row i: an upper bound uᵢ ≥ ‖xᵢ − c_{ℓ(i)}‖ and a lower bound lᵢ ≤ the distance to the second-closest

@@ -47,6 +47,11 @@ typedef struct capm_kmeans_pass {
     /// final pass.
     double *sums;
     double *cluster_weights;
+    /// Update pass without weights, optional: record only the rows whose label changes — subtract xᵢ − μ (Float
+    /// pass: the centred Float row, in Double) from the sums of the label on entry and add it to those of the new
+    /// label, with −1 / +1 in `cluster_weights` — so that `sums` receive the change of the clusters' sums. Every
+    /// label on entry must then be a cluster index (a label outside 0..<k only adds). Not with `weights`.
+    int changes_only;
     /// Float update pass without weights: k × d Float scratch, all zero on entry and left all zero. It holds the
     /// Float sums of the current window of CAPM_KMEANS_WINDOW rows (see `capm_kmeans_pass_f32`).
     float *partial32;
