@@ -17,6 +17,8 @@
 // For k ≥ 32 and k·d ≥ 512 the Double pass finds its labels through a Float screen (the Float 4 × 16 tile on rows
 // centred and rounded on the fly, with a rigorous error bound; undecided rows go to the Double tile), which leaves
 // every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
+// A changes-only update pass (`changes_only`, from the second Lloyd pass on) records just the rows whose label changes,
+// moving them from the sums of their previous cluster to those of the new one (`move_row`).
 // Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
 // roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)); in the Float pass without weights, Float
 // sums of each window of CAPM_KMEANS_WINDOW rows in row order, added to the Double sums window by window.

@@ -29,7 +29,8 @@ enum KernelRows {
 /// One call of the C fused pass (`capm_kmeans_pass_f64` / `_f32`, see `Sources/CKMeansKernels`) over `rows`
 /// consecutive rows: each row's nearest centroid by ‖c‖² − 2·x·c (ties to the lowest index) is stored in `labels`,
 /// then, by `mode`, the row's centred features wᵢ(xᵢ − μ) and weight are added to `sums`/`clusterWeights`
-/// (``PassMode/update``, row order), or wᵢ‖xᵢ − c‖² (difference form, c from `panel.rowMajor`) to the returned
+/// (``PassMode/update``, row order) — or, for a row whose label changes, moved from its previous cluster's sums to
+/// the new one's (``PassMode/changes``) — or wᵢ‖xᵢ − c‖² (difference form, c from `panel.rowMajor`) to the returned
 /// inertia (``PassMode/final``), or nothing more (``PassMode/assign``). A Double pass whose panel has a
 /// ``FloatScreen`` lets the kernel find the labels through it where that measured faster (same labels).
 ///
