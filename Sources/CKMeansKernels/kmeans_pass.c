@@ -317,6 +317,30 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void move_row(s
     o->counts[label] += 1.0;
 }
 
+/// A changes-only pass's record of a batch (`n` rows from `start`, new labels in `batch`), before its labels are
+/// stored: the rows whose label differs from the one in `labels`, found eight at a time, moved in row order
+/// (`move_row`; `x64` or `x32`: the pass's rows). A step of the pass then records nothing row by row.
+__attribute__((target("avx2,fma"), always_inline)) static inline void move_changed(sink *o, size_t start,
+                                                                                const int32_t *batch, size_t n,
+                                                                                const double *x64,
+                                                                                const float *x32, size_t d) {
+    const int32_t *old = o->labels + start;
+    size_t t = 0;
+    for (; t + 8 <= n; t += 8) {
+        const __m256i same = _mm256_cmpeq_epi32(_mm256_loadu_si256((const __m256i *)(batch + t)),
+                                                _mm256_loadu_si256((const __m256i *)(old + t)));
+        unsigned moved = ~(unsigned)_mm256_movemask_ps(_mm256_castsi256_ps(same)) & 0xffu;
+        while (moved) {
+            const size_t r = t + (size_t)__builtin_ctz(moved);
+            moved &= moved - 1;
+            move_row(o, old[r], batch[r], x64 ? x64 + (start + r) * d : NULL, x32 ? x32 + (start + r) * d : NULL, d);
+        }
+    }
+    for (; t < n; t++)
+        if (old[t] != batch[t])
+            move_row(o, old[t], batch[t], x64 ? x64 + (start + t) * d : NULL, x32 ? x32 + (start + t) * d : NULL, d);
+}
+
 /// Records row `i` with label `label`: add it to the sums (CAPM_UPDATE), optionally weighted (`weighted`), or add
 /// its exact squared distance to the inertia (CAPM_EXACT), or nothing (CAPM_ASSIGN); the labels themselves are
 /// stored batch by batch (`commit_labels`). The sums are added
@@ -1125,7 +1149,9 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                 else                                                                                               \
                     for (size_t t = 0; t < STEP; t++) rp[t] = x + (i0 + (t < n ? t : 0)) * d;                      \
                 STORE(labels[cur] + (i0 - b0), NEAREST);                                                           \
-                if (grouped) {                                                                                     \
+                if (mode == CAPM_CHANGES) {                                                                        \
+                    /* recorded batch-wise before commit_labels (move_changed) */                                  \
+                } else if (grouped) {                                                                              \
                     if (done < p->k) GROUP(&o, done, masks[done], x + pendingStart * d, d), done++;                \
                 } else {                                                                                           \
                     const size_t until = done + STEP < pendingCount ? done + STEP : pendingCount;                  \
@@ -1134,7 +1160,11 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void screen_pre
                                mode, weighted, d, packed);                                                         \
                 }                                                                                                  \
             }                                                                                                      \
-            if (grouped)                                                                                           \
+            if (mode == CAPM_CHANGES)                                                                              \
+                move_changed(&o, pendingStart, labels[cur ^ 1], pendingCount,                                      \
+                             _Generic(x, const double *: x, default: NULL),                                        \
+                             _Generic(x, const float *: x, default: NULL), d);                                     \
+            else if (grouped)                                                                                      \
                 for (; done < p->k; done++) GROUP(&o, done, masks[done], x + pendingStart * d, d);                 \
             else                                                                                                   \
                 for (; done < pendingCount; done++)                                                                \
