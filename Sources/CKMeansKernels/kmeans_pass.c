@@ -356,7 +356,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f64
         return;
     }
     if (mode == CAPM_CHANGES) {
-        // The label on entry is still in `labels` (they are stored after the batch is recorded, `commit_labels`).
+        // The screened pass records row by row; the label on entry is still in `labels` (stored after the batch is
+        // recorded, `commit_labels`). The plain passes move a batch's changed rows at once (`move_changed`).
         move_row(o, o->labels[i], label, row, NULL, d);
         return;
     }
@@ -387,10 +388,6 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f32
                                                                               const int weighted, const size_t d,
                                                                               const int packed) {
     if (mode == CAPM_ASSIGN) return;
-    if (mode == CAPM_CHANGES) {
-        move_row(o, o->labels[i], label, NULL, row, d);
-        return;
-    }
     if (mode == CAPM_EXACT) {
         const double *c = o->centroids + (size_t)label * d;
         double dist = 0;

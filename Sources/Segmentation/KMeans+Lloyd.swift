@@ -23,13 +23,13 @@ enum PassMode: Sendable, Equatable {
     /// xᵢ − μ moved from the sums of its previous cluster to those of its new one, and one unit of weight with it —
     /// so the chunk sums receive the change. Every label must be a cluster index on entry.
     case changes
-
-    /// Whether the pass adds to the per-chunk sums and weights (``update`` and ``changes``).
-    var updatesSums: Bool { self == .update || self == .changes }
     /// Add wᵢ‖xᵢ − c‖² (difference form) to the inertia: labels and inertia at final centroids.
     case final
     /// Labels only (assigning new customers).
     case assign
+
+    /// Whether the pass adds to the per-chunk sums and weights (``update`` and ``changes``).
+    var updatesSums: Bool { self == .update || self == .changes }
 }
 
 /// Per-chunk partial results of one fused pass.

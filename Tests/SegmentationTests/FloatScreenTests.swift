@@ -14,8 +14,8 @@ struct FloatScreenTests {
         KernelShape(n: 130, d: 4, k: 128), KernelShape(n: 300, d: 3, k: 200),
     ]
 
-    /// Runs `ref` through update, final and assignment passes with the screened panel of its centroids and with a
-    /// plain panel of the same Double centroids; expects identical outputs. Returns the screened passes' fallbacks
+    /// Runs `ref` through update, final, assignment (and, unweighted, changes-only) passes with the screened panel
+    /// of its centroids and with a plain panel of the same Double centroids; expects identical outputs. Returns the screened passes' fallbacks
     /// per pass.
     @discardableResult
     static func expectIdentical(_ ref: ReferencePass, isa: KernelInstructionSet, _ note: String) -> [Int] {
@@ -23,7 +23,8 @@ struct FloatScreenTests {
         let screened = CentroidPanel(centred: centred, mean: ref.mean, k: ref.k, d: ref.d)
         let plain = CentroidPanel(centroids: screened.rowMajor, k: ref.k, d: ref.d)
         var fallbacks: [Int] = []
-        for mode in [PassMode.update, .final, .assign] {
+        // A changes-only pass (unweighted runs) moves the rows whose label is not 3 on entry.
+        for mode in [PassMode.update, .final, .assign] + (ref.weights == nil ? [.changes] : []) {
             var a = [Int32](repeating: 3, count: ref.n)
             var b = a
             let withScreen = kernelPass(ref, x32: nil, mode: mode, labels: &a, isa: isa, panel: screened)
