@@ -15,8 +15,8 @@ struct FloatScreenTests {
     ]
 
     /// Runs `ref` through update, final, assignment (and, unweighted, changes-only) passes with the screened panel
-    /// of its centroids and with a plain panel of the same Double centroids; expects identical outputs. Returns the screened passes' fallbacks
-    /// per pass.
+    /// of its centroids and with a plain panel of the same Double centroids; expects identical outputs. Returns the
+    /// screened passes' fallbacks per pass.
     @discardableResult
     static func expectIdentical(_ ref: ReferencePass, isa: KernelInstructionSet, _ note: String) -> [Int] {
         let centred = ref.centroids.indices.map { ref.centroids[$0] - ref.mean[$0 % ref.d] }
