@@ -82,6 +82,14 @@ typedef struct capm_kmeans_result {
 /// 1 when this CPU (and OS) can run the AVX2 + FMA kernels, else 0.
 int capm_kmeans_avx2_available(void);
 
+/// 1 when this CPU (and OS) can run the AVX-512VL copy of the Float 8 × 8 pass (used for k ≤ 8 below d = 24 in
+/// place of its AVX2 twin, same results) and it is allowed (`capm_kmeans_allow_avx512`, default yes), else 0.
+int capm_kmeans_avx512vl_available(void);
+
+/// 0 keeps the passes on their AVX2 code where an AVX-512VL copy exists, 1 (the default) lets them use it; the
+/// results are the same either way (tests compare the two).
+void capm_kmeans_allow_avx512(int allowed);
+
 /// The Double pass on the given instruction set (AVX2 degrades to portable when unavailable). An update pass
 /// without `cluster_weights` or `mean` does nothing and reports −1 changed.
 ///
