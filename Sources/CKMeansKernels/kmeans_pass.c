@@ -214,14 +214,19 @@ static int detect_avx2(void) {
     return (b >> 5) & 1;
 }
 
-int capm_kmeans_avx2_available(void) {
-    static _Atomic int cached = -1;
-    int v = atomic_load_explicit(&cached, memory_order_relaxed);
+/// `detect()`, run once per `slot` (−1: not yet; concurrent first calls may both detect, with the same answer).
+static int detected(_Atomic int *slot, int (*detect)(void)) {
+    int v = atomic_load_explicit(slot, memory_order_relaxed);
     if (v < 0) {
-        v = detect_avx2();
-        atomic_store_explicit(&cached, v, memory_order_relaxed);
+        v = detect();
+        atomic_store_explicit(slot, v, memory_order_relaxed);
     }
     return v;
+}
+
+int capm_kmeans_avx2_available(void) {
+    static _Atomic int cached = -1;
+    return detected(&cached, detect_avx2);
 }
 
 /// AVX-512F and AVX-512VL on the CPU (CPUID 7: EBX bits 16 and 31) with the opmask and upper ZMM state saved by the
@@ -243,12 +248,7 @@ void capm_kmeans_allow_avx512(int allowed) {
 
 int capm_kmeans_avx512vl_available(void) {
     static _Atomic int cached = -1;
-    int v = atomic_load_explicit(&cached, memory_order_relaxed);
-    if (v < 0) {
-        v = detect_avx512vl();
-        atomic_store_explicit(&cached, v, memory_order_relaxed);
-    }
-    return v && !atomic_load_explicit(&avx512_disabled, memory_order_relaxed);
+    return detected(&cached, detect_avx512vl) && !atomic_load_explicit(&avx512_disabled, memory_order_relaxed);
 }
 
 /// Where the rows' contributions go: the cluster sums (update pass) or the exact distances (final pass).
