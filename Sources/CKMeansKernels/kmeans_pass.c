@@ -19,6 +19,7 @@
 // every label as the Double tile alone would set it (see CKMeansKernels.h, "Float screen").
 // A changes-only update pass (`changes_only`, from the second Lloyd pass on) records just the rows whose label changes,
 // moving them from the sums of their previous cluster to those of the new one (`move_row`).
+// The Float 8 × 8 pass also has an AVX-512VL copy, used for k ≤ 8 below d = 24 where the CPU has it (same bits).
 // Arithmetic is not contracted outside the explicit FMAs (FP_CONTRACT OFF), so the sums are the same sequence of
 // roundings in every path: Σ in row order of (xᵢⱼ − μⱼ) (or wᵢ·(xᵢⱼ − μⱼ)); in the Float pass without weights, Float
 // sums of each window of CAPM_KMEANS_WINDOW rows in row order, added to the Double sums window by window.
