@@ -347,7 +347,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void move_row(s
 
 /// A changes-only pass's record of a batch (`n` rows from `start`, new labels in `batch`), before its labels are
 /// stored: the rows whose label differs from the one in `labels`, found eight at a time, moved in row order
-/// (`move_row`; `x64` or `x32`: the pass's rows). A step of the pass then records nothing row by row.
+/// (`move_row`; `x64` or `x32`: the pass's rows), in every pass (plain and screened); a step then records nothing
+/// row by row.
 __attribute__((target("avx2,fma"), always_inline)) static inline void move_changed(sink *o, size_t start,
                                                                                 const int32_t *batch, size_t n,
                                                                                 const double *x64,
@@ -383,12 +384,8 @@ __attribute__((target("avx2,fma"), always_inline)) static inline void record_f64
         o->inertia += record_exact(o->centroids + (size_t)label * d, row, d, weighted ? o->weights[i] : 1.0);
         return;
     }
-    if (mode == CAPM_CHANGES) {
-        // The screened pass records row by row; the label on entry is still in `labels` (stored after the batch is
-        // recorded, `commit_labels`). The plain passes move a batch's changed rows at once (`move_changed`).
-        move_row(o, o->labels[i], label, row, NULL, d);
-        return;
-    }
+    // A changes-only pass records nothing row by row: its batch's moved rows go at once (`move_changed`).
+    if (mode == CAPM_CHANGES) return;
     double *s = o->sums + (size_t)label * d;
     const double *m = o->mean;
     size_t j = 0;
@@ -1395,12 +1392,14 @@ __attribute__((target("avx2,fma"), always_inline)) static inline capm_kmeans_res
         for (; done < pendingCount; done++)
             record_f64(&o, pendingStart + done, x + (pendingStart + done) * d, labels[cur ^ 1][done], mode, weighted,
                        d, 0);
+        if (mode == CAPM_CHANGES) move_changed(&o, pendingStart, labels[cur ^ 1], pendingCount, x, NULL, d);
         commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);
         pendingStart = b0;
         pendingCount = bn;
     }
     for (size_t t = 0; t < pendingCount; t++)
         record_f64(&o, pendingStart + t, x + (pendingStart + t) * d, labels[cur ^ 1][t], mode, weighted, d, 0);
+    if (mode == CAPM_CHANGES) move_changed(&o, pendingStart, labels[cur ^ 1], pendingCount, x, NULL, d);
     commit_labels(&o, pendingStart, labels[cur ^ 1], pendingCount);
     return (capm_kmeans_result){o.changed, o.inertia, fallbacks};
 }

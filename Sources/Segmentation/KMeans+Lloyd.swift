@@ -122,8 +122,7 @@ extension KMeans {
             // Sums from all rows on the first pass, after a repair, after a pass that changed more than a quarter
             // of the labels (a moved row costs two records) and every `sumsRefresh` passes (so that the
             // roundings of the changes do not add up over a long run); otherwise only the changes.
-            let previous = weights == nil && (iteration - 1) % sumsRefresh != 0 && 4 * lastChanged <= n
-                ? running : nil
+            let previous = (iteration - 1) % sumsRefresh != 0 && 4 * lastChanged <= n ? running : nil
             fusedPass(
                 data, weights: weights, mean: mean, panel: panel, labels: &labels, partials: &partials,
                 mode: previous == nil ? .update : .changes, partition: partition, threads: threads, single: single,
@@ -134,7 +133,7 @@ extension KMeans {
                 for t in 0..<(k * d) { sums[t] = previous.sums[t] + sums[t] }
                 for c in 0..<k { clusterWeights[c] = previous.weights[c] + clusterWeights[c] }
             }
-            running = (sums, clusterWeights)
+            running = weights == nil ? (sums, clusterWeights) : nil
             lastChanged = changed
             if clusterWeights.contains(where: { $0 == 0 }) {
                 running = nil
